@@ -1,0 +1,1 @@
+"""MLP Studio desktop app (PySide6 + pyqtgraph)."""
