@@ -1,0 +1,371 @@
+"""The "Draw" tab: draw a digit, see what the network sees and thinks, teach it your handwriting."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+
+from app.handwriting import PersonalDigits, fine_tune
+from engine.errors import EngineError
+from engine.preprocess import FIELD, preprocess_digit
+
+from .digit_image import DigitImage
+from .draw_canvas import DrawCanvas, rasterize
+from .handwriting_browser import HandwritingBrowser
+from .prediction_bars import PredictionBars
+
+PREDICT_EVERY_MS = 40          # live prediction at most 25 times a second, never queued behind the pen
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignCenter)
+    return label
+
+
+class DrawTab(QWidget):
+    """Takes the app's AppState: reads `state.network`, follows `networkChanged`."""
+
+    def __init__(self, state, parent=None, digits: PersonalDigits | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.network = None
+        self.image = None                       # the current 28x28 network input, or None
+        self.probabilities = None
+        self._worker = None
+        self._build()
+        self._load_digits(digits)
+        state.networkChanged.connect(self.set_network)
+        if hasattr(state, "trainingStateChanged"):
+            state.trainingStateChanged.connect(self._on_training_state)
+        self.set_network(getattr(state, "network", None))
+
+    # ---- layout ----
+    def _build(self) -> None:
+        self.banner = QFrame()
+        self.banner.setObjectName("drawModelBanner")
+        self.banner.setFrameShape(QFrame.StyledPanel)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.train_button = QPushButton("Train a network…")
+        self.train_button.clicked.connect(self.go_to_training)
+        self.load_button = QPushButton("Load a model…")
+        self.load_button.clicked.connect(self.load_model)
+        b = QHBoxLayout(self.banner)
+        b.addWidget(self.banner_text, 1)
+        b.addWidget(self.train_button)
+        b.addWidget(self.load_button)
+
+        self.canvas = DrawCanvas()
+        self.canvas.strokesChanged.connect(self._schedule_prediction)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setObjectName("clearCanvasButton")
+        self.clear_button.setAccessibleName("clearCanvasButton")
+        self.clear_button.setToolTip("Clear the pad (Delete)")
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.undo_button = QPushButton("Undo stroke")
+        self.undo_button.setToolTip("Remove the last stroke (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.steps_box = QCheckBox("Show steps")
+        self.steps_box.setToolTip("Show how the drawing becomes the network's 28x28 input")
+        self.steps_box.toggled.connect(self._show_steps)
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.canvas.undo), (Qt.Key_Delete, self.canvas.clear)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        tools = QHBoxLayout()
+        tools.addWidget(self.clear_button)
+        tools.addWidget(self.undo_button)
+        tools.addStretch(1)
+        tools.addWidget(self.steps_box)
+        left = QVBoxLayout()
+        left.addWidget(self.canvas, 1)
+        left.addLayout(tools)
+
+        self.prediction_label = QLabel("")
+        self.prediction_label.setObjectName("predictionLabel")
+        self.prediction_label.setAccessibleName("predictionLabel")
+        self.prediction_label.setAlignment(Qt.AlignCenter)
+        font = QFont(self.font())
+        font.setPointSize(54)
+        font.setBold(True)
+        self.prediction_label.setFont(font)
+        self.prediction_label.setMinimumWidth(110)
+        self.confidence_label = QLabel("")
+        self.confidence_label.setAlignment(Qt.AlignCenter)
+        guess = QVBoxLayout()
+        guess.addWidget(_caption("The network thinks"))
+        guess.addWidget(self.prediction_label, 1)
+        guess.addWidget(self.confidence_label)
+        self.input_view = DigitImage("networkInputView", min_side=112)
+        self.input_view.setToolTip("The 28x28 image the network receives")
+        seen = QVBoxLayout()
+        seen.addWidget(_caption("What it sees (28x28)"))
+        seen.addWidget(self.input_view, 1)
+        top_right = QHBoxLayout()
+        top_right.addLayout(guess, 1)
+        top_right.addLayout(seen, 1)
+
+        self.chart = PredictionBars()
+        self.steps_panel = QWidget()
+        steps = QGridLayout(self.steps_panel)
+        steps.setContentsMargins(0, 0, 0, 0)
+        self.step_views = {}
+        for col, (key, text) in enumerate((("crop", "1. crop to the ink"), ("scaled", "2. longer side → 20 px"),
+                                            ("centred", "3. centre of mass → (14, 14)"))):
+            view = DigitImage(f"step_{key}", min_side=72)
+            self.step_views[key] = view
+            steps.addWidget(view, 0, col)
+            steps.addWidget(_caption(text), 1, col)
+        self.steps_panel.setVisible(False)
+
+        right = QVBoxLayout()
+        right.addLayout(top_right, 2)
+        right.addWidget(self.chart, 2)
+        right.addWidget(self.steps_panel, 1)
+
+        middle = QHBoxLayout()
+        middle.addLayout(left, 3)
+        middle.addLayout(right, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self._build_teach_row())
+        self.status = QLabel("")
+        self.status.setObjectName("drawStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREDICT_EVERY_MS)
+        self._timer.timeout.connect(self.update_prediction)
+
+    def _build_teach_row(self) -> QWidget:
+        box = QFrame()
+        box.setFrameShape(QFrame.StyledPanel)
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel("Wrong? It is a:"))
+        self.digit_buttons = []
+        for d in range(10):
+            button = QPushButton(str(d))
+            button.setObjectName(f"teachDigit{d}")
+            button.setToolTip(f"Add this drawing to your handwriting set as a {d}")
+            button.setFixedWidth(34)
+            button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+            button.clicked.connect(lambda _=False, d=d: self.teach(d))
+            row.addWidget(button)
+            self.digit_buttons.append(button)
+        row.addSpacing(12)
+        self.digits_label = QLabel()
+        row.addWidget(self.digits_label, 1)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self.browse)
+        self.finetune_button = QPushButton("Fine-tune")
+        self.finetune_button.setObjectName("fineTuneButton")
+        self.finetune_button.setToolTip("Train the network a few epochs on the training data plus your digits")
+        self.finetune_button.clicked.connect(self.start_fine_tune)
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(self.export_digits)
+        self.clear_digits_button = QPushButton("Clear set")
+        self.clear_digits_button.clicked.connect(self.clear_digits)
+        for w in (self.browse_button, self.finetune_button, self.export_button, self.clear_digits_button):
+            row.addWidget(w)
+        return box
+
+    # ---- the model ----
+    def set_network(self, net) -> None:
+        self.network = net
+        problem = self._model_problem(net)
+        self.banner_text.setText(problem or "")
+        self.banner.setVisible(bool(problem))
+        self._update_digit_buttons()
+        self.update_prediction()
+
+    def _model_problem(self, net) -> str | None:
+        if net is None:
+            return ("No trained network yet, so there is nothing to ask. Train one in the Build & train tab, "
+                    "or load a saved model.")
+        if net.input_size != FIELD * FIELD:
+            return (f"This network takes {net.input_size} inputs, but a drawing becomes a 28x28 = 784-pixel "
+                    "image. Build or load a network for 28x28 digits.")
+        if not getattr(net, "history", None):
+            return "This network has not been trained yet: its guesses are random. Train it first."
+        return None
+
+    def _usable(self) -> bool:
+        net = self.network
+        return net is not None and net.input_size == FIELD * FIELD
+
+    def _set_state_network(self, net) -> None:
+        if hasattr(self.state, "set_network"):
+            self.state.set_network(net)
+        else:
+            self.state.network = net
+            self.state.networkChanged.emit(net)
+
+    def go_to_training(self) -> None:
+        """Switch the main window to the Build & train tab."""
+        w = self.parentWidget()
+        while w is not None and not isinstance(w, QTabWidget):
+            w = w.parentWidget()
+        if w is None:
+            return
+        for i in range(w.count()):
+            if "train" in w.tabText(i).lower():
+                w.setCurrentIndex(i)
+                return
+
+    def load_model(self) -> None:
+        from engine import Network
+
+        path, _ = QFileDialog.getOpenFileName(self, "Load a model", "", "MLP Studio models (*.npz);;All files (*)")
+        if not path:
+            return
+        try:
+            net = Network.load(path)
+        except EngineError as exc:
+            QMessageBox.warning(self, "Could not load the model", str(exc))
+            return
+        self._set_state_network(net)
+        self.status.setText(f"Loaded {path}.")
+
+    # ---- prediction ----
+    def _schedule_prediction(self) -> None:
+        if not self._timer.isActive():         # fire 40 ms after the first change, not after the last
+            self._timer.start()
+
+    def update_prediction(self) -> None:
+        self._timer.stop()
+        gray = rasterize(self.canvas.strokes())
+        image, steps = preprocess_digit(gray, return_steps=True) if gray is not None else (None, None)
+        self.image = image
+        self.input_view.set_array(image)
+        for key, view in self.step_views.items():
+            view.set_array(None if steps is None else getattr(steps, key))
+        self.probabilities = None
+        if image is not None and self._usable():
+            self.probabilities = self.network.predict_proba(image.reshape(1, -1))[0]
+        if self.probabilities is None:
+            self.prediction_label.setText("")
+            self.confidence_label.setText("")
+            self.chart.set_probabilities(None)
+        else:
+            best = int(np.argmax(self.probabilities))
+            self.prediction_label.setText(str(best))
+            self.confidence_label.setText(f"{self.probabilities[best]:.0%} sure")
+            self.chart.set_probabilities(self.probabilities)
+        self._update_digit_buttons()
+
+    def _show_steps(self, on: bool) -> None:
+        self.steps_panel.setVisible(on)
+
+    # ---- teach your handwriting ----
+    def _load_digits(self, digits) -> None:
+        try:
+            self.digits = digits if digits is not None else PersonalDigits()
+        except EngineError as exc:
+            self.digits = PersonalDigits(load=False)
+            self.status.setText(f"{exc} Your handwriting set starts empty.")
+        self._update_digit_buttons()
+
+    def _update_digit_buttons(self) -> None:
+        n = len(self.digits) if hasattr(self, "digits") else 0
+        self.digits_label.setText(f"Your handwriting set: {n} digit{'s' if n != 1 else ''}")
+        for button in self.digit_buttons:
+            button.setEnabled(self.image is not None)
+        busy = self._worker is not None
+        self.finetune_button.setEnabled(n > 0 and self._usable() and not busy and not self._training)
+        for w in (self.browse_button, self.export_button, self.clear_digits_button):
+            w.setEnabled(n > 0 and not busy)
+
+    _training = False
+
+    def _on_training_state(self, state: str) -> None:
+        self._training = state in ("running", "paused")
+        self._update_digit_buttons()
+
+    def teach(self, digit: int) -> None:
+        """Add the current drawing to the personal set as `digit`, then clear the pad for the next one."""
+        if self.image is None:
+            self.status.setText("Draw a digit first.")
+            return
+        try:
+            self.digits.add(self.image, digit)
+        except EngineError as exc:
+            QMessageBox.warning(self, "Could not save your digit", str(exc))
+            return
+        self.status.setText(f"Added as a {digit}. When you have a few, click Fine-tune to teach the network.")
+        self.canvas.clear()
+        self.update_prediction()
+
+    def browse(self) -> None:
+        HandwritingBrowser(self.digits, self).exec()
+        self._update_digit_buttons()
+
+    def export_digits(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export your handwriting set to a folder")
+        if not folder:
+            return
+        try:
+            paths = self.digits.export(folder)
+        except EngineError as exc:
+            QMessageBox.warning(self, "Could not export", str(exc))
+            return
+        self.status.setText("Exported " + ", ".join(p.name for p in paths) + f" to {folder}.")
+
+    def clear_digits(self) -> None:
+        answer = QMessageBox.question(self, "Clear your handwriting set",
+                                      f"Delete all {len(self.digits)} of your digits? This cannot be undone.")
+        if answer == QMessageBox.Yes:
+            self.digits.clear()
+            self.status.setText("Your handwriting set is empty.")
+            self._update_digit_buttons()
+
+    def _training_data(self):
+        ds = getattr(self.state, "dataset", None)
+        if ds is None or ds.x_train.shape[1] != FIELD * FIELD:
+            from engine.data import load_dataset
+            ds = load_dataset("sample")
+        return ds.x_train, ds.y_train
+
+    def start_fine_tune(self, epochs: int = 3):
+        """Fine-tune a copy of the current network on a worker thread; the result replaces it in AppState."""
+        from superqt.utils import create_worker
+
+        if not self._usable() or not len(self.digits) or self._worker is not None:
+            return None
+        x_mine, y_mine = self.digits.as_training()
+        net = self.network
+
+        def job():
+            x, y = self._training_data()
+            return fine_tune(net, x, y, x_mine, y_mine, epochs=epochs)
+
+        self.status.setText(f"Fine-tuning on the training data plus your {len(y_mine)} digits…")
+        self._worker = create_worker(job, _start_thread=False,
+                                     _connect={"returned": self._fine_tuned, "errored": self._fine_tune_failed})
+        self._worker.finished.connect(self._fine_tune_done)
+        self._update_digit_buttons()
+        self._worker.start()
+        return self._worker
+
+    def _fine_tuned(self, tuned) -> None:
+        x_mine, y_mine = self.digits.as_training()
+        before = int((self.network.predict(x_mine) == y_mine).sum()) if self._usable() else 0
+        after = int((tuned.predict(x_mine) == y_mine).sum())
+        self._set_state_network(tuned)
+        self.status.setText(f"Fine-tuned: {after} of your {len(y_mine)} digits are now recognised "
+                            f"(before: {before}).")
+
+    def _fine_tune_failed(self, exc) -> None:
+        message = str(exc) if isinstance(exc, EngineError) else f"Fine-tuning failed: {exc}"
+        self.status.setText(message)
+        QMessageBox.warning(self, "Fine-tuning failed", message)
+
+    def _fine_tune_done(self) -> None:
+        self._worker = None
+        self._update_digit_buttons()
