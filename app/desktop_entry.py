@@ -32,8 +32,8 @@ MIME_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def icons_dir() -> Path:
-    """resources/icons beside the app package (app/paths.py knows the same place for Qt code)."""
-    return Path(__file__).resolve().parent.parent / "resources" / "icons"
+    from app.paths import ICONS  # Qt-free, and the one place that knows where resources/ is
+    return ICONS
 
 
 def data_home(env: dict | None = None) -> Path:
