@@ -1,1 +1,48 @@
-"""MLP Studio's engine: a pure-NumPy multi-layer perceptron library (no Qt). See docs/ARCHITECTURE.md."""
+"""MLP Studio's engine: a pure-NumPy multi-layer perceptron library (never imports Qt). Map of the modules:
+
+  errors         EngineError and its subclasses; str(e) is a sentence for the user
+  atomic         atomic_write(path): temp file + fsync + os.replace
+  activations    ACTIVATIONS: sigmoid, tanh, relu, leaky_relu, softmax, linear (forward + derivative together)
+  losses         LOSSES: cross_entropy, binary_cross_entropy, mse, l1 (value + output delta together)
+  initializers   INITIALIZERS: xavier/glorot and he, uniform and normal; default chosen from the activation
+  spec           validate_spec, count_params, estimate_memory, size limits (checked before allocating)
+  layers         Dense: z = x W + b, a = f(z); W, b are views into the network's flat parameter buffer
+  network        Network: from_spec/to_spec/forward/forward_trace/loss/backprop/gradients/predict/save/load
+  optimizers     OPTIMIZERS: sgd, bgd, minibatch (plain GD), momentum, nesterov, rmsprop, adam; L2 weight decay
+  schedules      SCHEDULES: constant, step, cosine learning-rate schedules
+  split          stratified_split: seeded, class-stratified train/validation split
+  training       TrainConfig, Trainer (generator of BatchStats/EpochStats/Finished), fit()
+  metrics        accuracy, confusion_matrix, precision_recall
+  serialization  the model .npz format (version, JSON spec, weights, history); safe load
+  preprocess     drawn digit -> 28x28 MNIST-like image            data/  data sets (load_dataset, ...)
+  threads        BLAS thread control        inspect  look-inside helpers        bench  speed benchmark
+"""
+from . import errors
+from .activations import ACTIVATIONS
+from .initializers import INITIALIZERS
+from .losses import LOSSES
+from .network import Backprop, Network
+from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES
+from .split import stratified_split
+from .training import BatchStats, EpochStats, Finished, TrainConfig, Trainer, fit
+
+__all__ = ["Network", "Backprop", "TrainConfig", "Trainer", "fit", "BatchStats", "EpochStats", "Finished",
+           "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "errors", "stratified_split",
+           "load_dataset", "preprocess_digit"]
+
+_LAZY = {"load_dataset": ("engine.data", "load_dataset"), "preprocess_digit": ("engine.preprocess", "preprocess_digit")}
+
+
+def __getattr__(name):
+    # data and preprocess are imported on first use: they are optional and other modules own them
+    if name in _LAZY:
+        import importlib
+        module, attr = _LAZY[name]
+        try:
+            value = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise AttributeError(f"engine.{name} is not available ({exc})") from exc
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

@@ -1,0 +1,157 @@
+"""Optimizers: update rules on the flat parameter buffer w, given the flat gradient g (mean over the batch).
+
+L2 weight decay first adds wd * w to g (on every parameter, as PyTorch's weight_decay does). Then:
+  gd        w -= lr g                                   (stochastic: 1 sample per step; batch: the whole set;
+                                                         mini-batch: n samples; the same rule for all three)
+  momentum  v = mu v + g ;  w -= lr v
+  nesterov  v = mu v + g ;  w -= lr (g + mu v)
+  rmsprop   s = rho s + (1 - rho) g^2 ;  w -= lr g / (sqrt(s) + eps)
+  adam      m = b1 m + (1 - b1) g ;  v = b2 v + (1 - b2) g^2 ;  t += 1
+            w -= lr m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
+State buffers are allocated once; every step is a handful of in-place NumPy calls and allocates nothing.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class Optimizer:
+    name = "?"
+    folds_lr = False      # True: the caller may pass lr * g as g and lr = 1 (saves a pass over the parameters)
+
+    def __init__(self, n_params: int, dtype, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
+        self.momentum, self.beta1, self.beta2, self.rho, self.eps = momentum, beta1, beta2, rho, eps
+        self.t = 0
+        self._wd = None
+
+    def step(self, w, g, lr, weight_decay=0.0):
+        """One update of w in place; g is used as scratch (its content is lost)."""
+        raise NotImplementedError
+
+    def _decay(self, w, g, weight_decay):
+        """g += wd * w (L2 weight decay), with one scratch buffer allocated on first use."""
+        if weight_decay:
+            if self._wd is None or self._wd.shape != w.shape:
+                self._wd = np.empty_like(w)
+            np.multiply(w, weight_decay, out=self._wd)
+            g += self._wd
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class GD(Optimizer):
+    name, folds_lr = "gd", True
+
+    def step(self, w, g, lr, weight_decay=0.0):
+        self._decay(w, g, weight_decay)
+        if lr != 1.0:
+            g *= lr
+        w -= g
+
+
+class Momentum(Optimizer):
+    name = "momentum"
+
+    def __init__(self, n_params, dtype, **kw):
+        super().__init__(n_params, dtype, **kw)
+        self.v = np.zeros(n_params, dtype)
+
+    def step(self, w, g, lr, weight_decay=0.0):
+        self._decay(w, g, weight_decay)
+        self.v *= self.momentum
+        self.v += g
+        np.multiply(self.v, lr, out=g)
+        w -= g
+
+
+class Nesterov(Optimizer):
+    name = "nesterov"
+
+    def __init__(self, n_params, dtype, **kw):
+        super().__init__(n_params, dtype, **kw)
+        self.v = np.zeros(n_params, dtype)
+
+    def step(self, w, g, lr, weight_decay=0.0):
+        self._decay(w, g, weight_decay)
+        self.v *= self.momentum
+        self.v += g
+        # w -= lr (g + mu v) as two in-place updates, no extra buffer
+        g *= lr
+        w -= g
+        np.multiply(self.v, lr * self.momentum, out=g)
+        w -= g
+
+
+class RMSProp(Optimizer):
+    name = "rmsprop"
+
+    def __init__(self, n_params, dtype, **kw):
+        super().__init__(n_params, dtype, **kw)
+        self.s = np.zeros(n_params, dtype)
+        self._d = np.empty(n_params, dtype)
+
+    def step(self, w, g, lr, weight_decay=0.0):
+        self._decay(w, g, weight_decay)
+        d, rho = self._d, self.rho
+        np.multiply(g, g, out=d)
+        d *= 1 - rho
+        self.s *= rho
+        self.s += d
+        np.sqrt(self.s, out=d)
+        d += self.eps
+        np.divide(g, d, out=d)
+        d *= lr
+        w -= d
+
+
+class Adam(Optimizer):
+    name = "adam"
+
+    def __init__(self, n_params, dtype, **kw):
+        super().__init__(n_params, dtype, **kw)
+        self.m = np.zeros(n_params, dtype)
+        self.v = np.zeros(n_params, dtype)
+        self._d = np.empty(n_params, dtype)
+
+    def step(self, w, g, lr, weight_decay=0.0):
+        self._decay(w, g, weight_decay)
+        b1, b2, d = self.beta1, self.beta2, self._d
+        self.t += 1
+        self.m *= b1
+        np.multiply(g, 1 - b1, out=d)
+        self.m += d
+        self.v *= b2
+        np.multiply(g, g, out=d)
+        d *= 1 - b2
+        self.v += d
+        # lr m_hat / (sqrt(v_hat) + eps) rewritten with the bias corrections folded into two scalars
+        c1, c2 = 1 - b1 ** self.t, math.sqrt(1 - b2 ** self.t)
+        np.sqrt(self.v, out=d)
+        d += self.eps * c2
+        np.divide(self.m, d, out=d)
+        d *= lr * c2 / c1
+        w -= d
+
+
+UPDATE_RULES = {"gd": GD, "momentum": Momentum, "nesterov": Nesterov, "rmsprop": RMSProp, "adam": Adam}
+
+# TrainConfig.optimizer names -> update rule; sgd/bgd/minibatch differ only in the batch size
+OPTIMIZERS = {"sgd": GD, "bgd": GD, "minibatch": GD, "momentum": Momentum, "nesterov": Nesterov,
+              "rmsprop": RMSProp, "adam": Adam}
+
+OPTIMIZER_DESCRIPTIONS = {
+    "sgd": "Stochastic gradient descent: one sample per step",
+    "bgd": "Batch gradient descent: the whole training set per step",
+    "minibatch": "Mini-batch gradient descent: batch_size samples per step",
+    "momentum": "Mini-batch GD with momentum: v = mu v + g; w -= lr v",
+    "nesterov": "Nesterov momentum: v = mu v + g; w -= lr (g + mu v)",
+    "rmsprop": "RMSProp: divides by a running root-mean-square of the gradient",
+    "adam": "Adam: momentum and RMSProp with bias correction",
+}
+
+
+def make_optimizer(name: str, n_params: int, dtype, momentum=0.9) -> Optimizer:
+    return OPTIMIZERS[name](n_params, dtype, momentum=momentum)

@@ -1,0 +1,369 @@
+"""Training: TrainConfig, Trainer (a generator of BatchStats / EpochStats / Finished events) and fit().
+
+Each epoch reshuffles the training set (seeded) and walks it in batches. One step, all in preallocated buffers:
+  gather the batch (np.take into a buffer) -> forward (out=) -> loss and accuracy -> output delta (for
+  softmax + cross-entropy (a - Y) * lr / B, the learning rate folded in when the rule allows) ->
+  Network.backward (the same code as Network.backprop) -> optimizer update on the flat parameter buffer.
+Control (pause/resume/stop/set_lr/set_momentum/set_batch_size) is thread-safe and acts before the next batch.
+A NaN or infinite loss ends the run with reason "diverged" and the weights of the last good epoch.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+
+from .errors import DataError, DivergenceError, SpecError
+from .optimizers import OPTIMIZERS, make_optimizer
+from .schedules import SCHEDULES
+from .spec import check_memory
+from .split import stratified_split
+
+EVAL_CHUNK = 2048
+EXPLODED = 1e6       # a loss this many times the first batch's loss counts as diverged, like NaN
+
+
+@dataclass
+class TrainConfig:
+    """Every training setting; validate() raises SpecError with a sentence for a setting that cannot work."""
+    optimizer: str = "momentum"
+    lr: float = 0.05
+    momentum: float = 0.9
+    batch_size: int = 64
+    epochs: int = 20
+    weight_decay: float = 0.0
+    schedule: str = "constant"
+    step_size: int = 10
+    gamma: float = 0.5
+    min_lr: float = 0.0
+    val_fraction: float = 0.1
+    patience: int = 0
+    seed: int = 0
+    augment: bool = False
+    probe_every: int = 50
+
+    def validate(self) -> "TrainConfig":
+        def need(ok, msg):
+            if not ok:
+                raise SpecError(msg)
+        num = lambda x: isinstance(x, (int, float, np.number)) and not isinstance(x, bool) and math.isfinite(x)
+        whole = lambda x: isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+        need(self.optimizer in OPTIMIZERS, f"Unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.")
+        need(self.schedule in SCHEDULES, f"Unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}.")
+        need(num(self.lr) and self.lr > 0, f"The learning rate must be a number above 0 (got {self.lr!r}).")
+        need(num(self.momentum) and 0 <= self.momentum < 1, f"Momentum must be in [0, 1) (got {self.momentum!r}).")
+        need(whole(self.batch_size) and self.batch_size >= 1, f"The batch size must be a whole number >= 1 (got {self.batch_size!r}).")
+        need(whole(self.epochs) and self.epochs >= 1, f"The number of epochs must be a whole number >= 1 (got {self.epochs!r}).")
+        need(self.epochs <= 100_000, f"{self.epochs:,} epochs is more than the limit of 100,000.")
+        need(num(self.weight_decay) and self.weight_decay >= 0, f"Weight decay must be >= 0 (got {self.weight_decay!r}).")
+        need(whole(self.step_size) and self.step_size >= 1, f"The step size must be a whole number >= 1 (got {self.step_size!r}).")
+        need(num(self.gamma) and 0 < self.gamma <= 1, f"The decay factor gamma must be in (0, 1] (got {self.gamma!r}).")
+        need(num(self.min_lr) and 0 <= self.min_lr <= self.lr, f"min_lr must be between 0 and the learning rate (got {self.min_lr!r}).")
+        need(num(self.val_fraction) and 0 <= self.val_fraction < 1, f"The validation fraction must be in [0, 1) (got {self.val_fraction!r}).")
+        need(whole(self.patience) and self.patience >= 0, f"Patience must be a whole number >= 0 (got {self.patience!r}).")
+        need(whole(self.seed) and self.seed >= 0, f"The seed must be a whole number >= 0 (got {self.seed!r}).")
+        need(whole(self.probe_every) and self.probe_every >= 1, f"probe_every must be a whole number >= 1 (got {self.probe_every!r}).")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise SpecError(f"Unknown training setting(s): {', '.join(sorted(unknown))}.")
+        return cls(**d)
+
+
+@dataclass
+class BatchStats:
+    epoch: int
+    batch: int
+    n_batches: int
+    loss: float
+    accuracy: float
+    lr: float
+    elapsed: float
+    samples: int
+    grad_norms: list | None = None
+    dead_units: list | None = None
+
+
+@dataclass
+class EpochStats:
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    lr: float
+    seconds: float
+    elapsed: float
+    is_best: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Finished:
+    reason: str                     # "completed" | "stopped" | "early_stopped" | "diverged"
+    message: str
+    best_epoch: int | None
+    history: list = field(default_factory=list)
+
+
+class Trainer:
+    """Runs training as a generator (`run()`); see the module docstring. Control methods are thread-safe."""
+
+    def __init__(self, net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None):
+        self.net, self.cfg = net, cfg.validate()
+        dt = net.dtype
+        self.X = np.ascontiguousarray(net._inputs(X))
+        if len(self.X) == 0:
+            raise DataError("There is no training data.")
+        self.Y = net.targets(y, len(self.X))
+        if net.loss_name == "cross_entropy" and np.ndim(y) == 2 and not np.allclose(self.Y.sum(axis=1), 1, atol=1e-3):
+            raise DataError("cross_entropy targets must be probabilities that sum to 1 in every row.")
+        self.labels = _labels(y, self.Y)
+        self.train_idx = None                   # None: every row of X trains
+        self.val = None                         # (X_val, Y_val, labels_val)
+        if X_val is not None:
+            Xv = np.ascontiguousarray(net._inputs(X_val))
+            Yv = net.targets(y_val, len(Xv))
+            self.val = (Xv, Yv, _labels(y_val, Yv))
+        elif cfg.val_fraction > 0:
+            tr, va = _split_indices(self.labels, cfg.val_fraction, cfg.seed)
+            self.train_idx = tr
+            self.val = (np.take(self.X, va, axis=0), self.Y[va], self.labels[va])
+        self.n_train = len(self.X) if self.train_idx is None else len(self.train_idx)
+        self.augmenter = augmenter if augmenter is not None else _default_augmenter(cfg, net)
+        self._batch_size = {"sgd": 1, "bgd": self.n_train}.get(cfg.optimizer, cfg.batch_size)
+        check_memory(net.spec, min(self._batch_size, self.n_train), str(dt))
+        self.opt = make_optimizer(cfg.optimizer, net.n_params, dt, cfg.momentum)
+        self.gflat, self.grads = net.zeros_like_params()
+        self._ws = {}
+        self._base_lr = float(cfg.lr)
+        self._stop = False
+        self._running = threading.Event()
+        self._running.set()
+        self._lock = threading.Lock()
+
+    # --- control (any thread) -----------------------------------------------------------------------------
+    def pause(self):
+        self._running.clear()
+
+    def resume(self):
+        self._running.set()
+
+    def stop(self):
+        self._stop = True
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def set_lr(self, lr):
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+            raise SpecError(f"The learning rate must be a number above 0 (got {lr!r}).")
+        self._base_lr = float(lr)
+
+    def set_momentum(self, mu):
+        if not (isinstance(mu, (int, float)) and 0 <= mu < 1):
+            raise SpecError(f"Momentum must be in [0, 1) (got {mu!r}).")
+        self.opt.momentum = float(mu)
+
+    def set_batch_size(self, n):
+        if not (isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1):
+            raise SpecError(f"The batch size must be a whole number >= 1 (got {n!r}).")
+        check_memory(self.net.spec, min(int(n), self.n_train), str(self.net.dtype))
+        self._batch_size = int(n)
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    # --- the loop ------------------------------------------------------------------------------------------
+    def lr_at(self, epoch: int) -> float:
+        c = self.cfg
+        return SCHEDULES[c.schedule](self._base_lr, epoch, c.epochs, c.step_size, c.gamma, c.min_lr)
+
+    def _workspace(self, B: int, m: int):
+        ws = self._ws.get(B)
+        if ws is None:
+            gather = not self._whole_set(B)
+            self._ws = {B: self.net.workspace(B, gather)}   # one size at a time: drop the old buffers
+            ws = self._ws[B]
+        return ws if m == B else ws.view(m, self.net)
+
+    def run(self):
+        net, cfg, params = self.net, self.cfg, self.net.params
+        rng = np.random.default_rng(cfg.seed)
+        aug_rng = np.random.default_rng([cfg.seed, 1])
+        good = params.copy()                            # weights of the last good epoch (divergence restores them)
+        best = params.copy() if cfg.patience else None
+        best_epoch, best_value, since_best = None, math.inf, 0
+        history, t0, self._paused_for = [], time.perf_counter(), 0.0
+        order = np.empty(self.n_train, np.intp)
+        samples, first_loss = 0, None
+        for epoch in range(1, cfg.epochs + 1):
+            te = time.perf_counter()
+            perm = rng.permutation(self.n_train)
+            if self.train_idx is None:
+                order[...] = perm
+            else:
+                np.take(self.train_idx, perm, out=order)
+            pos, batch, loss_sum, hit_sum = 0, 0, 0.0, 0
+            while pos < self.n_train:
+                if not self._running.is_set():
+                    tp = time.perf_counter()
+                    self._running.wait()
+                    self._paused_for += time.perf_counter() - tp
+                if self._stop:
+                    fin = Finished("stopped", f"Training stopped at epoch {epoch}, batch {batch + 1}.",
+                                   best_epoch, history)
+                    yield fin
+                    return
+                B = self._batch_size
+                m = min(B, self.n_train - pos)
+                lr = self.lr_at(epoch)
+                probe = (batch + 1) % cfg.probe_every == 0
+                loss, hits, norms, dead = self._step(order[pos:pos + m], m, B, lr, aug_rng, probe)
+                pos, batch, samples = pos + m, batch + 1, samples + m
+                if first_loss is None:
+                    first_loss = loss
+                if not math.isfinite(loss) or loss > EXPLODED * max(first_loss, 1.0):
+                    params[...] = good
+                    what = "NaN" if math.isnan(loss) else "infinite" if math.isinf(loss) else f"huge ({loss:.3g})"
+                    msg = (f"Training diverged at epoch {epoch}, batch {batch}: the loss became {what}. "
+                           f"The learning rate ({lr:g}) is probably too high; try 10x lower.")
+                    yield Finished("diverged", msg, best_epoch, history)
+                    return
+                loss_sum += loss * m
+                hit_sum += hits
+                yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss, hits / m, lr,
+                                 self._elapsed(t0), samples, norms, dead)
+            val_loss, val_acc = self.evaluate(*self.val) if self.val is not None else (None, None)
+            train_loss = loss_sum / self.n_train
+            monitor = val_loss if val_loss is not None else train_loss
+            is_best = monitor < best_value
+            if is_best:
+                best_epoch, best_value, since_best = epoch, monitor, 0
+                if best is not None:
+                    best[...] = params
+            else:
+                since_best += 1
+            stats = EpochStats(epoch, cfg.epochs, train_loss, hit_sum / self.n_train, val_loss, val_acc,
+                               self.lr_at(epoch), time.perf_counter() - te, self._elapsed(t0), is_best)
+            history.append(stats.to_dict())
+            net.history.append(stats.to_dict())
+            good[...] = params
+            yield stats
+            if cfg.patience and since_best >= cfg.patience and epoch < cfg.epochs:
+                params[...] = best
+                yield Finished("early_stopped", f"Stopped early after epoch {epoch}: no improvement for "
+                               f"{cfg.patience} epochs; kept the weights of epoch {best_epoch}.", best_epoch, history)
+                return
+        yield Finished("completed", f"Training completed: {cfg.epochs} epochs.", best_epoch, history)
+
+    def _elapsed(self, t0):
+        return time.perf_counter() - t0 - self._paused_for
+
+    def _whole_set(self, m) -> bool:
+        return m >= len(self.X) and self.train_idx is None and self.augmenter is None
+
+    def _step(self, idx, m, B, lr, aug_rng, probe):
+        """One optimizer step on the samples X[idx]; returns (loss, correct count, grad norms, dead units)."""
+        net, ws = self.net, self._workspace(B, m)
+        if self._whole_set(m):
+            xb, Yb, lab = self.X, self.Y, self.labels           # the whole set (batch GD): no gather needed
+        else:
+            xb, Yb, lab = ws.x, ws.Y, ws.labels
+            np.take(self.X, idx, axis=0, out=xb, mode="clip")
+            np.take(self.Y, idx, axis=0, out=Yb, mode="clip")
+            np.take(self.labels, idx, out=lab, mode="clip")
+        if self.augmenter is not None:
+            xb = np.ascontiguousarray(self.augmenter(xb, aug_rng), dtype=net.dtype)
+        zs, acts = net.forward_trace(xb, ws)
+        z, a, out_act, loss_fn = zs[-1], acts[-1], net.layers[-1].activation, net.loss_fn
+        loss = loss_fn.value(z, a, Yb, rows=ws.rows if out_act.name == "softmax" else None, work=ws.work[-1])
+        hits = _count_hits(a, lab, ws)
+        fold = self.opt.folds_lr and not self.cfg.weight_decay
+        loss_fn.delta(z, a, Yb, out_act, out=ws.deltas[-1], scale=(lr if fold else 1.0) / m, work=ws.work[-1])
+        net.backward(acts, zs, ws.deltas[-1], self.grads, ws.deltas, ws.work, ws.ones)
+        norms = dead = None
+        if probe:
+            norms = [float(np.sqrt(np.vdot(dW, dW) + np.vdot(db, db))) / (lr if fold else 1.0)
+                     for dW, db in self.grads]
+            dead = [int(np.count_nonzero(~a_.any(axis=0))) for a_ in acts[1:-1]]
+        self.opt.step(net.params, self.gflat, 1.0 if fold else lr, self.cfg.weight_decay)
+        return loss, hits, norms, dead
+
+    def evaluate(self, X, Y, labels):
+        """(mean loss, accuracy) over a data set, in chunks (no training)."""
+        net, total, hits = self.net, 0.0, 0
+        for s in range(0, len(X), EVAL_CHUNK):
+            zs, acts = net.forward_trace(X[s:s + EVAL_CHUNK])
+            Yc = Y[s:s + EVAL_CHUNK]
+            total += net.loss_fn.value(zs[-1], acts[-1], Yc) * len(Yc)
+            hits += _count_hits(acts[-1], labels[s:s + EVAL_CHUNK])
+        return total / len(X), hits / len(X)
+
+
+def _count_hits(a, labels, ws=None) -> int:
+    """How many rows' predicted class equals the label (argmax; a single output: > 0.5)."""
+    if a.shape[1] == 1:
+        hit = np.greater(a[:, 0], 0.5, out=None if ws is None else ws.hit)
+    else:
+        pred = np.argmax(a, axis=1, out=None if ws is None else ws.pred)
+        hit = np.equal(pred, labels, out=None if ws is None else ws.hit)
+        return int(np.count_nonzero(hit))
+    return int(np.count_nonzero(np.equal(hit, labels, out=hit)))
+
+
+def _labels(y, Y) -> np.ndarray:
+    """Class numbers for accuracy: the labels themselves, or the argmax of (n, k) targets."""
+    y = np.asarray(y)
+    if y.ndim == 1 and Y.shape[1] > 1:
+        return y.astype(np.int64)
+    return (Y[:, 0] > 0.5).astype(np.int64) if Y.shape[1] == 1 else Y.argmax(axis=1).astype(np.int64)
+
+
+def _split_indices(labels, val_fraction, seed):
+    idx = np.arange(len(labels))
+    tr, _, va, _ = stratified_split(idx, labels, val_fraction, seed)
+    return tr.astype(np.intp), va.astype(np.intp)
+
+
+def _default_augmenter(cfg, net):
+    if not cfg.augment:
+        return None
+    try:
+        from .data.augment import Augmenter
+    except ImportError:
+        return None
+    return Augmenter(seed=cfg.seed)
+
+
+def fit(net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None, callback=None) -> list:
+    """Train to the end; callback(event) sees every event. Returns the epoch history (list of dicts).
+
+    Raises DivergenceError if the loss became NaN/inf (the weights are restored to the last good epoch).
+    """
+    trainer = Trainer(net, cfg, X, y, X_val, y_val, augmenter)
+    fin = None
+    for event in trainer.run():
+        if callback is not None:
+            callback(event)
+        if isinstance(event, Finished):
+            fin = event
+    if fin.reason == "diverged":
+        raise DivergenceError(fin.message)
+    return fin.history
