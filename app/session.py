@@ -1,0 +1,235 @@
+"""TrainingSession: the app's only bridge to engine training. Runs Trainer.run() on a worker thread.
+
+The worker (superqt GeneratorWorker) coalesces the trainer's events into at most GUI_RATE updates a second,
+whatever the batch size: every BatchStats still arrives (as a chunk, for the curves), every EpochStats and the
+Finished event always arrive, and a weights snapshot (a Network copy) comes a few times a second. Control calls
+(pause/resume/stop/set_lr/...) go straight to the thread-safe Trainer and take effect before its next batch.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from superqt.utils import GeneratorWorker
+
+GUI_RATE = 30            # max updates/s delivered to the GUI thread
+SNAPSHOT_EVERY = 0.25    # s between weight snapshots for the diagram and the views
+
+
+@dataclass
+class Update:
+    """What one GUI delivery carries: everything that happened since the previous one."""
+    batches: list = field(default_factory=list)
+    epochs: list = field(default_factory=list)
+    weights: object = None
+    dataset: object = None
+    test_accuracy: float | None = None
+    finished: object = None
+
+    def empty(self) -> bool:
+        return not (self.batches or self.epochs or self.weights is not None or self.dataset is not None
+                    or self.test_accuracy is not None or self.finished is not None)
+
+
+class _Control:
+    """Commands for a Trainer that may not exist yet (it is built on the worker): applied once it does."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.trainer = None
+        self.pending: list[tuple[str, tuple]] = []
+        self.closing = False
+
+    def call(self, name: str, *args) -> None:
+        with self.lock:
+            if self.trainer is None:
+                self.pending.append((name, args))
+            else:
+                getattr(self.trainer, name)(*args)
+
+    def attach(self, trainer) -> None:
+        with self.lock:
+            self.trainer = trainer
+            for name, args in self.pending:
+                getattr(trainer, name)(*args)
+            self.pending.clear()
+
+
+def _limit_blas() -> None:
+    """Leave the GUI a core: training uses the engine's thread count for the app."""
+    try:
+        from engine.threads import default_threads, set_blas_threads
+    except ImportError:
+        return
+    set_blas_threads(default_threads("app"))
+
+
+def _train(net, cfg, dataset, control: _Control, done: threading.Event):
+    """Worker generator: load data if needed, run the trainer, yield Updates at <= GUI_RATE per second."""
+    try:
+        from engine.training import Trainer
+        _limit_blas()
+        pending = Update()
+        if isinstance(dataset, str):
+            from engine.data import load_dataset
+            dataset = load_dataset(dataset)
+            pending.dataset = dataset
+        trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train)   # cfg.augment: its own augmenter
+        control.attach(trainer)
+        last = last_snapshot = time.perf_counter()
+        finished = None
+        for event in trainer.run():
+            kind = type(event).__name__
+            if kind == "BatchStats":
+                pending.batches.append(event)
+            elif kind == "EpochStats":
+                pending.epochs.append(event)
+            else:
+                finished = event
+                break
+            now = time.perf_counter()
+            if now - last_snapshot >= SNAPSHOT_EVERY:
+                pending.weights, last_snapshot = net.copy(), now
+            if now - last >= 1.0 / GUI_RATE:
+                yield pending
+                pending, last = Update(), now
+        if not control.closing and dataset.x_test is not None and len(dataset.x_test):
+            pending.test_accuracy = float(np.mean(net.predict(dataset.x_test) == dataset.y_test))
+        pending.weights, pending.finished = net.copy(), finished
+        time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
+        yield pending
+    finally:
+        done.set()
+
+
+class TrainingSession(QObject):
+    started = Signal()
+    batchStats = Signal(object)        # BatchStats: the latest of each update (and any probe it would hide)
+    batchChunk = Signal(object)        # list[BatchStats]: every batch since the previous update, for curves
+    epochStats = Signal(object)        # EpochStats, each one
+    weightsUpdated = Signal(object)    # a Network copy, a few times a second and at the end
+    datasetLoaded = Signal(object)     # the Dataset, when start() was given a name and loaded it
+    testEvaluated = Signal(float)      # test-set accuracy after training
+    finished = Signal(object)          # engine Finished
+    failed = Signal(str)               # a sentence for the user
+    stateChanged = Signal(str)         # "running" | "paused" | "idle"
+    controlChanged = Signal(str, float)  # "lr" | "momentum" | "batch_size" changed while running
+    warning = Signal(str)              # a control change the trainer refused, as a sentence
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._worker = None
+        self._control = _Control()
+        self._done = threading.Event()
+        self._done.set()
+        self._paused = False
+
+    # ---- lifecycle ----------------------------------------------------------------------------------
+    def start(self, net, cfg, dataset) -> None:
+        """Train `net` (modified in place on the worker) with `cfg` on `dataset` (a Dataset or a name)."""
+        if self.is_running():
+            raise RuntimeError("A training run is already in progress.")
+        cfg.validate()
+        self._control, self._done, self._paused = _Control(), threading.Event(), False
+        worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done)
+        worker.yielded.connect(self._on_update)
+        worker.errored.connect(self._on_error)
+        self._worker = worker
+        worker.start()
+        self.started.emit()
+        self.stateChanged.emit("running")
+
+    def is_running(self) -> bool:
+        return not self._done.is_set()
+
+    def is_paused(self) -> bool:
+        return self._paused
+
+    def wait(self, timeout_ms: int = 5000) -> bool:
+        """Block until the worker has finished (True) or the timeout passed (False)."""
+        return self._done.wait(timeout_ms / 1000)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop without evaluating or reporting (window closing) and wait for the worker to end."""
+        if not self.is_running():
+            return True
+        self._control.closing = True
+        self._control.call("stop")
+        self._control.call("resume")
+        return self.wait(timeout_ms)
+
+    # ---- control (thread-safe on the trainer; effective before its next batch) -----------------------
+    def pause(self) -> None:
+        if self.is_running() and not self._paused:
+            self._control.call("pause")
+            self._paused = True
+            self.stateChanged.emit("paused")
+
+    def resume(self) -> None:
+        if self.is_running() and self._paused:
+            self._control.call("resume")
+            self._paused = False
+            self.stateChanged.emit("running")
+
+    def stop(self) -> None:
+        if self.is_running():
+            self._control.call("stop")
+
+    def set_lr(self, lr: float) -> None:
+        self._set("set_lr", "lr", float(lr))
+
+    def set_momentum(self, m: float) -> None:
+        self._set("set_momentum", "momentum", float(m))
+
+    def set_batch_size(self, n: int) -> None:
+        self._set("set_batch_size", "batch_size", int(n))
+
+    def _set(self, method: str, name: str, value) -> None:
+        from engine.errors import EngineError
+        if not self.is_running():
+            return
+        try:
+            self._control.call(method, value)
+        except EngineError as e:          # e.g. a batch size too big for memory: training goes on unchanged
+            self.warning.emit(str(e))
+            return
+        self.controlChanged.emit(name, float(value))
+
+    # ---- delivery on the GUI thread -----------------------------------------------------------------
+    def _on_update(self, up: Update) -> None:
+        if self._control.closing:
+            return
+        if up.dataset is not None:
+            self.datasetLoaded.emit(up.dataset)
+        if up.batches:
+            self.batchChunk.emit(up.batches)
+            probed = [b for b in up.batches if b.grad_norms is not None]
+            if probed and probed[-1] is not up.batches[-1]:
+                self.batchStats.emit(probed[-1])
+            self.batchStats.emit(up.batches[-1])
+        for e in up.epochs:
+            self.epochStats.emit(e)
+        if up.weights is not None:
+            self.weightsUpdated.emit(up.weights)
+        if up.test_accuracy is not None:
+            self.testEvaluated.emit(up.test_accuracy)
+        if up.finished is not None:
+            self._paused = False
+            self.stateChanged.emit("idle")
+            self.finished.emit(up.finished)
+
+    def _on_error(self, exc: Exception) -> None:
+        from engine.errors import EngineError
+        if isinstance(exc, EngineError):
+            message = str(exc)
+        else:
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+            message = f"Training stopped by an unexpected error: {type(exc).__name__}: {exc}"
+        self._paused = False
+        self.stateChanged.emit("idle")
+        self.failed.emit(message)

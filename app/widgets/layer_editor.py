@@ -1,0 +1,247 @@
+"""LayerEditor: add, remove and reorder hidden layers; units and activation per layer; output activation.
+
+Edits go to AppState. Changing the architecture of a trained network first asks before discarding its weights.
+Shows the parameter count and memory estimate from engine.spec, and the engine's sentence when a size is refused.
+"""
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from app.widgets import tips
+from app.state import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, _known
+
+MAX_UNITS = 1_000_000   # the spin box's ceiling; the engine decides what actually fits
+
+
+def _human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""
+
+
+def spec_summary(spec: dict, batch_size: int = 64) -> tuple[str, str]:
+    """('101,770 parameters · about 1.4 MB', '') or ('', the engine's reason the spec cannot work)."""
+    from engine.errors import SpecError
+    from engine.spec import count_params, estimate_memory, validate_spec
+    try:
+        validate_spec(spec)
+        n = count_params(spec)
+        mem = estimate_memory(spec, batch_size=batch_size)
+    except SpecError as e:
+        return "", str(e)
+    return f"{n:,} parameters · about {_human_bytes(mem)} to train", ""
+
+
+class _LayerRow(QWidget):
+    """One hidden layer: units, activation, alpha (leaky ReLU), move up/down, remove."""
+
+    def __init__(self, editor: "LayerEditor", index: int, layer: dict):
+        super().__init__()
+        self.editor, self.index = editor, index
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(f"Hidden {index + 1}")
+        self.label.setMinimumWidth(58)
+        self.units = QSpinBox()
+        self.units.setRange(1, MAX_UNITS)
+        self.units.setAccelerated(True)
+        self.units.setSuffix(" neurons")
+        self.units.setKeyboardTracking(False)
+        self.units.setToolTip(tips.NEURONS)
+        self.units.setAccessibleName(f"hiddenUnits{index + 1}")
+        self.activation = QComboBox()
+        for key, label in _known("engine.activations.ACTIVATIONS", HIDDEN_ACTIVATIONS).items():
+            self.activation.addItem(label, key)
+        self.activation.setToolTip(tips.ACTIVATION)
+        self.activation.setAccessibleName(f"hiddenActivation{index + 1}")
+        self.alpha = QDoubleSpinBox()
+        self.alpha.setRange(0.0, 1.0)
+        self.alpha.setDecimals(3)
+        self.alpha.setSingleStep(0.01)
+        self.alpha.setPrefix("α ")
+        self.alpha.setKeyboardTracking(False)
+        self.alpha.setToolTip("Leaky ReLU's slope for negative z: z if z > 0 else α·z. Keeps 'dead' neurons learning.")
+        self.up, self.down, self.remove = QToolButton(), QToolButton(), QToolButton()
+        for b, text, tip, name in ((self.up, "▲", "Move this layer closer to the input", "moveLayerUp"),
+                                   (self.down, "▼", "Move this layer closer to the output", "moveLayerDown"),
+                                   (self.remove, "✕", "Remove this hidden layer", "removeLayer")):
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setAccessibleName(f"{name}{index + 1}")
+            b.setAutoRaise(True)
+        for w in (self.label, self.units, self.activation, self.alpha, self.up, self.down, self.remove):
+            row.addWidget(w)
+        row.addStretch(1)
+        self.set_layer(layer)
+        self.units.valueChanged.connect(self._changed)
+        self.activation.currentIndexChanged.connect(self._changed)
+        self.alpha.valueChanged.connect(self._changed)
+        self.up.clicked.connect(lambda: editor.move_layer(self.index, -1))
+        self.down.clicked.connect(lambda: editor.move_layer(self.index, +1))
+        self.remove.clicked.connect(lambda: editor.remove_layer(self.index))
+
+    def set_layer(self, layer: dict) -> None:
+        for w in (self.units, self.activation, self.alpha):
+            w.blockSignals(True)
+        self.units.setValue(int(layer["units"]))
+        i = self.activation.findData(layer["activation"])
+        self.activation.setCurrentIndex(max(i, 0))
+        self.alpha.setValue(float(layer.get("alpha", 0.01)))
+        self.alpha.setVisible(layer["activation"] == "leaky_relu")
+        for w in (self.units, self.activation, self.alpha):
+            w.blockSignals(False)
+
+    def layer(self) -> dict:
+        layer = {"units": self.units.value(), "activation": self.activation.currentData()}
+        if layer["activation"] == "leaky_relu":
+            layer["alpha"] = round(self.alpha.value(), 6)
+        return layer
+
+    def _changed(self) -> None:
+        self.alpha.setVisible(self.activation.currentData() == "leaky_relu")
+        self.editor.rows_edited()
+
+
+class LayerEditor(QFrame):
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.rows: list[_LayerRow] = []
+        self.confirm_discard = self._ask_discard   # replaceable (tests)
+        outer = QVBoxLayout(self)
+        title = QLabel("<b>Architecture</b>")
+        outer.addWidget(title)
+        self.input_label = QLabel()
+        self.input_label.setToolTip(tips.INPUT)
+        outer.addWidget(self.input_label)
+        self.rows_box = QVBoxLayout()
+        self.rows_box.setSpacing(2)
+        outer.addLayout(self.rows_box)
+        self.add_button = QPushButton("+ Add hidden layer")
+        self.add_button.setObjectName("addLayerButton")
+        self.add_button.setAccessibleName("addLayerButton")
+        self.add_button.setToolTip("Add a hidden layer between the last hidden layer and the output.")
+        outer.addWidget(self.add_button, 0, Qt.AlignLeft)
+        out = QGridLayout()
+        self.output_label = QLabel()
+        self.output_activation = QComboBox()
+        self.output_activation.setAccessibleName("outputActivation")
+        for key, label in _known("engine.activations.ACTIVATIONS", OUTPUT_ACTIVATIONS).items():
+            self.output_activation.addItem(label, key)
+        self.output_activation.setToolTip(tips.OUTPUT_ACTIVATION)
+        out.addWidget(self.output_label, 0, 0)
+        out.addWidget(self.output_activation, 0, 1)
+        out.setColumnStretch(2, 1)
+        outer.addLayout(out)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: palette(link);")
+        self.note.setAccessibleName("architectureNote")
+        outer.addWidget(self.note)
+        self.summary = QLabel()
+        self.summary.setToolTip(tips.PARAMETERS)
+        self.summary.setAccessibleName("parameterCount")
+        outer.addWidget(self.summary)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setAccessibleName("architectureError")
+        outer.addWidget(self.error)
+        outer.addStretch(1)
+
+        self.add_button.clicked.connect(self.add_layer)
+        self.output_activation.currentIndexChanged.connect(self._output_changed)
+        state.specChanged.connect(self.sync)
+        state.noteChanged.connect(self.note.setText)
+        state.configChanged.connect(lambda _: self._update_summary())
+        self.sync()
+
+    # ---- from state to widgets ----------------------------------------------------------------------
+    def sync(self, *_) -> None:
+        spec = self.state.spec
+        hidden = spec["layers"][:-1]
+        if len(hidden) != len(self.rows):
+            for row in self.rows:
+                self.rows_box.removeWidget(row)
+                row.deleteLater()
+            self.rows = [_LayerRow(self, i, layer) for i, layer in enumerate(hidden)]
+            for row in self.rows:
+                self.rows_box.addWidget(row)
+        else:
+            for row, layer in zip(self.rows, hidden):
+                row.set_layer(layer)
+        for i, row in enumerate(self.rows):
+            row.up.setEnabled(i > 0)
+            row.down.setEnabled(i < len(self.rows) - 1)
+        self.input_label.setText(f"Input: {spec['input_size']} values (one per pixel)")
+        self.output_label.setText(f"Output: {spec['layers'][-1]['units']} neurons (one per class)")
+        self.output_activation.blockSignals(True)
+        self.output_activation.setCurrentIndex(max(self.output_activation.findData(spec["layers"][-1]["activation"]), 0))
+        self.output_activation.blockSignals(False)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        try:
+            text, problem = spec_summary(self.state.spec, int(self.state.settings.get("batch_size", 64)))
+        except ImportError:
+            text, problem = "", ""
+        self.summary.setText(text)
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+
+    # ---- from widgets to state ----------------------------------------------------------------------
+    def hidden(self) -> list[dict]:
+        return [row.layer() for row in self.rows]
+
+    def rows_edited(self) -> None:
+        self._apply(self.hidden())
+
+    def add_layer(self) -> None:
+        last = self.hidden()[-1] if self.rows else {"units": 32, "activation": "relu"}
+        self._apply(self.hidden() + [{"units": max(int(last["units"]) // 2, 1) if self.rows else 32,
+                                      "activation": last["activation"]}])
+
+    def remove_layer(self, index: int) -> None:
+        hidden = self.hidden()
+        del hidden[index]
+        self._apply(hidden)
+
+    def move_layer(self, index: int, step: int) -> None:
+        hidden = self.hidden()
+        j = index + step
+        if 0 <= j < len(hidden):
+            hidden[index], hidden[j] = hidden[j], hidden[index]
+            self._apply(hidden)
+
+    def _output_changed(self) -> None:
+        if not self._may_discard():
+            self.sync()
+            return
+        self.state.set_output_activation(self.output_activation.currentData())
+
+    def _apply(self, hidden: list[dict]) -> None:
+        if hidden == self.state.hidden:
+            return
+        if not self._may_discard():
+            self.sync()                      # the user kept the trained network: undo the edit on screen
+            return
+        self.note.clear()
+        self.state.set_hidden(copy.deepcopy(hidden))
+
+    def _may_discard(self) -> bool:
+        if self.state.training_state != "idle":
+            return False
+        return not self.state.trained or self.confirm_discard()
+
+    def _ask_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Discard the trained network?",
+            "Changing the architecture throws away the trained weights (save the project first to keep them). "
+            "Change it anyway?", QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Yes

@@ -1,0 +1,283 @@
+"""NetworkView (`networkDiagram`): the network drawn as neurons and connections, TensorFlow Playground style.
+
+Columns are layers (0 = input). A layer too wide to draw shows MAX_SHOWN representative neurons and says how many
+it hides. With weights, a connection is blue when positive, orange when negative, thicker and more opaque the
+larger |w| is. Only the shown subset is ever drawn or hit-tested.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+MAX_SHOWN = 14
+POSITIVE = QColor(33, 118, 210)
+NEGATIVE = QColor(240, 120, 20)
+NEUTRAL = QColor(150, 156, 168)
+ACT_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+             "softmax": "softmax", "linear": "linear"}
+ACT_RANGES = {"sigmoid": "1/(1+e^-z), range (0, 1)", "tanh": "tanh(z), range (-1, 1)",
+              "relu": "max(0, z), range [0, ∞)", "leaky_relu": "z if z > 0 else αz, range (-∞, ∞)",
+              "softmax": "e^z / Σe^z, outputs in (0, 1) that sum to 1", "linear": "z itself, range (-∞, ∞)"}
+
+
+def shown_units(n: int, image_shape=None) -> np.ndarray:
+    """Which units of a layer of n are drawn: all if few; else evenly spread (input: across the digit's centre)."""
+    if n <= MAX_SHOWN:
+        return np.arange(n)
+    if image_shape is not None and int(np.prod(image_shape)) == n:
+        h, w = image_shape
+        rows = np.linspace(h * 0.25, h * 0.75, MAX_SHOWN).round().astype(int)
+        cols = np.linspace(w * 0.3, w * 0.7, MAX_SHOWN).round().astype(int)[np.arange(MAX_SHOWN) * 5 % MAX_SHOWN]
+        return rows * w + cols
+    return np.linspace(0, n - 1, MAX_SHOWN).round().astype(int)
+
+
+def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from point p to each segment a[k]-b[k]."""
+    ab = b - a
+    t = np.clip(((p - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-9), 0, 1)
+    return np.hypot(*(a + t[:, None] * ab - p).T)
+
+
+class NetworkView(QWidget):
+    connectionClicked = Signal(int, int, int)   # layer (index into net.layers), input unit i, output unit j
+    neuronHovered = Signal(int, int)            # column (0 = input, l+1 = net.layers[l]), unit
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("networkDiagram")
+        self.setAccessibleName("networkDiagram")
+        self.setMouseTracking(True)
+        self.setMinimumSize(420, 300)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.sizes: list[int] = [784, 10]
+        self.activations: list[str] = ["softmax"]
+        self.alphas: list[float] = [0.01]
+        self.image_shape = (28, 28)
+        self.net = None
+        self.acts = None
+        self.selected: tuple[int, int, int] | None = None
+        self._hover = None
+
+    # ---- inputs ---------------------------------------------------------------------------------------
+    def setSpec(self, spec: dict) -> None:
+        self.sizes = [int(spec["input_size"])] + [int(l["units"]) for l in spec["layers"]]
+        self.activations = [l["activation"] for l in spec["layers"]]
+        self.alphas = [float(l.get("alpha", 0.01)) for l in spec["layers"]]
+        if self.net is not None and [self.net.input_size] + [l.units for l in self.net.layers] != self.sizes:
+            self.net = None
+        self.acts, self.selected = None, None
+        self.update()
+
+    def setNetwork(self, net) -> None:
+        """Weights to colour the connections by (None: grey, untrained)."""
+        self.net = net
+        self.update()
+
+    def setActivations(self, acts) -> None:
+        """Light neurons by value: acts[0] = input, acts[l+1] = output of net.layers[l]; None clears."""
+        self.acts = None if acts is None else [None if a is None else np.asarray(a).reshape(-1) for a in acts]
+        self.update()
+
+    def setImageShape(self, shape) -> None:
+        self.image_shape = tuple(shape) if shape else None
+        self.update()
+
+    # ---- geometry -------------------------------------------------------------------------------------
+    def _layout(self):
+        """Per column: shown unit indices and their (x, y) centres; and the neuron radius."""
+        w, h = self.width(), self.height()
+        top, bottom, side = 46, 34, 56
+        cols = len(self.sizes)
+        xs = np.linspace(side, w - side, cols) if cols > 1 else np.array([w / 2])
+        radius = float(np.clip((h - top - bottom) / (MAX_SHOWN * 2.6), 4, 13))
+        out = []
+        for c, n in enumerate(self.sizes):
+            units = shown_units(n, self.image_shape if c == 0 else None)
+            k = len(units)
+            step = min(radius * 2.6, (h - top - bottom) / max(k, 1))
+            ys = top + (h - top - bottom) / 2 + (np.arange(k) - (k - 1) / 2) * step
+            out.append((units, np.stack([np.full(k, xs[c]), ys], 1)))
+        return out, radius
+
+    def _weights(self, layer: int, units_in, units_out):
+        if self.net is None or layer >= len(self.net.layers):
+            return None
+        return np.asarray(self.net.layers[layer].W)[np.ix_(units_in, units_out)]
+
+    # ---- painting -------------------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing, True)
+        pal = self.palette()
+        p.fillRect(self.rect(), pal.base())
+        cols, r = self._layout()
+        for layer in range(len(cols) - 1):
+            self._paint_connections(p, layer, cols[layer], cols[layer + 1])
+        for c, (units, pos) in enumerate(cols):
+            self._paint_column(p, c, units, pos, r)
+        p.end()
+
+    def _paint_connections(self, p: QPainter, layer: int, left, right) -> None:
+        (ui, pi), (uo, po) = left, right
+        W = self._weights(layer, ui, uo)
+        scale = float(np.abs(W).max()) if W is not None and W.size else 0.0
+        for a, i in enumerate(ui):
+            for b, j in enumerate(uo):
+                if W is None or scale == 0:
+                    col = QColor(NEUTRAL)
+                    col.setAlpha(70)
+                    pen = QPen(col, 0.6)
+                else:
+                    m = abs(W[a, b]) / scale
+                    col = QColor(POSITIVE if W[a, b] >= 0 else NEGATIVE)
+                    col.setAlpha(int(40 + 215 * m))
+                    pen = QPen(col, 0.4 + 3.6 * m)
+                if self.selected == (layer, int(i), int(j)):
+                    pen = QPen(self.palette().highlight().color(), 4)
+                p.setPen(pen)
+                p.drawLine(QPointF(*pi[a]), QPointF(*po[b]))
+
+    def _paint_column(self, p: QPainter, c: int, units, pos, r: float) -> None:
+        text = self.palette().text().color()
+        vals = self._column_values(c, units)
+        for k, (x, y) in enumerate(pos):
+            fill = QColor(250, 250, 252)
+            if vals is not None:
+                v = float(vals[k])
+                base = POSITIVE if v >= 0 else NEGATIVE
+                m = min(abs(v), 1.0)
+                fill = QColor(int(250 + (base.red() - 250) * m), int(250 + (base.green() - 250) * m),
+                              int(252 + (base.blue() - 252) * m))
+            hovered = self._hover == ("n", c, int(units[k]))
+            p.setPen(QPen(self.palette().highlight().color() if hovered else QColor(70, 76, 90), 2 if hovered else 1.2))
+            p.setBrush(fill)
+            p.drawEllipse(QPointF(x, y), r, r)
+            if c == len(self.sizes) - 1 and len(units) <= 16:
+                p.setPen(text)
+                p.drawText(QRectF(x + r + 4, y - 8, 30, 16), Qt.AlignLeft | Qt.AlignVCenter, str(int(units[k])))
+        font = QFont(self.font())
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(text)
+        x = pos[0][0] if len(pos) else 0
+        p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignCenter, self._title(c))
+        p.setFont(self.font())
+        p.drawText(QRectF(x - 70, 22, 140, 16), Qt.AlignCenter, self._subtitle(c))
+        hidden = self.sizes[c] - len(units)
+        if hidden > 0:
+            p.drawText(QRectF(x - 70, self.height() - 28, 140, 18), Qt.AlignCenter, f"+ {hidden} more")
+
+    def _column_values(self, c: int, units):
+        """Activation values of the shown units, scaled to [-1, 1] for colour (None without activations)."""
+        if self.acts is None or c >= len(self.acts) or self.acts[c] is None:
+            return None
+        a = self.acts[c]
+        if a.size != self.sizes[c]:
+            return None
+        peak = float(np.abs(a).max()) or 1.0
+        return a[units] / max(peak, 1.0 if c == 0 else 1e-9)
+
+    def _title(self, c: int) -> str:
+        if c == 0:
+            return f"Input · {self.sizes[0]}"
+        return f"Output · {self.sizes[c]}" if c == len(self.sizes) - 1 else f"Hidden {c} · {self.sizes[c]}"
+
+    def _subtitle(self, c: int) -> str:
+        if c == 0:
+            return "pixels" if self.image_shape else "features"
+        act = self.activations[c - 1]
+        return ACT_NAMES.get(act, act) + (f" α={self.alphas[c - 1]:g}" if act == "leaky_relu" else "")
+
+    # ---- hit testing, hover, click, tooltips -------------------------------------------------------------
+    def itemAt(self, point: QPointF):
+        """('n', column, unit) for a neuron, ('w', layer, i, j) for a connection, or None."""
+        cols, r = self._layout()
+        pt = np.array([point.x(), point.y()])
+        for c, (units, pos) in enumerate(cols):
+            d = np.hypot(*(pos - pt).T)
+            if d.size and d.min() <= r + 2:
+                return ("n", c, int(units[int(d.argmin())]))
+        best = None
+        for layer in range(len(cols) - 1):
+            (ui, pi), (uo, po) = cols[layer], cols[layer + 1]
+            if not (pi[0, 0] <= pt[0] <= po[0, 0]):
+                continue
+            a = np.repeat(pi, len(uo), 0)
+            b = np.tile(po, (len(ui), 1))
+            d = _segment_distance(pt, a, b)
+            k = int(d.argmin())
+            if d[k] <= 4 and (best is None or d[k] < best[0]):
+                best = (d[k], layer, int(ui[k // len(uo)]), int(uo[k % len(uo)]))
+        return None if best is None else ("w",) + best[1:]
+
+    def connectionPoint(self, layer: int, i: int, j: int) -> QPointF:
+        """Midpoint of the drawn connection i -> j of net.layers[layer] (for tests and the look-inside views)."""
+        cols, _ = self._layout()
+        (ui, pi), (uo, po) = cols[layer], cols[layer + 1]
+        a, b = pi[list(ui).index(i)], po[list(uo).index(j)]
+        return QPointF(*(0.5 * (a + b)))
+
+    def neuronPoint(self, column: int, unit: int) -> QPointF:
+        cols, _ = self._layout()
+        units, pos = cols[column]
+        return QPointF(*pos[list(units).index(unit)])
+
+    def mouseMoveEvent(self, event) -> None:
+        item = self.itemAt(event.position())
+        if item != self._hover:
+            self._hover = item
+            if item is not None and item[0] == "n":
+                self.neuronHovered.emit(item[1], item[2])
+            self.update()
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.update()
+
+    def mousePressEvent(self, event) -> None:
+        item = self.itemAt(event.position())
+        if event.button() == Qt.LeftButton and item is not None and item[0] == "w":
+            self.selected = item[1:]
+            self.update()
+            self.connectionClicked.emit(*item[1:])
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.ToolTip:
+            item = self.itemAt(e.position() if hasattr(e, "position") else QPointF(e.pos()))
+            text = self.tooltipFor(item) if item else ""
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+    def tooltipFor(self, item) -> str:
+        if item[0] == "w":
+            _, layer, i, j = item
+            w = "" if self._weights(layer, [i], [j]) is None else f" = {float(self._weights(layer, [i], [j])[0, 0]):+.4f}"
+            return (f"<b>Weight</b> w<sub>{i}→{j}</sub>{w} (layer {layer + 1}).<br>How strongly unit {i} pushes "
+                    f"neuron {j}: blue excites, orange inhibits, thicker is stronger. Backpropagation nudges it by "
+                    f"−learning rate × ∂L/∂w after each batch.")
+        _, c, u = item
+        value = ""
+        if self.acts is not None and c < len(self.acts) and self.acts[c] is not None and u < self.acts[c].size:
+            value = f"<br>Activation now: {float(self.acts[c][u]):.4f}"
+        if c == 0:
+            where = ""
+            if self.image_shape:
+                where = f" (row {u // self.image_shape[1]}, column {u % self.image_shape[1]})"
+            return (f"<b>Input</b> {u}{where}: one pixel's brightness, 0 (black) to 1 (white). The input layer "
+                    f"only passes values on; it has no weights.{value}")
+        act = self.activations[c - 1]
+        bias = ""
+        if self.net is not None and c - 1 < len(self.net.layers):
+            bias = f"<br>Bias b = {float(self.net.layers[c - 1].b[u]):+.4f}"
+        kind = "Output" if c == len(self.sizes) - 1 else f"Hidden layer {c}"
+        return (f"<b>{kind}, neuron {u}</b>. Its aggregator sums the weighted inputs plus a bias: "
+                f"z = Σ w·x + b; the activation {ACT_NAMES.get(act, act)} turns z into its output: "
+                f"{ACT_RANGES.get(act, act)}.{bias}{value}")

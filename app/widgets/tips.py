@@ -1,0 +1,36 @@
+"""Tooltips: each concept in one or two sentences, in the crash course's terms."""
+
+WEIGHTS = ("Weights: each connection multiplies its input by a weight w. Training adjusts every weight a little "
+           "after each batch so the loss goes down.")
+BIAS = "Bias: a number added to a neuron's weighted sum, so it can fire even when all its inputs are 0."
+AGGREGATOR = "Aggregator: a neuron first sums its inputs times their weights, plus the bias: z = Σ w·x + b."
+ACTIVATION = ("Activation: turns a neuron's sum z into its output. Sigmoid → (0, 1); tanh → (−1, 1); "
+              "ReLU → max(0, z), [0, ∞); leaky ReLU → z or α·z, (−∞, ∞).")
+OUTPUT_ACTIVATION = ("Output activation: softmax turns the 10 outputs into probabilities that sum to 1 (needed by "
+                     "cross-entropy); MSE and L1 accept any output activation.")
+NEURONS = "Neurons in this hidden layer: more neurons can learn more patterns, but cost more time and memory."
+INPUT = "Input layer: one value per pixel of the 28×28 image (784), from 0 (black) to 1 (white). It has no weights."
+PARAMETERS = ("Parameters: every weight and bias the network learns. Memory counts them plus the gradients, "
+              "optimizer state and one batch of activations.")
+LOSS = ("Loss: one number saying how wrong the network is on a batch. Cross-entropy punishes confident wrong "
+        "answers; MSE averages squared errors; L1 averages absolute errors.")
+OPTIMIZER = ("Optimizer: how the weights move against the gradient. Stochastic GD uses 1 sample per step, batch GD "
+             "the whole set, mini-batch GD a batch; momentum, Nesterov, RMSProp and Adam adapt the step.")
+LEARNING_RATE = ("Learning rate: the size of each step against the gradient. Too high and the loss jumps or "
+                 "diverges; too low and learning crawls. Can be changed while training.")
+MOMENTUM = "Momentum: keeps a share of the previous step, so updates roll through small bumps and speed up on slopes."
+BATCH_SIZE = ("Batch size: how many samples are averaged for one weight update. Small batches are noisy but "
+              "update often; large batches are smoother. Can be changed while training.")
+EPOCHS = "Epoch: one full pass through the training set. Training runs this many epochs."
+BACKPROP = ("Backpropagation: the chain rule run backwards from the loss: each weight's gradient is "
+            "δ_j (the error at its output neuron) × z_i (its input), ∂L/∂w_i→j = δ_j · z_i.")
+SEED = "Seed: fixes the random initial weights and shuffling, so the same settings give the same run."
+VALIDATION = ("Validation fraction: the share of training images held back to check the network on data it does "
+              "not learn from; it shows overfitting.")
+SCHEDULE = ("Learning-rate schedule: constant keeps it; step multiplies it by γ every few epochs; cosine lowers it "
+            "smoothly to the minimum by the last epoch.")
+PATIENCE = ("Early stopping: stop when the validation loss has not improved for this many epochs and go back to "
+            "the best epoch's weights (0 = off).")
+AUGMENT = ("Augmentation: trains on randomly shifted, rotated, scaled and thickened copies of the digits, so the "
+           "network learns the shape rather than the exact pixels (and recognises your drawings better).")
+DATASET = "Data set: the bundled 5,000-digit MNIST sample, full MNIST (60,000 digits) once downloaded, or your own files."
