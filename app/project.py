@@ -1,0 +1,213 @@
+"""The .mlpstudio project file: everything needed to pick up where you left off.
+
+A zip (no pickle anywhere) holding
+  project.json   {"format": "mlp-studio-project", "version": 1, "spec", "settings" (TrainConfig fields),
+                  "dataset" (name), "handwriting" (folder of the personal digit set or null),
+                  "history" (epoch stats, so the curves reappear), "trained", "dtype", "has_weights"}
+  weights.npz    W0, b0, W1, b1, ... as in engine Dense layers (W: fan_in x fan_out), read allow_pickle=False
+Saved atomically; loading reads and checks everything before anything is handed to the app, so a damaged or
+foreign file raises ModelFileError and changes nothing. No Qt here.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import json
+import math
+import os
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+FORMAT = "mlp-studio-project"
+VERSION = 1
+SUFFIX = ".mlpstudio"
+MAX_JSON_BYTES = 64 * 2**20
+MAX_WEIGHT_BYTES = 2**30            # 50 M float64 parameters is 400 MB; anything far bigger is not ours
+
+
+@dataclasses.dataclass
+class Project:
+    spec: dict
+    settings: dict = dataclasses.field(default_factory=dict)
+    network: object | None = None          # engine Network (its .history is the training history)
+    dataset: str = "sample"
+    handwriting: str | None = None         # folder of the personal handwriting set, if the user has one
+    history: list = dataclasses.field(default_factory=list)
+    trained: bool = False
+
+    def __repr__(self) -> str:
+        sizes = [self.spec.get("input_size")] + [l.get("units") for l in self.spec.get("layers", [])]
+        return (f"Project({'-'.join(map(str, sizes))}, dataset={self.dataset!r}, "
+                f"weights={'yes' if self.network is not None else 'no'}, epochs={len(self.history)})")
+
+
+def _error(path, why: str):
+    from engine.errors import ModelFileError
+    return ModelFileError(f"Could not open {Path(path).name}: {why}. Nothing was changed.")
+
+
+def _json_safe(value):
+    """History values as JSON: NaN/inf (a diverged epoch) become null; NumPy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def save_project(path: str | os.PathLike, project: Project) -> Path:
+    """Write the project atomically (the old file stays whole if anything fails); raises SaveError."""
+    import numpy as np
+
+    from engine.atomic import atomic_write
+
+    path = Path(path)
+    net = project.network
+    history = project.history if project.history else list(getattr(net, "history", None) or [])
+    meta = {"format": FORMAT, "version": VERSION, "app": _app_version(),
+            "spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
+            "dataset": project.dataset, "handwriting": project.handwriting, "history": history,
+            "trained": bool(project.trained and net is not None), "has_weights": net is not None,
+            "dtype": None if net is None else str(np.dtype(net.dtype))}
+    meta_bytes = json.dumps(_json_safe(meta), indent=1, allow_nan=False).encode("utf-8")
+    with atomic_write(path, "wb") as f:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.json", meta_bytes)
+            if net is not None:
+                arrays = {}
+                for i, layer in enumerate(net.layers):
+                    arrays[f"W{i}"], arrays[f"b{i}"] = np.asarray(layer.W), np.asarray(layer.b)
+                buf = io.BytesIO()
+                np.savez(buf, **arrays)
+                zf.writestr("weights.npz", buf.getvalue(), compress_type=zipfile.ZIP_STORED)
+    return path
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read and check a project file; ModelFileError (with a sentence) if it is damaged or foreign."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            meta = _read_meta(path, zf)
+            net = _read_network(path, zf, meta) if meta.get("has_weights") else None
+    except FileNotFoundError:
+        raise _error(path, "the file does not exist") from None
+    except IsADirectoryError:
+        raise _error(path, "that is a folder") from None
+    except PermissionError:
+        raise _error(path, "you do not have permission to read it") from None
+    except (zipfile.BadZipFile, EOFError):
+        raise _error(path, "it is not an MLP Studio project (not a zip file), or it is damaged") from None
+    except (OSError, ValueError, RuntimeError, struct.error, zlib.error, zipfile.LargeZipFile) as exc:
+        # CRC mismatch, truncated or corrupted compressed data, encrypted members
+        raise _error(path, f"it is damaged ({exc})") from None
+    spec = net.to_spec() if net is not None else meta["spec"]
+    if net is not None:
+        net.history = list(meta.get("history") or [])
+    settings = meta.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise _error(path, "its training settings are not readable")
+    return Project(spec=spec, settings=settings, network=net, dataset=str(meta.get("dataset") or "sample"),
+                   handwriting=meta.get("handwriting") or None, history=list(meta.get("history") or []),
+                   trained=bool(meta.get("trained")) and net is not None)
+
+
+def _read_meta(path: Path, zf: zipfile.ZipFile) -> dict:
+    from engine.errors import SpecError
+    from engine.spec import validate_spec
+
+    try:
+        info = zf.getinfo("project.json")
+    except KeyError:
+        raise _error(path, "it is a zip file but not an MLP Studio project (no project.json inside)") from None
+    if info.file_size > MAX_JSON_BYTES:
+        raise _error(path, "its project description is implausibly large")
+    try:
+        meta = json.loads(zf.read(info).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _error(path, "its project description is not valid JSON; the file is damaged") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise _error(path, "it is not an MLP Studio project")
+    version = meta.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise _error(path, "its format version is missing")
+    if version > VERSION:
+        raise _error(path, f"it was saved by a newer MLP Studio (project format {version}; this version reads "
+                           f"up to {VERSION}). Please update MLP Studio")
+    if not isinstance(meta.get("history", []), list):
+        raise _error(path, "its training history is not readable")
+    try:
+        meta["spec"] = validate_spec(meta.get("spec"))
+    except SpecError as exc:
+        raise _error(path, f"its network description is invalid ({exc})") from None
+    except (TypeError, KeyError, AttributeError, ValueError):
+        raise _error(path, "its network description is invalid") from None
+    return meta
+
+
+def _read_network(path: Path, zf: zipfile.ZipFile, meta: dict):
+    import numpy as np
+
+    from engine.network import Network
+
+    try:
+        info = zf.getinfo("weights.npz")
+    except KeyError:
+        raise _error(path, "its weights are missing") from None
+    if info.file_size > MAX_WEIGHT_BYTES:
+        raise _error(path, "its weights are implausibly large")
+    dtype = meta.get("dtype") or "float32"
+    if dtype not in ("float32", "float64"):
+        raise _error(path, f"its weights have an unsupported type ({dtype})")
+    try:
+        with np.load(io.BytesIO(zf.read(info)), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError):
+        raise _error(path, "its weights are damaged") from None
+    net = Network.from_spec(meta["spec"], dtype=dtype)
+    for i, layer in enumerate(net.layers):
+        for name, want in ((f"W{i}", (layer.fan_in, layer.units)), (f"b{i}", (layer.units,))):
+            a = arrays.get(name)
+            if a is None or a.shape != want or a.dtype.kind != "f":
+                got = "missing" if a is None else f"{a.dtype} {a.shape}"
+                raise _error(path, f"its weights do not fit the network (layer {i + 1}: {name} should be "
+                                   f"{want}, found {got})")
+            if not np.all(np.isfinite(a)):
+                raise _error(path, f"its weights contain NaN or infinite values (layer {i + 1})")
+        layer.W, layer.b = arrays[f"W{i}"], arrays[f"b{i}"]
+    if len(arrays) != 2 * len(net.layers):
+        raise _error(path, "its weights do not fit the network (extra arrays)")
+    return net
+
+
+def _app_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("mlp-studio")
+    except Exception:  # not pip-installed (run from the source folder)
+        return "0.1.0"
+
+
+# ---- AppState <-> Project ----------------------------------------------------------------------------------
+
+def from_state(state, handwriting: str | os.PathLike | None = None) -> Project:
+    """Snapshot of the app's model (a copy: later training does not change a saved project)."""
+    net = state.network.copy() if state.network is not None else None
+    history = list(getattr(net, "history", None) or [])
+    return Project(spec=copy.deepcopy(state.spec), settings=dict(state.settings), network=net,
+                   dataset=state.dataset_name, handwriting=None if handwriting is None else str(handwriting),
+                   history=history, trained=bool(getattr(state, "trained", False)))
+
+
+def apply_to_state(project: Project, state) -> None:
+    """Make the app show the project: settings, spec, then weights (with their history) last."""
+    state.set_config(project.settings)
+    state.set_spec(project.spec)
+    state.set_network(project.network, trained=project.trained)
