@@ -1,0 +1,102 @@
+"""Light and dark: follow the system palette (or the user's choice), and make pyqtgraph plots follow too.
+
+"system" keeps the platform's palette and tracks its changes (QStyleHints.colorSchemeChanged); "light"/"dark" set an explicit Fusion palette. Plots get the palette's base colour as background and
+its text colour for axes and legends, now and for plots created later (pg.setConfigOptions).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+MODES = ("system", "light", "dark")
+
+
+def dark_palette() -> QPalette:
+    """Fusion's usual dark palette (text contrast >= 7:1 on window and base colours)."""
+    p = QPalette()
+    R = QPalette.ColorRole
+    colors = {R.Window: "#2b2d30", R.WindowText: "#e6e6e6", R.Base: "#1e1f22", R.AlternateBase: "#2b2d30",
+              R.ToolTipBase: "#3c3f41", R.ToolTipText: "#e6e6e6", R.PlaceholderText: "#8c8c8c",
+              R.Text: "#e6e6e6", R.Button: "#3c3f41", R.ButtonText: "#e6e6e6", R.BrightText: "#ff6b6b",
+              R.Light: "#4a4d50", R.Midlight: "#404346", R.Mid: "#35373a", R.Dark: "#1b1c1e", R.Shadow: "#000000",
+              R.Highlight: "#3d7fe0", R.HighlightedText: "#ffffff", R.Link: "#6ea8ff", R.LinkVisited: "#b48cff"}
+    for role, color in colors.items():
+        p.setColor(role, QColor(color))
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return p
+
+
+def light_palette() -> QPalette:
+    from PySide6.QtWidgets import QStyleFactory
+    style = QStyleFactory.create("Fusion")
+    return style.standardPalette()
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def plot_colors(palette: QPalette | None = None) -> tuple[QColor, QColor]:
+    """(background, foreground) for plots under this palette."""
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+
+
+def style_plots(app) -> None:
+    """Recolour every existing pyqtgraph view and set the defaults for new ones."""
+    import pyqtgraph as pg
+
+    background, foreground = plot_colors(app.palette())
+    pg.setConfigOptions(background=background, foreground=foreground)
+    for widget in app.allWidgets():
+        if isinstance(widget, pg.GraphicsView):
+            widget.setBackground(background)
+            for item in widget.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setPen(foreground)
+                    item.setTextPen(foreground)
+                elif isinstance(item, pg.LegendItem):
+                    item.setLabelTextColor(foreground)
+
+
+class Theme(QObject):
+    """Owns the app's light/dark state; `changed(bool dark)` after every switch."""
+    changed = Signal(bool)
+
+    def __init__(self, app, mode: str = "system"):
+        super().__init__(app)
+        self.app = app
+        self.mode = "system"
+        hints = app.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._system_changed)
+        self.set_mode(mode)
+
+    def is_dark(self) -> bool:
+        return is_dark(self.app.palette())
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"Unknown theme {mode!r}; choose one of {', '.join(MODES)}.")
+        self.mode = mode
+        hints = self.app.styleHints()
+        if mode == "system":
+            if hasattr(hints, "unsetColorScheme"):
+                hints.unsetColorScheme()
+            self.app.setPalette(QPalette())  # an empty palette resets to the platform's, which tracks the system
+        else:
+            if hasattr(hints, "setColorScheme"):  # Qt >= 6.8: native parts (title bars) follow too
+                hints.setColorScheme(Qt.ColorScheme.Dark if mode == "dark" else Qt.ColorScheme.Light)
+            self.app.setPalette(dark_palette() if mode == "dark" else light_palette())
+        self._restyle()
+
+    def _restyle(self) -> None:
+        style_plots(self.app)
+        self.changed.emit(self.is_dark())
+
+    def _system_changed(self, *_):
+        if self.mode == "system":
+            # The platform updates its palette around this signal: restyle once events settle.
+            QTimer.singleShot(0, self._restyle)
