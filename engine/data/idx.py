@@ -1,0 +1,157 @@
+"""IDX files (the MNIST format), raw or gzip-compressed, read only after their header is checked.
+
+Layout (big-endian): 0x00 0x00, a type code, the number of dimensions d, then d uint32 sizes, then the data
+(prod(sizes) items of the type). Images files are (n, rows, cols) uint8, labels files (n,) uint8.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .checks import int_labels
+
+# IDX type code -> (big-endian dtype, name for messages)
+IDX_TYPES = {0x08: (">u1", "unsigned byte"), 0x09: (">i1", "signed byte"), 0x0B: (">i2", "16-bit integer"),
+             0x0C: (">i4", "32-bit integer"), 0x0D: (">f4", "32-bit float"), 0x0E: (">f8", "64-bit float")}
+MAX_BYTES = 4 << 30        # no MNIST-format set comes near 4 GiB; a header claiming more is damaged
+CHUNK = 1 << 20
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def _read_exact(f, n: int, path: Path) -> bytes:
+    """Read n bytes in chunks (never allocating what a header merely claims); complain if more or fewer."""
+    parts, got = [], 0
+    while got < n:
+        part = f.read(min(CHUNK, n - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    if got < n:
+        raise DataError(f"{path.name} is truncated: its header promises {n:,} bytes of data "
+                        f"but the file holds only {got:,}.")
+    if f.read(1):
+        raise DataError(f"{path.name} has extra bytes after the {n:,} bytes of data its header announces; "
+                        "it is damaged or not an IDX file.")
+    return b"".join(parts)
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """The array stored in an IDX file (native byte order). Raises DataError naming the file and the problem."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise DataError(f"{path} does not exist or is not a file.")
+        if path.stat().st_size == 0:
+            raise DataError(f"{path.name} is empty.")
+        compressed = _is_gzip(path)
+        with (gzip.open(path, "rb") if compressed else open(path, "rb")) as f:
+            head = f.read(4)
+            if len(head) < 4:
+                raise DataError(f"{path.name} is too short to be an IDX file ({len(head)} bytes).")
+            if head[0] != 0 or head[1] != 0:
+                raise DataError(f"{path.name} is not an IDX file: its magic number "
+                                f"0x{head.hex()} does not start with two zero bytes.")
+            code, ndim = head[2], head[3]
+            if code not in IDX_TYPES:
+                raise DataError(f"{path.name} has an unknown IDX data type code 0x{code:02X}.")
+            if ndim < 1:
+                raise DataError(f"{path.name} declares 0 dimensions.")
+            dims_raw = f.read(4 * ndim)
+            if len(dims_raw) < 4 * ndim:
+                raise DataError(f"{path.name} is truncated inside its header.")
+            shape = tuple(int(s) for s in np.frombuffer(dims_raw, dtype=">u4"))
+            dtype = np.dtype(IDX_TYPES[code][0])
+            n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if n_bytes > MAX_BYTES:
+                raise DataError(f"{path.name} declares a shape of {shape} ({n_bytes:,} bytes), "
+                                "far larger than any MNIST-format data set; the header is damaged.")
+            if not compressed and path.stat().st_size != 4 + 4 * ndim + n_bytes:
+                real = path.stat().st_size - 4 - 4 * ndim
+                raise DataError(f"{path.name} declares {shape[0]:,} items of shape {shape[1:]} "
+                                f"({n_bytes:,} bytes) but holds {real:,} bytes of data.")
+            data = _read_exact(f, n_bytes, path)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise DataError(f"{path.name} is a damaged or truncated gzip file ({exc}).") from exc
+    except OSError as exc:
+        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    return np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=False)
+
+
+def load_idx_pair(images_path: str | Path, labels_path: str | Path):
+    """(images (n, rows*cols) float32 in [0, 1], labels (n,) int64, (rows, cols)) from an images + labels pair."""
+    images_path, labels_path = Path(images_path), Path(labels_path)
+    images = read_idx(images_path)
+    labels = read_idx(labels_path)
+    if images.dtype != np.uint8 or images.ndim != 3:
+        raise DataError(f"{images_path.name} is not an images file: expected unsigned-byte images of shape "
+                        f"(n, rows, cols), found {_type_name(images)} of shape {images.shape}.")
+    if labels.dtype != np.uint8 or labels.ndim != 1:
+        raise DataError(f"{labels_path.name} is not a labels file: expected one unsigned byte per image, "
+                        f"found {_type_name(labels)} of shape {labels.shape}.")
+    if len(labels) != len(images):
+        raise DataError(f"{labels_path.name} has {len(labels):,} labels but {images_path.name} has "
+                        f"{len(images):,} images.")
+    if len(images) == 0:
+        raise DataError(f"{images_path.name} holds no images.")
+    x = images.reshape(len(images), -1).astype(np.float32)
+    np.divide(x, 255, out=x)
+    return x, int_labels(labels, labels_path.name), images.shape[1:]
+
+
+def _type_name(a: np.ndarray) -> str:
+    """'32-bit float' etc. for a message."""
+    for dt, name in IDX_TYPES.values():
+        if np.dtype(dt).newbyteorder("=") == a.dtype:
+            return f"{name} data"
+    return f"{a.dtype} data"
+
+
+def _role(name: str) -> tuple[str | None, str | None]:
+    """('train'|'test'|None, 'images'|'labels'|None) guessed from a file name such as t10k-labels-idx1-ubyte.gz."""
+    n = name.lower()
+    split = "test" if ("t10k" in n or "test" in n) else "train" if "train" in n else None
+    kind = "images" if ("idx3" in n or "images" in n) else "labels" if ("idx1" in n or "labels" in n) else None
+    return split, kind
+
+
+def family(name: str) -> str:
+    """The set a file belongs to: 'emnist-digits-train-images-idx3-ubyte.gz' -> 'emnist-digits-*-*-idx-ubyte'."""
+    n = name.lower().removesuffix(".gz")
+    n = re.sub(r"train|t10k|test", "*", n)
+    return re.sub(r"images|labels", "*", n).replace("idx3", "idx").replace("idx1", "idx")
+
+
+def find_idx_files(folder: Path, like: str | None = None) -> dict[tuple[str, str], Path]:
+    """{(split, kind): path} for the IDX files in a folder (MNIST, Fashion-MNIST, KMNIST, EMNIST names);
+    with `like` (a file name) only the files of that file's set."""
+    found: dict[tuple[str, str], list[Path]] = {}
+    for p in sorted(folder.iterdir()):
+        if not p.is_file() or p.name.startswith("."):
+            continue
+        if "idx" not in p.name.lower() and "ubyte" not in p.name.lower():
+            continue
+        if like is not None and family(p.name) != family(like):
+            continue
+        split, kind = _role(p.name)
+        if split and kind:
+            found.setdefault((split, kind), []).append(p)
+    out = {}
+    for key, paths in found.items():
+        # the same file raw and gzipped is fine; two different sets (e.g. EMNIST's splits) are not
+        stems = {p.name.lower().removesuffix(".gz") for p in paths}
+        if len(stems) > 1:
+            names = ", ".join(p.name for p in paths)
+            raise DataError(f"{folder} holds several {key[0]} {key[1]} files ({names}); "
+                            "point at one of them or at a folder holding a single set.")
+        out[key] = paths[0]
+    return out
