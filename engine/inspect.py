@@ -18,10 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import SpecError
-
-PLAIN_GD = ("gd", "sgd", "bgd", "minibatch")
-
+from .errors import DataError, SpecError
 
 @dataclass
 class LayerTrace:
@@ -39,7 +36,7 @@ class LayerTrace:
 def _one(net, x) -> np.ndarray:
     x = np.asarray(x, dtype=net.dtype).reshape(1, -1)
     if x.shape[1] != net.input_size:
-        raise SpecError(f"This sample has {x.shape[1]} values but the network expects {net.input_size} inputs.")
+        raise DataError(f"This sample has {x.shape[1]} values but the network expects {net.input_size} inputs.")
     return x
 
 
@@ -61,6 +58,10 @@ class WeightBackprop:
     product: float      # delta_j * z_i, the formula
     dW: float           # the engine's gradient for this weight (equal to product for one sample)
     loss: float
+    a_j: float          # output of unit j
+    target_j: float | None      # output layer: the target of unit j (delta_j = a_j - target_j with a fused loss)
+    fprime_j: float | None      # hidden layer: f'(z_j) ...
+    back_sum_j: float | None    # ... times sum_k w_jk delta_k of the next layer = delta_j
     optimizer: str
     lr: float
     step: float         # the change the optimizer makes to w with this gradient
@@ -76,38 +77,26 @@ def _cfg(cfg, name, default):
 
 
 def optimizer_step(g: float, w: float, cfg=None, state: dict | None = None) -> tuple[float, str]:
-    """(step, rule) the optimizer in cfg would apply to a weight w with gradient g.
-
-    Without state (the optimizer's per-weight memory) the step is plain gradient descent, -lr * g.
-    state may give: momentum/nesterov {"velocity"}; rmsprop {"s"}; adam {"m", "v", "t"} (t = steps done).
+    """(step, rule): the change the engine's optimizer (cfg.optimizer, lr, momentum, weight_decay) makes to a
+    weight w with gradient g, run on a one-weight copy. `state` is that weight's optimizer memory if known
+    ({"v"} momentum/nesterov, {"s"} rmsprop, {"m", "v", "t"} adam); without it the memory is empty (a first step).
     """
-    name = str(_cfg(cfg, "optimizer", "gd"))
-    lr = float(_cfg(cfg, "lr", 0.01))
-    g = g + float(_cfg(cfg, "weight_decay", 0.0)) * w      # L2 decay joins the gradient
-    if name in PLAIN_GD or not state:
-        rule = "Δw = −η · ∂L/∂w"
-        if name not in PLAIN_GD:
-            rule += f" (plain gradient descent; {name} also uses its running averages, not shown)"
-        return -lr * g, rule
-    mu = float(_cfg(cfg, "momentum", 0.9))
-    if name in ("momentum", "nesterov"):
-        v = mu * float(state["velocity"]) - lr * g
-        if name == "nesterov":
-            return mu * v - lr * g, "v ← μv − η·∂L/∂w ; Δw = μv − η·∂L/∂w"
-        return v, "v ← μv − η·∂L/∂w ; Δw = v"
-    eps = float(_cfg(cfg, "eps", 1e-8))
-    if name == "rmsprop":
-        rho = float(_cfg(cfg, "rho", 0.9))
-        s = rho * float(state["s"]) + (1 - rho) * g * g
-        return -lr * g / (np.sqrt(s) + eps), "s ← ρs + (1−ρ)(∂L/∂w)² ; Δw = −η·∂L/∂w / (√s + ε)"
-    if name == "adam":
-        b1, b2 = float(_cfg(cfg, "beta1", 0.9)), float(_cfg(cfg, "beta2", 0.999))
-        t = int(state.get("t", 0)) + 1
-        m = b1 * float(state["m"]) + (1 - b1) * g
-        v = b2 * float(state["v"]) + (1 - b2) * g * g
-        m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
-        return -lr * m_hat / (np.sqrt(v_hat) + eps), "m, v ← running means of ∂L/∂w, (∂L/∂w)² ; Δw = −η·m̂/(√v̂ + ε)"
-    raise SpecError(f"Unknown optimizer {name!r}.")
+    from .optimizers import OPTIMIZER_DESCRIPTIONS, OPTIMIZERS
+    name = str(_cfg(cfg, "optimizer", "sgd"))
+    if name not in OPTIMIZERS:
+        raise SpecError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
+    opt = OPTIMIZERS[name](1, np.float64, momentum=float(_cfg(cfg, "momentum", 0.9)))
+    for key, value in (state or {}).items():
+        if key == "t":
+            opt.t = int(value)
+        elif isinstance(getattr(opt, key, None), np.ndarray):
+            getattr(opt, key)[...] = value
+    wa, ga = np.array([w], np.float64), np.array([g], np.float64)
+    opt.step(wa, ga, float(_cfg(cfg, "lr", 0.01)), float(_cfg(cfg, "weight_decay", 0.0)))
+    rule = OPTIMIZER_DESCRIPTIONS.get(name, name)
+    if name not in ("sgd", "bgd", "minibatch") and not state:
+        rule += " (shown as its first step: its running averages start empty)"
+    return float(wa[0] - w), rule
 
 
 def weight_backprop(net, x, y, layer: int, i: int, j: int, optimizer_cfg=None, state=None) -> WeightBackprop:
@@ -128,15 +117,23 @@ def weight_backprop(net, x, y, layer: int, i: int, j: int, optimizer_cfg=None, s
     delta_j = float(bp.deltas[layer][0, j])
     dW = float(bp.grads[layer][0][i, j])
     w = float(L.W[i, j])
+    a_j = float(bp.activations[layer + 1][0, j])
+    target_j = fprime_j = back_sum_j = None
+    if layer == len(net.layers) - 1:
+        target_j = float(net.targets(y, 1)[0, j])
+    else:
+        fprime_j = float(L.activation.derivative(bp.zs[layer][0])[j])
+        back_sum_j = float(bp.deltas[layer + 1][0] @ net.layers[layer + 1].W[j])
     step, rule = optimizer_step(dW, w, optimizer_cfg, state)
     return WeightBackprop(layer, i, j, w, z_i, delta_j, delta_j * z_i, dW, float(bp.loss),
-                          str(_cfg(optimizer_cfg, "optimizer", "gd")), float(_cfg(optimizer_cfg, "lr", 0.01)),
+                          a_j, target_j, fprime_j, back_sum_j,
+                          str(_cfg(optimizer_cfg, "optimizer", "sgd")), float(_cfg(optimizer_cfg, "lr", 0.01)),
                           float(step), rule)
 
 
 def gradient_norms(grads) -> list[float]:
-    """Euclidean norm of each layer's weight gradient dW (grads: [(dW, db), ...])."""
-    return [float(np.sqrt(np.vdot(dW, dW))) for dW, _ in grads]
+    """Euclidean norm of each layer's gradient, W and b together (grads: [(dW, db), ...]), as the trainer probes."""
+    return [float(np.sqrt(np.vdot(dW, dW) + np.vdot(db, db))) for dW, db in grads]
 
 
 def dead_units(activations) -> list[int]:
@@ -201,6 +198,6 @@ def error_analysis(net, X, y, n_classes: int | None = None, batch: int = 4096) -
         else np.zeros((0, net.n_outputs), dtype=net.dtype)
     pred = probs.argmax(axis=1)
     cm = confusion_matrix(y, pred, n_classes)
-    precision, recall = precision_recall(cm)
+    precision, recall = precision_recall(cm=cm)
     acc = float(np.trace(cm) / max(cm.sum(), 1))
     return ErrorAnalysis(probs, pred, cm, np.asarray(precision), np.asarray(recall), acc)
