@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, Signal
 HIDDEN_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU"}
 OUTPUT_ACTIVATIONS = {"softmax": "Softmax", "sigmoid": "Sigmoid", "tanh": "tanh", "relu": "ReLU",
                       "leaky_relu": "Leaky ReLU", "linear": "Linear (identity)"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "bgd": "batch GD", "minibatch": "mini-batch GD", "momentum": "momentum",
+                    "nesterov": "Nesterov", "rmsprop": "RMSProp", "adam": "Adam"}
 LOSSES = {"cross_entropy": "Cross-entropy", "mse": "Mean squared error (MSE)", "l1": "Mean absolute error (L1)"}
 # A loss that only makes sense with one output activation; the others accept any.
 LOSS_NEEDS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}

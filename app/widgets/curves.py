@@ -55,6 +55,7 @@ class Run:
         self.ex = Series(64)
         self.epoch = {k: Series(64) for k in EPOCH_FIELDS[1:]}
         self.ema = None
+        self.offset = 0               # epochs already trained before this run's first event (one-epoch steps)
         self.rows: list[dict] = []
         lp, ap = curves.loss_plot, curves.accuracy_plot
         self.raw = lp.plot(pen=_pen(color, 45, 1))
@@ -71,7 +72,7 @@ class Run:
         self.best_line = None
 
     def add_batches(self, batches) -> None:
-        x = np.array([b.epoch - 1 + b.batch / max(b.n_batches, 1) for b in batches])
+        x = np.array([self.offset + b.epoch - 1 + b.batch / max(b.n_batches, 1) for b in batches])
         loss = np.array([b.loss for b in batches], np.float64)
         sm = np.empty_like(loss)
         ema = self.ema
@@ -86,6 +87,7 @@ class Run:
         self.smoothed.setData(self.bx.view, self.smooth.view)
 
     def add_epoch(self, row: dict) -> None:
+        row = {**row, "epoch": row["epoch"] + self.offset}
         self.rows.append(row)
         self.ex.extend([row["epoch"]])
         for k, s in self.epoch.items():
