@@ -127,11 +127,11 @@ def test_lr_change_while_running_reaches_the_trainer(qtbot, session, sample):
     session.set_lr(0.0123)
     session.set_batch_size(8)
     n = len(rec.batches)
-    qtbot.waitUntil(lambda: len(rec.batches) > n + 20, timeout=10000)
+    qtbot.waitUntil(lambda: len(rec.batches) > n + 300, timeout=10000)
     assert rec.batches[-1].lr == pytest.approx(0.0123)
-    later = rec.batches[n + 5:]
+    later = rec.batches[-20:]                          # batches trained in flight before the change came first
     diffs = np.diff([b.samples for b in later])
-    assert diffs.size > 10 and (diffs == 8).mean() > 0.9                  # the new batch size is in use
+    assert (diffs == 8).mean() > 0.9                                       # the new batch size is in use
     assert ("lr", pytest.approx(0.0123)) in [(k, pytest.approx(v)) for k, v in marks]
     with qtbot.waitSignal(session.finished, timeout=5000):
         session.stop()
