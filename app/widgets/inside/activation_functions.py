@@ -1,0 +1,136 @@
+"""activationView: sigmoid, tanh, ReLU and leaky ReLU with their derivatives and output ranges.
+
+Curves are the engine's own activations (engine.activations) evaluated on a grid of z; the functions the current
+network uses are highlighted and say which layers use them. Leaky ReLU's alpha is the network's (or adjustable).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine.activations import ACTIVATIONS, LeakyReLU
+
+SHOWN = {"sigmoid": "Sigmoid  σ(z) = 1 / (1 + e^−z)", "tanh": "tanh(z)",
+         "relu": "ReLU  max(0, z)", "leaky_relu": "Leaky ReLU  z if z > 0 else αz"}
+RANGE_TEXT = {"sigmoid": "range (0, 1)", "tanh": "range (−1, 1)", "relu": "range [0, ∞)",
+              "leaky_relu": "range (−∞, ∞)"}
+Z = np.linspace(-5, 5, 401, dtype=np.float64)
+Y_VIEWS = {"sigmoid": (-0.3, 1.3), "tanh": (-1.3, 1.3), "relu": (-1.2, 5.2), "leaky_relu": (-1.2, 5.2)}
+F_PEN, D_PEN = (33, 118, 210), (240, 120, 20)
+USED_STYLE = "QFrame#{name} {{ border: 2px solid #e0a030; border-radius: 4px; }}"
+
+
+def used_activations(spec: dict | None) -> dict[str, list[str]]:
+    """Activation name -> the layers that use it ("hidden 1", "output")."""
+    used: dict[str, list[str]] = {}
+    layers = (spec or {}).get("layers", [])
+    for n, layer in enumerate(layers, 1):
+        where = "output" if n == len(layers) else f"hidden {n}"
+        used.setdefault(layer["activation"], []).append(where)
+    return used
+
+
+def curves(name: str, alpha: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """(f(Z), f'(Z)) from the engine's activation."""
+    act = LeakyReLU(alpha=alpha) if name == "leaky_relu" else ACTIVATIONS[name]()
+    return act.forward(Z.copy()), act.derivative(Z)
+
+
+class ActivationView(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("activationView")
+        self.setAccessibleName("activationView")
+        self.alpha = 0.01
+        self.used: dict[str, list[str]] = {}
+        self.plots: dict[str, pg.PlotWidget] = {}
+        self.f_curves: dict[str, pg.PlotDataItem] = {}
+        self.d_curves: dict[str, pg.PlotDataItem] = {}
+        self.notes: dict[str, QLabel] = {}
+        self.boxes: dict[str, QFrame] = {}
+
+        self.alpha_box = QDoubleSpinBox()
+        self.alpha_box.setObjectName("leakyAlpha")
+        self.alpha_box.setRange(0.0, 0.99)
+        self.alpha_box.setSingleStep(0.01)
+        self.alpha_box.setDecimals(3)
+        self.alpha_box.setValue(self.alpha)
+        self.alpha_box.valueChanged.connect(self.set_alpha)
+        top = QHBoxLayout()
+        intro = QLabel("Each neuron passes its weighted sum z through an activation function f. Solid: f(z); "
+                       "dashed: its slope f′(z), which backpropagation multiplies into every gradient. "
+                       "The shaded band is the range of outputs f can give. Highlighted: used by your network.")
+        intro.setWordWrap(True)
+        top.addWidget(intro, 1)
+        top.addWidget(QLabel("Leaky ReLU α"))
+        top.addWidget(self.alpha_box)
+
+        grid = QGridLayout()
+        for k, name in enumerate(SHOWN):
+            grid.addWidget(self._make_plot(name), k // 2, k % 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        self.set_spec(None)
+
+    def _make_plot(self, name: str) -> QWidget:
+        plot = pg.PlotWidget()
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.setXRange(Z[0], Z[-1], padding=0)
+        y_view = Y_VIEWS[name]
+        plot.setYRange(*y_view, padding=0)
+        plot.addLegend(offset=(8, 8))
+        lo, hi = ACTIVATIONS[name].range
+        band = pg.LinearRegionItem((max(lo, y_view[0] - 1), min(hi, y_view[1] + 1)), orientation="horizontal",
+                                   movable=False, brush=(120, 200, 120, 40), pen=pg.mkPen(None))
+        plot.addItem(band)
+        for bound in (lo, hi):
+            if np.isfinite(bound):
+                plot.addItem(pg.InfiniteLine(bound, angle=0, pen=pg.mkPen((60, 150, 60), style=pg.QtCore.Qt.DashLine)))
+        self.f_curves[name] = plot.plot(name="f(z)", pen=pg.mkPen(F_PEN, width=2.5))
+        self.d_curves[name] = plot.plot(name="f′(z)", pen=pg.mkPen(D_PEN, width=2, style=pg.QtCore.Qt.DashLine))
+        self.plots[name] = plot
+        note = QLabel()
+        note.setWordWrap(True)
+        self.notes[name] = note
+        box = QFrame()
+        box.setObjectName(f"activationBox_{name}")
+        self.boxes[name] = box
+        v = QVBoxLayout(box)
+        v.setContentsMargins(2, 2, 2, 2)
+        v.addWidget(note)
+        v.addWidget(plot, 1)
+        return box
+
+    def set_spec(self, spec: dict | None) -> None:
+        """Highlight the activations `spec` uses; take its leaky ReLU alpha."""
+        self.used = used_activations(spec)
+        alphas = [l.get("alpha", 0.01) for l in (spec or {}).get("layers", []) if l["activation"] == "leaky_relu"]
+        if alphas:
+            self.alpha_box.setValue(float(alphas[0]))      # calls set_alpha -> _redraw
+        self._redraw()
+
+    def set_alpha(self, alpha: float) -> None:
+        self.alpha = float(alpha)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        for name, title in SHOWN.items():
+            f, d = curves(name, self.alpha)
+            self.f_curves[name].setData(Z, f)
+            self.d_curves[name].setData(Z, d)
+            where = self.used.get(name)
+            shown = title.replace("αz", f"αz, α = {self.alpha:g}") if name == "leaky_relu" else title
+            text = f"<b>{shown}</b> · {RANGE_TEXT[name]}"
+            if where:
+                text += f" · <span style='color:#c07800'><b>★ used in {', '.join(where)}</b></span>"
+            self.notes[name].setText(text)
+            self.boxes[name].setStyleSheet(USED_STYLE.format(name=self.boxes[name].objectName()) if where else "")
+            self.f_curves[name].setPen(pg.mkPen(F_PEN, width=3.5 if where else 2))
+
+    def highlighted(self) -> list[str]:
+        return [name for name in SHOWN if name in self.used]

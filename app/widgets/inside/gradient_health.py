@@ -1,0 +1,128 @@
+"""gradientHealthPlot: per-layer gradient norm over training (log scale) and dead ReLU units.
+
+Fed by the trainer's probes (BatchStats.grad_norms / dead_units, every cfg.probe_every batches). Vanishing
+gradients show as the layers near the input sitting decades below the output layer (deep sigmoid networks);
+a dead ReLU outputs 0 for every sample of a batch, so it gets no gradient and never learns again.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from engine.inspect import dead_units, gradient_norms
+
+COLORS = [(33, 118, 210), (240, 120, 20), (46, 160, 67), (200, 50, 60), (140, 90, 200), (120, 120, 120)]
+PROBE_SAMPLES = 256
+
+
+def _color(k: int):
+    return COLORS[k % len(COLORS)]
+
+
+class GradientHealthPlot(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("gradientHealthPlot")
+        self.setAccessibleName("gradientHealthPlot")
+        self.names: list[str] = []
+        self.x: list[float] = []
+        self.norms: list[list[float]] = []
+        self.dead: list[list[int]] = []
+        self.units: list[int] = []
+
+        intro = QLabel("How big each layer's gradient ‖∂L/∂W‖ is while training (log scale). If the layers near "
+                       "the input sit far below the output layer, their weights barely move: vanishing "
+                       "gradients (try ReLU instead of sigmoid). Below: ReLU units that output 0 for a whole "
+                       "batch — dead, they receive no gradient.")
+        intro.setWordWrap(True)
+        self.norm_plot = pg.PlotWidget()
+        self.norm_plot.setLogMode(x=False, y=True)
+        self.norm_plot.setLabel("left", "gradient norm")
+        self.norm_plot.setLabel("bottom", "epoch")
+        self.norm_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.norm_plot.addLegend(offset=(-10, 10))
+        self.dead_plot = pg.PlotWidget()
+        self.dead_plot.setLabel("left", "dead units")
+        self.dead_plot.setLabel("bottom", "epoch")
+        self.dead_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.dead_plot.addLegend(offset=(-10, 10))
+        self.dead_plot.setXLink(self.norm_plot)
+        self.summary = QLabel()
+        self.summary.setObjectName("gradientSummary")
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.norm_plot, 3)
+        layout.addWidget(self.dead_plot, 1)
+        layout.addWidget(self.summary)
+        self._norm_curves: list = []
+        self._dead_curves: list = []
+
+    # ---- inputs ----------------------------------------------------------------------------------------
+    def set_spec(self, spec: dict | None) -> None:
+        """Start a fresh plot for the layers of `spec`."""
+        layers = (spec or {}).get("layers", [])
+        self.names = [("output" if n == len(layers) else f"hidden {n}") + f" ({l['activation']})"
+                      for n, l in enumerate(layers, 1)]
+        self.units = [int(l["units"]) for l in layers[:-1]]
+        self.clear()
+
+    def clear(self) -> None:
+        self.x, self.norms, self.dead = [], [], []
+        for plot in (self.norm_plot, self.dead_plot):
+            plot.clear()
+            plot.plotItem.legend.clear()
+        self._norm_curves = [self.norm_plot.plot(name=name, pen=pg.mkPen(_color(k), width=2))
+                             for k, name in enumerate(self.names)]
+        self._dead_curves = [self.dead_plot.plot(name=name, pen=pg.mkPen(_color(k), width=2),
+                                                 symbol="o", symbolSize=4, symbolBrush=_color(k))
+                             for k, name in enumerate(self.names[:-1])]
+        self.summary.setText("Start training to see the gradients of every layer.")
+
+    def add_batches(self, batches) -> None:
+        """BatchStats (one or a list); only the probed ones (grad_norms set) carry gradient data."""
+        batches = batches if isinstance(batches, (list, tuple)) else [batches]
+        probed = [b for b in batches if getattr(b, "grad_norms", None) is not None]
+        if not probed:
+            return
+        for b in probed:
+            if len(b.grad_norms) != len(self._norm_curves):
+                continue                                 # a probe of another architecture: ignore
+            self.x.append(b.epoch - 1 + b.batch / max(b.n_batches, 1))
+            self.norms.append(list(b.grad_norms))
+            self.dead.append(list(b.dead_units or [0] * len(self._dead_curves)))
+        self._redraw()
+
+    def probe(self, net, X, y) -> None:
+        """Measure a (loaded or trained) network on a few training samples when there is no training to watch."""
+        if net is None or X is None or len(X) == 0 or self.x:
+            return
+        n = min(PROBE_SAMPLES, len(X))
+        bp = net.backprop(X[:n], y[:n])
+        norms, dead = gradient_norms(bp.grads), dead_units(bp.activations)
+        self.summary.setText(self._describe(norms, dead, f"on {n} training digits"))
+
+    # ---- display ---------------------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        if not self.x:
+            return
+        x = np.asarray(self.x)
+        norms = np.maximum(np.asarray(self.norms, dtype=np.float64), 1e-30)   # log scale: keep 0 plottable
+        for k, curve in enumerate(self._norm_curves):
+            curve.setData(x, norms[:, k])
+        dead = np.asarray(self.dead, dtype=np.float64)
+        for k, curve in enumerate(self._dead_curves):
+            if k < dead.shape[1]:
+                curve.setData(x, dead[:, k])
+        self.summary.setText(self._describe(self.norms[-1], self.dead[-1], f"at epoch {x[-1]:.2f}"))
+
+    def _describe(self, norms, dead, when: str) -> str:
+        parts = [f"{name.split(' (')[0]}: {g:.2e}" for name, g in zip(self.names, norms)]
+        text = f"Gradient norms {when} — " + ", ".join(parts)
+        if len(norms) > 1 and norms[-1] > 0:
+            text += f". First layer / output layer = {norms[0] / norms[-1]:.2g}"
+        if dead:
+            units = self.units if len(self.units) == len(dead) else [None] * len(dead)
+            text += ". Dead units: " + ", ".join(f"{d}" if u is None else f"{d} of {u}" for d, u in zip(dead, units))
+        return text + "."

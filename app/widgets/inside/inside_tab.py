@@ -1,0 +1,168 @@
+"""InsideTab: the "Look inside" tab. Composes the views and feeds them AppState / TrainingSession signals.
+
+Nothing here polls the engine: weights arrive by state.networkChanged and session.weightsUpdated (a copy made on
+the worker), probes by session batch signals. Views that cost real work redraw only while visible.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from ..network_view import NetworkView
+from .activation_functions import ActivationView
+from .backprop_inspector import BackpropInspector
+from .confusion import ErrorsView
+from .first_layer_weights import FirstLayerWeightsView
+from .forward_pass import ForwardPassPanel
+from .gradient_health import GradientHealthPlot
+from .weight_histograms import WeightHistogramsView
+
+
+class InsideTab(QWidget):
+    def __init__(self, state, session, parent=None):
+        super().__init__(parent)
+        self.setObjectName("insideTab")
+        self.state, self.session = state, session
+        self.net = None
+        self.dataset = None
+        self._loader = None
+
+        self.activations = ActivationView()
+        self.diagram = NetworkView()
+        self.diagram.setObjectName("insideNetworkDiagram")          # the Build tab owns "networkDiagram"
+        self.diagram.setAccessibleName("insideNetworkDiagram")
+        self.forward = ForwardPassPanel(self.diagram, drawn_digit=self._drawn_digit)
+        self.backprop = BackpropInspector()
+        self.gradients = GradientHealthPlot()
+        self.first_layer = FirstLayerWeightsView()
+        self.errors = ErrorsView()
+        self.histograms = WeightHistogramsView()
+        self.forward.sampleChanged.connect(self.backprop.set_sample)
+        self.diagram.connectionClicked.connect(self.backprop.show_connection)
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.forward)
+        split.addWidget(self.diagram)
+        split.addWidget(self.backprop)
+        split.setStretchFactor(1, 1)
+        split.setSizes([240, 620, 380])
+        hint = QLabel("Pick a digit on the left: its activations light up the network. Hover a neuron for its "
+                      "numbers; click a connection to follow backpropagation through that weight.")
+        hint.setWordWrap(True)
+        network_page = QWidget()
+        v = QVBoxLayout(network_page)
+        v.addWidget(hint)
+        v.addWidget(split, 1)
+
+        self.pages = QTabWidget()
+        self.pages.setObjectName("insidePages")
+        self.pages.setDocumentMode(True)
+        for widget, title in ((network_page, "Forward && backward"), (self.activations, "Activation functions"),
+                              (self.gradients, "Gradient health"), (self.first_layer, "First layer"),
+                              (self.errors, "Errors"), (self.histograms, "Weight distributions")):
+            self.pages.addTab(widget, title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.pages)
+
+        state.specChanged.connect(self._on_spec)
+        state.networkChanged.connect(lambda net: self.set_network(net, live=False))
+        state.datasetChanged.connect(self.set_dataset)
+        state.configChanged.connect(self.backprop.set_config)
+        session.started.connect(self._on_started)
+        session.weightsUpdated.connect(lambda net: self.set_network(net, live=True))
+        if hasattr(session, "batchChunk"):                 # every batch, so no probe is lost to throttling
+            session.batchChunk.connect(self.gradients.add_batches)
+        else:
+            session.batchStats.connect(self.gradients.add_batches)
+        if hasattr(session, "datasetLoaded"):
+            session.datasetLoaded.connect(self.set_dataset)
+
+        self._on_spec(state.spec)
+        self.backprop.set_config(self._config())
+        if state.dataset is not None:
+            self.set_dataset(state.dataset)
+        if state.network is not None:
+            self.set_network(state.network)
+
+    # ---- feeding the views ---------------------------------------------------------------------------
+    def _config(self):
+        try:
+            return self.state.config()
+        except Exception:          # settings the engine rejects: the inspector then shows plain GD
+            return None
+
+    def _on_spec(self, spec: dict) -> None:
+        self.activations.set_spec(spec)
+        self.diagram.setSpec(spec)
+        if self.net is not None:
+            self.diagram.setNetwork(self.net)
+        if not self.gradients.x:
+            self.gradients.set_spec(spec)
+
+    def _on_started(self) -> None:
+        self.gradients.set_spec(self.state.spec)
+        self.backprop.set_config(self._config())
+
+    def set_network(self, net, live: bool = False) -> None:
+        if net is not None and self.net is not None and net.to_spec() != self.net.to_spec():
+            self.gradients.set_spec(net.to_spec())
+        self.net = net
+        if net is not None:
+            spec = net.to_spec()
+            if [l.units for l in net.layers] != self.diagram.sizes[1:] or net.input_size != self.diagram.sizes[0]:
+                self.diagram.setSpec(spec)
+            self.activations.set_spec(spec)
+        self.diagram.setNetwork(net)
+        self.forward.set_network(net)
+        self.backprop.set_network(net)
+        self.first_layer.set_network(net)
+        self.histograms.set_network(net)
+        self.errors.set_network(net, live=live)
+        if not live and self.dataset is not None and net is not None:
+            self.gradients.probe(net, self.dataset.x_train, self.dataset.y_train)
+        if self.dataset is None and net is not None and self.isVisible():
+            self._load_dataset()
+
+    def set_dataset(self, dataset) -> None:
+        self.dataset = dataset
+        shape = getattr(dataset, "image_shape", None)
+        self.diagram.setImageShape(shape)
+        if shape:
+            self.first_layer.set_image_shape(shape)
+        self.forward.set_dataset(dataset)
+        self.errors.set_dataset(dataset)
+        if dataset is not None and self.net is not None:
+            self.gradients.probe(self.net, dataset.x_train, dataset.y_train)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.dataset is None and self.net is not None:
+            self._load_dataset()
+
+    def _load_dataset(self) -> None:
+        """The views need test digits: load the chosen data set on a worker (the sample takes ~0.5 s)."""
+        if self._loader is not None:
+            return
+        from superqt.utils import create_worker
+
+        from engine.data import load_dataset
+        self._loader = create_worker(load_dataset, self.state.dataset_name or "sample")
+        self._loader.returned.connect(self._dataset_loaded)
+        self._loader.errored.connect(lambda exc: self.forward.result.setText(f"Could not load the digits: {exc}"))
+        self._loader.finished.connect(self._loader_done)
+        self._loader.start()
+
+    def _dataset_loaded(self, dataset) -> None:
+        if self.dataset is None:
+            self.set_dataset(dataset)
+
+    def _loader_done(self) -> None:
+        self._loader = None
+
+    def _drawn_digit(self):
+        """The 28x28 digit on the Draw tab's pad, or None (no pad, or empty)."""
+        from ..draw_tab import DrawTab
+        window = self.window()
+        pad = window.findChild(DrawTab) if window is not None else None
+        return None if pad is None else pad.image
