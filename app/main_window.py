@@ -43,6 +43,8 @@ class MainWindow(QMainWindow):
     # ---- tabs ---------------------------------------------------------------------------------------
     def _build_tabs(self) -> None:
         self.tabs.addTab(self._build_train_tab(), "Build && train")
+        from app.widgets.inside.inside_tab import InsideTab
+        self.tabs.addTab(InsideTab(self.state, self.session), "Look inside")
 
     def _build_train_tab(self) -> QWidget:
         st = self.state
