@@ -134,10 +134,10 @@ class Softmax(Activation):
         if rows is None:
             rows = np.empty((2, z.shape[0]), dtype=z.dtype)
         m, s = rows[0], rows[1]
-        np.max(z, axis=1, out=m)
+        np.maximum.reduce(z, axis=1, out=m)         # ufunc methods directly: no Python wrapper per batch
         out = np.subtract(z, m[:, None], out=out)
         np.exp(out, out=out)
-        np.sum(out, axis=1, out=s)
+        np.add.reduce(out, axis=1, out=s)
         out /= s[:, None]
         return out
 

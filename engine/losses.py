@@ -49,9 +49,8 @@ class CrossEntropy(Loss):
         n = len(z)
         if rows is not None:
             # rows = (row max, row sum of exp) left by Softmax.forward; targets are distributions (rows sum to 1)
-            lse = np.log(rows[1], out=rows[1])
-            return float((rows[0].sum(dtype=np.float64) + lse.sum(dtype=np.float64)
-                          - np.vdot(z, Y)) / n)
+            np.log(rows[1], out=rows[1])
+            return float((np.add.reduce(rows, axis=None, dtype=np.float64) - np.vdot(z, Y)) / n)
         z = np.asarray(z, dtype=np.float64)
         m = z.max(axis=1, keepdims=True)
         lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))

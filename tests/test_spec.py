@@ -60,3 +60,12 @@ def test_absurd_sizes_refused_before_allocation(units):
         tracemalloc.stop()
     assert peak < 1_000_000
     assert MAX_PARAMS == 50_000_000
+
+
+def test_memory_limit_counts_the_batch():
+    from engine.spec import check_memory
+    spec = validate_spec({"input_size": 784, "layers": [{"units": 4096, "activation": "relu"},
+                                                        {"units": 10, "activation": "softmax"}], "loss": "cross_entropy"})
+    assert check_memory(spec, 128) > 0
+    with pytest.raises(SpecError, match="memory"):
+        check_memory(spec, 1_000_000)
