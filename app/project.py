@@ -166,10 +166,11 @@ def _read_network(path: Path, zf: zipfile.ZipFile, meta: dict):
     dtype = meta.get("dtype") or "float32"
     if dtype not in ("float32", "float64"):
         raise _error(path, f"its weights have an unsupported type ({dtype})")
+    from engine.safe_npz import NpzError, read_npz
     try:
-        with np.load(io.BytesIO(zf.read(info)), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError):
+        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
+        arrays = read_npz(io.BytesIO(zf.read(info)), MAX_WEIGHT_BYTES)
+    except (NpzError, OSError):
         raise _error(path, "its weights are damaged") from None
     net = Network.from_spec(meta["spec"], dtype=dtype)
     for i, layer in enumerate(net.layers):

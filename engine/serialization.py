@@ -5,16 +5,17 @@ model file can never run code. Any problem is a ModelFileError naming the file a
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from .atomic import atomic_write
 from .errors import EngineError, ModelFileError
+from .safe_npz import NpzError, read_npz
 
 FORMAT_VERSION = 1
 MAGIC = "mlp-studio-model"
+MAX_BYTES = 1 << 30       # 50 M float64 parameters are 400 MB; a file claiming more than this is damaged
 
 
 def save_network(net, path) -> None:
@@ -48,12 +49,12 @@ def load_network(path):
     if path.is_dir():
         raise bad("that is a folder, not a model file")
     try:
-        with np.load(path, allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise bad("the file is damaged or not an MLP Studio model (.npz)") from exc
-    except (ValueError, OSError, KeyError) as exc:
-        raise bad("it is not an MLP Studio model (.npz) or it is damaged") from exc
+        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
+        data = read_npz(path, MAX_BYTES)
+    except NpzError as exc:
+        raise bad(f"the file is damaged or not an MLP Studio model (.npz): {exc}") from exc
+    except OSError as exc:
+        raise bad(f"it could not be read ({exc.strerror or exc})") from exc
     if not isinstance(data, dict) or "format_version" not in data or "spec" not in data:
         raise bad("it is not an MLP Studio model")
     if "magic" in data and str(data["magic"]) != MAGIC:

@@ -1,36 +1,35 @@
 """Keras-style .npz data sets: arrays x_train, y_train, x_test, y_test."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
+from ..safe_npz import NpzError, read_npz
 from .checks import check_split, int_labels, unit_pixels
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
+MAX_BYTES = 4 << 30        # as for IDX files: no MNIST-like set comes near it; a header claiming more is damaged
 
 
 def load_npz(path: str | Path):
     """(x_train, y_train, x_test, y_test, image_shape) with x (n, d) float32 in [0, 1] and y int64."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as z:
-            if not hasattr(z, "files"):
-                raise DataError(f"{path.name} is a single .npy array, not an .npz archive of {', '.join(KEYS)}.")
-            missing = [k for k in KEYS if k not in z.files]
-            if missing:
-                raise DataError(f"{path.name} lacks the array(s) {', '.join(missing)} "
-                                f"(it has: {', '.join(z.files) or 'nothing'}).")
-            arrays = {k: z[k] for k in KEYS}
-    except DataError:
-        raise
+        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
+        z = read_npz(path, MAX_BYTES)
     except FileNotFoundError as exc:
         raise DataError(f"{path} does not exist.") from exc
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        # ValueError: object arrays (pickles refused) or a damaged member; OSError/BadZipFile: not a zip
+    except NpzError as exc:
         raise DataError(f"{path.name} is not a readable .npz file ({exc}).") from exc
+    except OSError as exc:
+        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    missing = [k for k in KEYS if k not in z]
+    if missing:
+        raise DataError(f"{path.name} lacks the array(s) {', '.join(missing)} "
+                        f"(it has: {', '.join(z) or 'nothing'}).")
+    arrays = {k: z[k] for k in KEYS}
     out = []
     shape = None
     for split in ("train", "test"):
