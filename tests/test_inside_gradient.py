@@ -1,0 +1,68 @@
+"""gradientHealthPlot: fed by a real training run through the TrainingSession; shows the trainer's probes."""
+import numpy as np
+import pytest
+
+from app.session import TrainingSession
+from app.state import AppState
+from app.widgets.inside.gradient_health import GradientHealthPlot
+from app.widgets.inside.inside_tab import InsideTab
+from engine import Network, TrainConfig
+from engine.data.dataset import Dataset
+from engine.inspect import dead_units, gradient_norms
+
+SPEC = {"input_size": 784, "layers": [{"units": 24, "activation": "sigmoid"}, {"units": 16, "activation": "sigmoid"},
+        {"units": 12, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
+        "loss": "cross_entropy", "seed": 1}
+
+
+def tiny(n=240, seed=0):
+    rng = np.random.default_rng(seed)
+    x = (rng.random((n, 784)) < 0.15).astype(np.float32)
+    y = rng.integers(0, 10, n)
+    return Dataset("tiny", x[:200], y[:200], x[200:], y[200:])
+
+
+def test_a_training_run_draws_every_probe_per_layer_on_a_log_scale(qtbot):
+    state, session = AppState(), TrainingSession()
+    state.set_spec(SPEC)
+    tab = InsideTab(state, session)
+    qtbot.addWidget(tab)
+    probes = []
+    session.batchChunk.connect(lambda chunk: probes.extend(b for b in chunk if b.grad_norms is not None))
+    net = Network.from_spec(SPEC)
+    cfg = TrainConfig(optimizer="minibatch", lr=0.05, batch_size=10, epochs=3, val_fraction=0.0, probe_every=4)
+    with qtbot.waitSignal(session.finished, timeout=30000):
+        session.start(net, cfg, tiny())
+    view = tab.gradients
+    assert view.objectName() == view.accessibleName() == "gradientHealthPlot"
+    assert len(probes) == 3 * (20 // 4) and len(view.x) == len(probes)       # none lost to GUI throttling
+    assert view.norm_plot.plotItem.ctrl.logYCheck.isChecked()
+    for k, curve in enumerate(view._norm_curves):
+        want = [b.grad_norms[k] for b in probes]
+        np.testing.assert_allclose(curve.xData, [b.epoch - 1 + b.batch / b.n_batches for b in probes])
+        np.testing.assert_allclose(curve.yData, want)
+        np.testing.assert_allclose(curve.getData()[1], np.log10(want), rtol=1e-6)     # drawn on a log axis
+    assert len(view._dead_curves) == 3
+    for k, curve in enumerate(view._dead_curves):
+        np.testing.assert_array_equal(curve.yData, [b.dead_units[k] for b in probes])
+    assert np.all(np.diff(view.x) > 0)
+    last = probes[-1].grad_norms
+    assert f"{last[0]:.2e}" in view.summary.text() and "Dead units" in view.summary.text()
+    session.shutdown(5000)
+
+
+def test_a_loaded_network_is_measured_on_training_digits(qtbot):
+    view = GradientHealthPlot()
+    qtbot.addWidget(view)
+    spec = {**SPEC, "layers": [{"units": 8, "activation": "relu"}, {"units": 10, "activation": "softmax"}]}
+    view.set_spec(spec)
+    net = Network.from_spec(spec, dtype="float64")
+    net.layers[0].b = np.where(np.arange(8) < 3, -1e3, 0.0)           # three ReLUs that can never fire
+    ds = tiny()
+    view.probe(net, ds.x_train, ds.y_train)
+    bp = net.backprop(ds.x_train, ds.y_train)
+    norms, dead = gradient_norms(bp.grads), dead_units(bp.activations)
+    assert dead == [3]
+    text = view.summary.text()
+    assert f"hidden 1: {norms[0]:.2e}" in text and f"output: {norms[1]:.2e}" in text
+    assert "Dead units: 3 of 8" in text
