@@ -6,13 +6,13 @@ npz.py       Keras-style .npz (x_train, y_train, x_test, y_test)
 csv.py       label-first CSV (Kaggle layout), header or not
 checks.py    shared checks: pixels to float32 [0, 1], labels to int64 class indices
 dataset.py   Dataset and load_dataset("sample" | "mnist" | path)
-split.py     stratified_split: seeded, class-stratified train/validation split
+(stratified_split is re-exported from engine.split)
 augment.py   Augmenter: batched random affine warps, elastic distortion, stroke thickness
 download.py  download_mnist: full MNIST from mirrors, checksum-verified, atomic, cancellable
 """
 from .dataset import Dataset, load_dataset
 from .paths import mnist_available, mnist_dir, sample_dir, user_data_dir
-from .split import stratified_split
+from ..split import stratified_split   # the engine core's (one split for everyone)
 
 __all__ = ["Dataset", "load_dataset", "stratified_split", "mnist_available", "mnist_dir", "sample_dir",
            "user_data_dir"]

@@ -12,7 +12,7 @@ from .csv import load_csv, test_file_beside
 from .idx import _role, find_idx_files, load_idx_pair
 from .npz import load_npz
 from .paths import mnist_available, mnist_dir, sample_dir
-from .split import stratified_split
+from ..split import stratified_split   # the engine core's (one split for everyone)
 
 HELD_OUT = 1 / 6          # a set without a test part gives this share (MNIST's 10k of 60k) to a test part
 SPLIT_SEED = 12345        # fixed, so "the test set" of such a file is the same in every run
