@@ -72,7 +72,9 @@ def read_idx(path: str | Path) -> np.ndarray:
             shape = tuple(int(s) for s in np.frombuffer(dims_raw, dtype=">u4"))
             dtype = np.dtype(IDX_TYPES[code][0])
             n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
-            if n_bytes > MAX_BYTES:
+            # zero images of absurd size are also damage (and NumPy cannot even describe that shape)
+            extent = int(np.prod([max(s, 1) for s in shape], dtype=object)) * dtype.itemsize
+            if max(n_bytes, extent) > MAX_BYTES:
                 raise DataError(f"{path.name} declares a shape of {shape} ({n_bytes:,} bytes), "
                                 "far larger than any MNIST-format data set; the header is damaged.")
             if not compressed and path.stat().st_size != 4 + 4 * ndim + n_bytes:
