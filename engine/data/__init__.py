@@ -10,9 +10,11 @@ dataset.py   Dataset and load_dataset("sample" | "mnist" | path)
 augment.py   Augmenter: batched random affine warps, elastic distortion, stroke thickness
 download.py  download_mnist: full MNIST from mirrors, checksum-verified, atomic, cancellable
 """
+from .augment import Augmenter
 from .dataset import Dataset, load_dataset
+from .download import MIRRORS, download_mnist
 from .paths import mnist_available, mnist_dir, sample_dir, user_data_dir
 from ..split import stratified_split   # the engine core's (one split for everyone)
 
-__all__ = ["Dataset", "load_dataset", "stratified_split", "mnist_available", "mnist_dir", "sample_dir",
-           "user_data_dir"]
+__all__ = ["Dataset", "load_dataset", "Augmenter", "download_mnist", "MIRRORS", "stratified_split",
+           "mnist_available", "mnist_dir", "sample_dir", "user_data_dir"]
