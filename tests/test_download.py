@@ -57,7 +57,7 @@ def server():
                        for name, n in zip(MNIST_FILES, (300_000, 3_000, 100_000, 1_000))}
     Handler.hits = []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     files = {n: (len(d), hashlib.md5(d).hexdigest()) for n, d in Handler.content.items()}
