@@ -14,8 +14,14 @@
   training       TrainConfig, Trainer (generator of BatchStats/EpochStats/Finished), fit()
   metrics        accuracy, confusion_matrix, precision_recall
   serialization  the model .npz format (version, JSON spec, weights, history); safe load
-  preprocess     drawn digit -> 28x28 MNIST-like image            data/  data sets (load_dataset, ...)
-  threads        BLAS thread control        inspect  look-inside helpers        bench  speed benchmark
+  safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
+  preprocess     drawn digit -> 28x28 MNIST-like image
+  data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
+  threads        BLAS thread control (threadpoolctl)
+  inspect        look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
+  export_torch   export a Network as a PyTorch script + weights
+  bench, naive   `python -m engine bench` and the textbook float64 trainer it measures against
+  cli            `python -m engine train|evaluate|download|info|bench`
 """
 from . import errors
 from .activations import ACTIVATIONS

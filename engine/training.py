@@ -10,6 +10,7 @@ A NaN or infinite loss ends the run with reason "diverged" and the weights of th
 from __future__ import annotations
 
 import math
+import numbers
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
@@ -49,7 +50,7 @@ class TrainConfig:
         def need(ok, msg):
             if not ok:
                 raise SpecError(msg)
-        num = lambda x: isinstance(x, (int, float, np.number)) and not isinstance(x, bool) and math.isfinite(x)
+        num = lambda x: isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
         whole = lambda x: isinstance(x, (int, np.integer)) and not isinstance(x, bool)
         need(self.optimizer in OPTIMIZERS, f"Unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.")
         need(self.schedule in SCHEDULES, f"Unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}.")
@@ -171,12 +172,12 @@ class Trainer:
         return not self._running.is_set()
 
     def set_lr(self, lr):
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
             raise SpecError(f"The learning rate must be a number above 0 (got {lr!r}).")
         self._base_lr = float(lr)
 
     def set_momentum(self, mu):
-        if not (isinstance(mu, (int, float)) and 0 <= mu < 1):
+        if not (isinstance(mu, numbers.Real) and 0 <= mu < 1):
             raise SpecError(f"Momentum must be in [0, 1) (got {mu!r}).")
         self.opt.momentum = float(mu)
 
