@@ -72,8 +72,10 @@ def load_network(path):
         spec = json.loads(str(data["spec"]))
         history = json.loads(str(data["history"])) if "history" in data else []
         dtype = str(data["dtype"]) if "dtype" in data else "float32"
-    except (json.JSONDecodeError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:    # RecursionError: JSON nested thousands deep
         raise bad("its network description is damaged") from exc
+    if dtype not in ("float32", "float64"):
+        raise bad(f"its weights have an unsupported number type ({dtype[:20]!r})")
     try:
         net = Network(spec, dtype, init=False)
     except EngineError as exc:
