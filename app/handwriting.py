@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic import atomic_write
+from engine.data.idx import read_idx
 from engine.errors import DataError, SaveError
 
 IMAGES = "train-images-idx3-ubyte"
@@ -33,19 +34,6 @@ def write_idx(path: Path, array: np.ndarray) -> None:
     with atomic_write(path, "wb") as f:
         f.write(header)
         f.write(a.tobytes())
-
-
-def read_idx(path: Path) -> np.ndarray:
-    data = Path(path).read_bytes()
-    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
-        raise DataError(f"{Path(path).name} is not an IDX file of bytes; it may be damaged.")
-    ndim = data[3]
-    shape = struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim])
-    body = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
-    if body.size != int(np.prod(shape)):
-        raise DataError(f"{Path(path).name} is truncated: expected {int(np.prod(shape))} bytes of data, "
-                        f"found {body.size}.")
-    return body.reshape(shape)
 
 
 class PersonalDigits:
@@ -76,11 +64,11 @@ class PersonalDigits:
         """Read the files if present; DataError if they are damaged (the in-memory set is then left empty)."""
         if not self.image_path.exists() and not self.label_path.exists():
             return
-        try:
-            images, labels = read_idx(self.image_path), read_idx(self.label_path)
-        except FileNotFoundError as exc:
-            raise DataError(f"Your handwriting set in {self.folder} is incomplete: {Path(exc.filename).name} "
-                            "is missing. Clear it to start again.") from exc
+        for p in (self.image_path, self.label_path):
+            if not p.exists():
+                raise DataError(f"Your handwriting set in {self.folder} is incomplete: {p.name} is missing. "
+                                "Clear it to start again.")
+        images, labels = read_idx(self.image_path), read_idx(self.label_path)
         if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or labels.ndim != 1:
             raise DataError(f"Your handwriting set in {self.folder} does not hold 28x28 digits.")
         n = min(len(images), len(labels))          # a crash between the two writes leaves one extra entry
@@ -107,7 +95,7 @@ class PersonalDigits:
     def remove(self, index: int) -> None:
         self.images = np.delete(self.images, index, axis=0)
         self.labels = np.delete(self.labels, index)
-        self.save()
+        self.save() if len(self) else self.clear()
 
     def clear(self) -> None:
         self.images = self.images[:0]

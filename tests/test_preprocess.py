@@ -1,6 +1,7 @@
 """engine.preprocess: crop / area-average to 20 px / centre of mass at (14, 14), and vector-stroke layout."""
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from engine.errors import DataError
 from engine.preprocess import (BOX, CENTRE, PEN_WIDTH, area_matrix, centre_of_mass, preprocess_digit,
@@ -141,3 +142,49 @@ def test_stroke_layout_handles_dots_empty_and_straight_lines():
     out, steps = preprocess_digit(render_strokes(one, lay), return_steps=True)
     assert steps.scaled.shape[0] == BOX and steps.scaled.shape[1] <= 4
     assert abs(centre_of_mass(out)[1] - CENTRE) < 0.5
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """One BLAS thread: with the other core busy, 2-thread OpenBLAS spin-waits and runs 10x slower."""
+    with threadpool_limits(1):
+        yield
+
+
+# ---- fidelity: enlarged MNIST digits come back as what the network was trained on ----
+
+def zoom_matrix(n_in, zoom, n_out, offset):
+    """(n_out, n_in) bilinear weights: output pixel i shows input position (i + 0.5 - offset) / zoom - 0.5."""
+    p = (np.arange(n_out) + 0.5 - offset) / zoom - 0.5
+    return np.maximum(0.0, 1.0 - np.abs(p[:, None] - np.arange(n_in)[None, :])).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def sample_and_net():
+    """784-128-10 trained on the 5,000 bundled digits for a few epochs (a couple of seconds)."""
+    from engine import Network, TrainConfig, fit
+    from engine.data import load_dataset
+    ds = load_dataset("sample")
+    net = Network.from_spec({"input_size": 784, "layers": [{"units": 128, "activation": "relu"},
+                                                          {"units": 10, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 0})
+    fit(net, TrainConfig(optimizer="adam", lr=2e-3, batch_size=64, epochs=5, val_fraction=0.0, seed=0),
+        ds.x_train, ds.y_train)
+    return ds, net
+
+
+def test_enlarged_mnist_digits_are_recognised_as_well_as_the_originals(sample_and_net):
+    ds, net = sample_and_net
+    rng = np.random.default_rng(0)
+    idx = rng.choice(len(ds.x_test), 500, replace=False)
+    x, y = ds.x_test[idx], ds.y_test[idx]
+    side = 400                                                     # a canvas-sized image
+    drawn = np.empty_like(x)
+    for k, img in enumerate(x.reshape(-1, 28, 28)):
+        zy = zx = rng.uniform(8, 12)                               # enlarged 8-12x
+        oy, ox = rng.uniform(0, side - 28 * zy), rng.uniform(0, side - 28 * zx)
+        canvas = zoom_matrix(28, zy, side, oy) @ img @ zoom_matrix(28, zx, side, ox).T
+        drawn[k] = preprocess_digit(canvas).ravel()
+    acc_original = (net.predict(x) == y).mean()
+    acc_drawn = (net.predict(drawn) == y).mean()
+    assert acc_original > 0.85
+    assert acc_drawn >= acc_original - 0.02, (acc_original, acc_drawn)

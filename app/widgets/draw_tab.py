@@ -26,7 +26,8 @@ def _caption(text: str) -> QLabel:
 
 
 class DrawTab(QWidget):
-    """Takes the app's AppState: reads `state.network`, follows `networkChanged`."""
+    """Takes the app's AppState: reads `state.network` / `state.trained`, follows `networkChanged`; a loaded or
+    fine-tuned network goes back through `state.set_network`. `digits` defaults to the user's own set."""
 
     def __init__(self, state, parent=None, digits: PersonalDigits | None = None):
         super().__init__(parent)
@@ -38,9 +39,9 @@ class DrawTab(QWidget):
         self._build()
         self._load_digits(digits)
         state.networkChanged.connect(self.set_network)
-        if hasattr(state, "trainingStateChanged"):
-            state.trainingStateChanged.connect(self._on_training_state)
-        self.set_network(getattr(state, "network", None))
+        state.trainingStateChanged.connect(self._on_training_state)
+        self._on_training_state(state.training_state)
+        self.set_network(state.network)
 
     # ---- layout ----
     def _build(self) -> None:
@@ -167,7 +168,7 @@ class DrawTab(QWidget):
         self.finetune_button = QPushButton("Fine-tune")
         self.finetune_button.setObjectName("fineTuneButton")
         self.finetune_button.setToolTip("Train the network a few epochs on the training data plus your digits")
-        self.finetune_button.clicked.connect(self.start_fine_tune)
+        self.finetune_button.clicked.connect(lambda: self.start_fine_tune())
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self.export_digits)
         self.clear_digits_button = QPushButton("Clear set")
@@ -192,7 +193,7 @@ class DrawTab(QWidget):
         if net.input_size != FIELD * FIELD:
             return (f"This network takes {net.input_size} inputs, but a drawing becomes a 28x28 = 784-pixel "
                     "image. Build or load a network for 28x28 digits.")
-        if not getattr(net, "history", None):
+        if not getattr(self.state, "trained", True):
             return "This network has not been trained yet: its guesses are random. Train it first."
         return None
 
@@ -201,11 +202,7 @@ class DrawTab(QWidget):
         return net is not None and net.input_size == FIELD * FIELD
 
     def _set_state_network(self, net) -> None:
-        if hasattr(self.state, "set_network"):
-            self.state.set_network(net)
-        else:
-            self.state.network = net
-            self.state.networkChanged.emit(net)
+        self.state.set_network(net, trained=True)
 
     def go_to_training(self) -> None:
         """Switch the main window to the Build & train tab."""

@@ -1,0 +1,164 @@
+"""The Draw tab driven like a user: draw with the mouse, read the prediction, teach, fine-tune, load a model."""
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from app.handwriting import PersonalDigits
+from app.state import AppState
+from app.widgets.draw_tab import DrawTab
+from test_draw_canvas import drag
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """One BLAS thread: with the other core busy, 2-thread OpenBLAS spin-waits and runs 10x slower."""
+    with threadpool_limits(1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def trained_net():
+    """784-128-10 trained on the 5,000 bundled digits for a few epochs (~2 s)."""
+    from engine import Network, TrainConfig, fit
+    from engine.data import load_dataset
+    ds = load_dataset("sample")
+    net = Network.from_spec({"input_size": 784, "layers": [{"units": 128, "activation": "relu"},
+                                                          {"units": 10, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 0})
+    fit(net, TrainConfig(optimizer="adam", lr=2e-3, batch_size=64, epochs=5, val_fraction=0.0, seed=0),
+        ds.x_train, ds.y_train)
+    return net
+
+
+@pytest.fixture
+def tab(qtbot, tmp_path):
+    state = AppState()
+    t = DrawTab(state, digits=PersonalDigits(tmp_path / "hw"))
+    qtbot.addWidget(t)
+    t.resize(1000, 640)
+    t.show()
+    qtbot.waitExposed(t)
+    return t
+
+
+def canvas_points(tab, unit_points):
+    """Unit-square points -> canvas widget pixels (the pad is the centred square)."""
+    sq = tab.canvas._square()
+    return [(sq.x() + x * sq.width(), sq.y() + y * sq.height()) for x, y in unit_points]
+
+
+def draw_one(qtbot, tab):
+    drag(qtbot, tab.canvas, canvas_points(tab, [(0.52, 0.15 + 0.035 * i) for i in range(21)]))
+
+
+def draw_zero(qtbot, tab):
+    t = np.linspace(0, 2 * np.pi, 48)
+    drag(qtbot, tab.canvas, canvas_points(tab, np.c_[0.5 + 0.22 * np.sin(t), 0.5 - 0.32 * np.cos(t)]))
+
+
+def prediction(qtbot, tab):
+    qtbot.wait(60)                                     # the live prediction fires <= 40 ms after a change
+    return tab.findChild(type(tab.prediction_label), "predictionLabel").text()
+
+
+def test_without_a_model_it_says_so_and_shows_the_input_but_no_guess(qtbot, tab):
+    assert tab.banner.isVisible() and "No trained network" in tab.banner_text.text()
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == ""
+    assert tab.input_view.array is not None and tab.input_view.array.shape == (28, 28)
+    assert tab.chart.probabilities is None
+
+
+def test_drawn_one_and_zero_are_recognised(qtbot, tab, trained_net):
+    tab.state.set_network(trained_net)
+    assert not tab.banner.isVisible()
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == "1"
+    p = tab.chart.probabilities
+    assert p.shape == (10,) and abs(p.sum() - 1) < 1e-4 and p.argmax() == 1
+    qtbot.mouseClick(tab.findChild(type(tab.clear_button), "clearCanvasButton"), Qt.LeftButton)
+    assert prediction(qtbot, tab) == "" and tab.chart.probabilities is None and tab.input_view.array is None
+    draw_zero(qtbot, tab)
+    assert prediction(qtbot, tab) == "0"
+
+
+def test_live_prediction_follows_the_pen_while_drawing(qtbot, tab, trained_net):
+    tab.state.set_network(trained_net)
+    sq = tab.canvas._square()
+    x = int(sq.x() + 0.52 * sq.width())
+    qtbot.mousePress(tab.canvas, Qt.LeftButton, pos=QPoint(x, int(sq.y() + 0.15 * sq.height())))
+    from test_draw_canvas import QApplication, QEvent, QMouseEvent, QPointF
+    for i in range(1, 21):
+        p = QPointF(x, sq.y() + (0.15 + 0.035 * i) * sq.height())
+        QApplication.sendEvent(tab.canvas, QMouseEvent(QEvent.MouseMove, p, tab.canvas.mapToGlobal(p),
+                                                       Qt.NoButton, Qt.LeftButton, Qt.NoModifier))
+    qtbot.waitUntil(lambda: tab.prediction_label.text() == "1", timeout=500)   # before the button is released
+    qtbot.mouseRelease(tab.canvas, Qt.LeftButton, pos=QPoint(x, int(sq.y() + 0.85 * sq.height())))
+
+
+def test_undo_and_delete_keys_in_the_tab(qtbot, tab, trained_net):
+    tab.state.set_network(trained_net)
+    draw_zero(qtbot, tab)
+    draw_one(qtbot, tab)
+    qtbot.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)
+    assert len(tab.canvas.strokes()) == 1
+    assert prediction(qtbot, tab) == "0"
+    qtbot.keyClick(tab.canvas, Qt.Key_Delete)
+    assert tab.canvas.is_empty() and prediction(qtbot, tab) == ""
+
+
+def test_show_steps_displays_crop_scale_and_centre(qtbot, tab):
+    assert not tab.steps_panel.isVisible()
+    draw_zero(qtbot, tab)
+    qtbot.mouseClick(tab.steps_box, Qt.LeftButton, pos=QPoint(5, tab.steps_box.height() // 2))
+    assert tab.steps_panel.isVisible()
+    prediction(qtbot, tab)
+    crop, scaled, centred = (tab.step_views[k].array for k in ("crop", "scaled", "centred"))
+    assert max(scaled.shape) == 20 and centred.shape == (28, 28) and crop.shape[0] > 28
+    np.testing.assert_array_equal(centred, tab.input_view.array)
+
+
+def test_teach_and_fine_tune_round_trip_in_the_gui(qtbot, tab, trained_net):
+    tab.state.set_network(trained_net)
+    draw_zero(qtbot, tab)
+    prediction(qtbot, tab)
+    drawn = tab.image.copy()
+    label = 6 if trained_net.predict(drawn.reshape(1, -1))[0] != 6 else 8     # "it is really a 6" (say)
+    qtbot.mouseClick(tab.findChild(type(tab.clear_button), f"teachDigit{label}"), Qt.LeftButton)
+    assert len(tab.digits) == 1 and tab.canvas.is_empty()
+    assert PersonalDigits(tab.digits.folder).labels.tolist() == [label]
+    for shift in (-0.04, 0.04):                        # a few more of the same "handwriting"
+        t = np.linspace(0, 2 * np.pi, 48)
+        drag(qtbot, tab.canvas, canvas_points(tab, np.c_[0.5 + shift + 0.22 * np.sin(t),
+                                                         0.5 - 0.32 * np.cos(t)]))
+        prediction(qtbot, tab)
+        qtbot.mouseClick(tab.digit_buttons[label], Qt.LeftButton)
+    assert len(tab.digits) == 3 and tab.finetune_button.isEnabled()
+    with qtbot.waitSignal(tab.state.networkChanged, timeout=30_000):
+        qtbot.mouseClick(tab.finetune_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab._worker is None, timeout=5000)
+    assert tab.network is not trained_net and tab.state.network is tab.network
+    x_mine, y_mine = tab.digits.as_training()
+    assert (tab.network.predict(x_mine) == y_mine).all()
+    assert "3 of your 3" in tab.status.text()
+
+
+def test_load_model_from_file_and_damaged_file_message(qtbot, tab, trained_net, tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    trained_net.save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(tab.load_button, Qt.LeftButton)
+    assert tab.state.network is tab.network and tab.network is not None and not tab.banner.isVisible()
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == "1"
+
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"this is not a model")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    before = tab.state.network
+    qtbot.mouseClick(tab.load_button, Qt.LeftButton)
+    assert shown and "bad.npz" in shown[0]
+    assert tab.state.network is before
