@@ -293,7 +293,8 @@ def memory_budget_mb(probe) -> float:
 
 
 # --- the whole benchmark ------------------------------------------------------------------------------------------
-def benchmark(archs, batches, impls, epochs, warmup, n, n_threads, gemm_n, latency_calls, log=print) -> dict:
+def benchmark(archs, batches, impls, epochs, warmup, n, n_threads, gemm_n, latency_calls, log=print,
+              memory=True) -> dict:
     impls, missing = available(impls)
     threads.set_blas_threads(n_threads)
     if "torch" in impls:
@@ -328,7 +329,8 @@ def benchmark(archs, batches, impls, epochs, warmup, n, n_threads, gemm_n, laten
     for name in impls:
         latency[name] = latency_us(RUNNERS[name](ARCHS[LATENCY_ARCH], 1, data), latency_calls)
     probe_batch = MEMORY_BATCH if n >= 8 * MEMORY_BATCH else max(1, n // 8)   # a few batches even in --quick
-    memory = [run_memory_probe(name, MEMORY_ARCH, probe_batch, n, n_threads) for name in impls if name != "naive"]
+    memory = [run_memory_probe(name, MEMORY_ARCH, probe_batch, n, n_threads)
+              for name in impls if memory and name != "naive"]
     info["load_after"] = os.getloadavg()
     out = {"machine": info, "data": {"source": data.source, "samples": n}, "epochs": epochs, "warmup": warmup,
            "gemm": {"n": gemm_n, "gflops": peak}, "results": results, "missing": missing,
@@ -442,6 +444,7 @@ def _parser():
     p.add_argument("--arch", default=",".join(ARCHS), help=f"comma-separated subset of {','.join(ARCHS)}")
     p.add_argument("--batch", help="comma-separated batch sizes (default 32,128,512)")
     p.add_argument("--samples", type=int, help=f"training samples per epoch (default {N_SAMPLES:,})")
+    p.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs (fresh processes)")
     p.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
     return p
 
@@ -477,7 +480,7 @@ def main(argv=None) -> int:
         log = lambda s: print(s, file=sys.stderr, flush=True)    # progress; the result goes to stdout
         log(HEADER)
         out = benchmark(a.archs, a.batches, a.impls, a.epochs, a.warmup, a.samples, a.threads, a.gemm_n,
-                        a.latency_calls, log=log)
+                        a.latency_calls, log=log, memory=not a.no_memory)
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
