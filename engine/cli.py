@@ -1,0 +1,383 @@
+"""`python -m engine` / `mlp-train`: train, evaluate, download, info and bench from the command line.
+
+Output discipline: progress and notes go to stderr; results to stdout (with --json the last stdout line is
+one JSON object). Any bad argument or bad file is one "error: ..." line on stderr and exit status 2; a
+failed download or a diverged run exits 1; never a Python traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+
+import numpy as np
+
+from .errors import DownloadError, EngineError
+
+# What --augment alone means: the recipe that reaches >= 97% on the bundled sample (Adam + cosine, 30 epochs).
+PLAIN_DEFAULTS = dict(optimizer="momentum", lr=0.05, epochs=20, schedule="constant", batch_size=64)
+AUGMENT_DEFAULTS = dict(optimizer="adam", lr=1e-3, epochs=30, schedule="cosine", batch_size=64)
+LR_DEFAULTS = {"adam": 1e-3, "rmsprop": 1e-3}       # other optimizers: 0.05
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line, exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):                 # argparse prints usage + exits 2; we want one line, no usage dump
+        raise UsageError(message)
+
+
+def _positive_int(text):
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return n
+
+
+def _number(text):
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return x
+
+
+def _layers(text):
+    try:
+        sizes = [int(s) for s in text.replace(" ", "").split(",") if s != ""]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of layer sizes like 256,128") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"every layer needs at least 1 unit (got {text!r})")
+    return sizes
+
+
+def build_parser() -> Parser:
+    from .activations import ACTIVATIONS
+    from .losses import LOSSES
+    from .optimizers import OPTIMIZERS
+    from .schedules import SCHEDULES
+    p = Parser(prog="python -m engine", description="MLP Studio's engine on the command line.")
+    sub = p.add_subparsers(dest="command", metavar="{train,evaluate,download,info,bench}")
+    sub.required = True
+    t = sub.add_parser("train", help="train a network and report its test accuracy")
+    t.add_argument("--dataset", default="sample", help="sample (bundled, default), mnist (downloaded) or a path: "
+                   "a folder of IDX files, an IDX file, an .npz or a .csv")
+    t.add_argument("--spec", metavar="FILE.json", help="network spec as JSON (instead of --layers/--activation/--loss)")
+    t.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 256,128 (default 128)")
+    t.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "softmax"], help="hidden activation (relu)")
+    t.add_argument("--loss", choices=list(LOSSES), help="loss (cross_entropy)")
+    t.add_argument("--optimizer", choices=list(OPTIMIZERS), help="momentum (default), adam with --augment")
+    t.add_argument("--lr", type=_number, help="learning rate (0.05; 0.001 for adam/rmsprop)")
+    t.add_argument("--momentum", type=_number, default=0.9)
+    t.add_argument("--batch-size", type=_positive_int, help="samples per step (64)")
+    t.add_argument("--epochs", type=_positive_int, help="20, or 30 with --augment")
+    t.add_argument("--schedule", choices=list(SCHEDULES), help="constant, or cosine with --augment")
+    t.add_argument("--min-lr", type=_number, default=0.0, help="cosine schedule's final learning rate")
+    t.add_argument("--weight-decay", type=_number, default=0.0)
+    t.add_argument("--val-fraction", type=_number, default=0.0, help="share of the training set kept for "
+                   "validation (default 0: train on all of it; the test set is always separate)")
+    t.add_argument("--patience", type=int, default=0, help="early stopping after N epochs without improvement")
+    t.add_argument("--augment", action="store_true", help="random shifts, rotations, scaling, shear, elastic "
+                   "distortion and stroke width on every training batch")
+    t.add_argument("--seed", type=int, help="random seed (0)")
+    t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    t.add_argument("--save", metavar="MODEL.npz", help="save the trained model here")
+    _common(t)
+    e = sub.add_parser("evaluate", help="accuracy and confusion matrix of a saved model")
+    e.add_argument("model", metavar="MODEL.npz")
+    e.add_argument("--dataset", default="sample")
+    _common(e)
+    d = sub.add_parser("download", help="download the full MNIST (60,000 training digits)")
+    d.add_argument("what", choices=["mnist"])
+    d.add_argument("--mirror", action="append", metavar="URL", help="try this mirror (repeatable) instead of the "
+                   "built-in list")
+    d.add_argument("--quiet", action="store_true", help="no progress bar")
+    i = sub.add_parser("info", help="spec, parameter count and training history of a saved model")
+    i.add_argument("model", metavar="MODEL.npz")
+    i.add_argument("--json", action="store_true")
+    sub.add_parser("bench", help="training speed vs PyTorch and scikit-learn (python -m engine bench --help)",
+                   add_help=False)
+    return p
+
+
+def _common(p):
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object (last stdout line)")
+    p.add_argument("--threads", type=_positive_int, help="BLAS threads (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if not argv:
+            raise UsageError("choose a command: train, evaluate, download, info or bench "
+                             "(python -m engine --help)")
+        if argv[:1] == ["bench"]:
+            return _bench(argv[1:])
+        args = build_parser().parse_args(argv)
+        return {"train": cmd_train, "evaluate": cmd_evaluate, "download": cmd_download,
+                "info": cmd_info}[args.command](args)
+    except UsageError as exc:
+        return _fail(str(exc), 2)
+    except DownloadError as exc:
+        return _fail(str(exc), 1)
+    except EngineError as exc:
+        return _fail(str(exc), 2)
+    except KeyboardInterrupt:
+        return _fail("interrupted.", 130)
+    except SystemExit as exc:                  # --help: argparse exits 0 after printing
+        return exc.code if isinstance(exc.code, int) else 0
+    except Exception as exc:                   # a bug, still reported on one line
+        return _fail(f"unexpected {type(exc).__name__}: {exc}", 1)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    return code
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _bench(rest) -> int:
+    try:
+        from . import bench
+    except ImportError as exc:
+        return _fail(f"the benchmark is not available in this installation ({exc}).", 2)
+    return bench.main(rest)
+
+
+def _threads(n) -> None:
+    try:
+        from .threads import default_threads, set_blas_threads
+    except ImportError:
+        return                                  # thread control is optional
+    set_blas_threads(n if n is not None else default_threads("cli"))
+
+
+
+# --- train ------------------------------------------------------------------------------------------------
+def make_spec(args, ds) -> dict:
+    """The network spec from --spec or from --layers/--activation/--loss, checked against the data set."""
+    from .spec import validate_spec
+    if args.spec:
+        if args.layers or args.activation or args.loss:
+            raise UsageError("use either --spec or --layers/--activation/--loss, not both")
+        try:
+            with open(args.spec, encoding="utf-8") as f:
+                spec = json.load(f)
+        except OSError as exc:
+            raise UsageError(f"cannot read the spec file {args.spec}: {exc.strerror or exc}") from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"the spec file {args.spec} is not valid JSON ({exc})") from exc
+        if not isinstance(spec, dict):
+            raise UsageError(f"the spec file {args.spec} must hold a JSON object like "
+                             '{"input_size": 784, "layers": [...], "loss": "cross_entropy"}')
+    else:
+        loss = args.loss or "cross_entropy"
+        out_act = {"cross_entropy": "softmax"}.get(loss, "sigmoid")
+        hidden = [{"units": n, "activation": args.activation or "relu"} for n in (args.layers or [128])]
+        spec = {"input_size": ds.n_features, "layers": hidden + [{"units": ds.n_classes, "activation": out_act}],
+                "loss": loss}
+    if args.seed is not None or "seed" not in spec:
+        spec["seed"] = args.seed or 0
+    spec = validate_spec(spec)
+    if spec["input_size"] != ds.n_features:
+        raise UsageError(f"the network takes {spec['input_size']} inputs but {ds.name} images have "
+                         f"{ds.n_features} pixels")
+    if spec["layers"][-1]["units"] != ds.n_classes:
+        raise UsageError(f"the network has {spec['layers'][-1]['units']} outputs but {ds.name} has "
+                         f"{ds.n_classes} classes")
+    return spec
+
+
+def make_config(args):
+    from .training import TrainConfig
+    base = AUGMENT_DEFAULTS if args.augment else PLAIN_DEFAULTS
+    optimizer = args.optimizer or base["optimizer"]
+    lr = args.lr if args.lr is not None else (base["lr"] if args.optimizer is None
+                                              else LR_DEFAULTS.get(optimizer, 0.05))
+    return TrainConfig(optimizer=optimizer, lr=lr, momentum=args.momentum,
+                       batch_size=args.batch_size or base["batch_size"], epochs=args.epochs or base["epochs"],
+                       weight_decay=args.weight_decay, schedule=args.schedule or base["schedule"],
+                       min_lr=args.min_lr, val_fraction=args.val_fraction, patience=args.patience,
+                       seed=args.seed or 0, augment=args.augment).validate()
+
+
+def cmd_train(args) -> int:
+    from .data import Augmenter, load_dataset
+    from .network import Network
+    from .training import BatchStats, EpochStats, Finished, Trainer
+    _threads(args.threads)
+    ds = load_dataset(args.dataset)
+    if ds.notice:
+        _note(f"note: {ds.notice}")
+    spec = make_spec(args, ds)
+    cfg = make_config(args)
+    if args.augment and len(ds.image_shape) != 2:
+        raise UsageError(f"--augment needs 2-D images; {ds.name} rows are not square images")
+    augmenter = Augmenter(image_shape=ds.image_shape, seed=cfg.seed) if args.augment else None
+    net = Network.from_spec(spec, dtype=args.dtype)
+    _note(f"{ds!r}\n{net!r}\n{cfg.optimizer} lr={cfg.lr:g} batch={cfg.batch_size} epochs={cfg.epochs} "
+          f"schedule={cfg.schedule}{' augment' if args.augment else ''}")
+    trainer = Trainer(net, cfg, ds.x_train, ds.y_train, augmenter=augmenter)
+    bar = Progress(enabled=not args.quiet)
+    t0, last, finished = time.perf_counter(), None, None
+    run_loss = run_acc = 0.0
+    for ev in trainer.run():
+        if isinstance(ev, BatchStats):
+            if ev.batch == 1:
+                run_loss = run_acc = 0.0
+            run_loss += (ev.loss - run_loss) / ev.batch             # this epoch's running means, not one batch
+            run_acc += (ev.accuracy - run_acc) / ev.batch
+            bar.update(ev.batch, ev.n_batches, f"epoch {ev.epoch}/{cfg.epochs} loss {run_loss:.4f} acc {run_acc:6.1%}")
+        elif isinstance(ev, EpochStats):
+            last = ev
+            val = f"  val loss {ev.val_loss:.4f} acc {ev.val_accuracy:6.2%}" if ev.val_loss is not None else ""
+            bar.line(f"epoch {ev.epoch:>3}/{ev.epochs}  loss {ev.train_loss:.4f}  acc {ev.train_accuracy:6.2%}"
+                     f"{val}  lr {ev.lr:.3g}  {ev.seconds:.1f} s")
+        elif isinstance(ev, Finished):
+            finished = ev
+    seconds = time.perf_counter() - t0
+    if finished is not None and finished.reason == "diverged":
+        return _fail(finished.message, 1)
+    if finished is not None and finished.reason != "completed":
+        _note(finished.message)
+    test_loss = float(net.loss(ds.x_test, ds.y_test))
+    test_acc = float(np.mean(net.predict(ds.x_test) == ds.y_test))
+    if args.save:
+        net.save(args.save)
+        _note(f"saved the model to {args.save}")
+    result = {"train_loss": last.train_loss if last else None, "train_accuracy": last.train_accuracy if last else None,
+              "test_loss": test_loss, "test_accuracy": test_acc, "epochs": last.epoch if last else 0,
+              "seconds": round(seconds, 3), "dataset": ds.name, "n_train": len(ds.x_train),
+              "n_test": len(ds.x_test), "spec": spec, "optimizer": cfg.optimizer, "lr": cfg.lr,
+              "augment": bool(args.augment), "saved": args.save}
+    if last and last.val_accuracy is not None:
+        result.update(val_loss=last.val_loss, val_accuracy=last.val_accuracy)
+    summary = (f"test accuracy {test_acc:.2%} on {len(ds.x_test):,} {ds.name} test images after "
+               f"{result['epochs']} epoch{'s' if result['epochs'] != 1 else ''} ({seconds:.1f} s)")
+    if args.json:
+        _note(summary)
+        print(json.dumps(result))
+    else:
+        print(summary)
+    return 0
+
+
+class Progress:
+    """A one-line progress bar on stderr, redrawn at most 10 times a second; plain lines when not a terminal."""
+
+    def __init__(self, enabled=True, stream=None, width=24):
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.width, self._last, self._drawn = width, 0.0, False
+
+    def update(self, done, total, text=""):
+        now = time.monotonic()
+        if not self.tty or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        filled = int(self.width * done / max(total, 1))
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done / max(total, 1):4.0%} {text}\x1b[K")
+        self.stream.flush()
+        self._drawn = True
+
+    def line(self, text):
+        if not self.enabled:
+            return
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self._drawn = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+# --- evaluate / info / download -----------------------------------------------------------------------------
+def _load_model(path):
+    from .network import Network
+    return Network.load(path)
+
+
+def cmd_evaluate(args) -> int:
+    from .data import load_dataset
+    from .metrics import confusion_matrix
+    _threads(args.threads)
+    net = _load_model(args.model)
+    ds = load_dataset(args.dataset)
+    if ds.notice:
+        _note(f"note: {ds.notice}")
+    if net.input_size != ds.n_features:
+        raise UsageError(f"{args.model} takes {net.input_size} inputs but {ds.name} images have {ds.n_features} pixels")
+    k = max(net.n_outputs, ds.n_classes)
+    pred = net.predict(ds.x_test)
+    cm = confusion_matrix(ds.y_test, pred, k)
+    acc = float(np.trace(cm) / cm.sum())
+    result = {"accuracy": acc, "n": int(cm.sum()), "dataset": ds.name, "confusion_matrix": cm.tolist(),
+              "model": str(args.model)}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"accuracy {acc:.2%} on {int(cm.sum()):,} {ds.name} test images\n")
+        print(confusion_table(cm, ds.class_names))
+    return 0
+
+
+def confusion_table(cm, names) -> str:
+    """Rows: true class; columns: predicted class; last column: per-class recall."""
+    names = list(names) + [str(i) for i in range(len(names), len(cm))]
+    w = max(5, len(str(int(cm.max()))) + 1, max(len(n) for n in names) + 1)
+    head = "true\\pred".ljust(10) + "".join(n.rjust(w) for n in names) + "  recall"
+    rows = [head]
+    for i, row in enumerate(cm):
+        recall = row[i] / row.sum() if row.sum() else float("nan")
+        rows.append(names[i].ljust(10) + "".join(str(int(v)).rjust(w) for v in row) + f"  {recall:6.1%}")
+    return "\n".join(rows)
+
+
+def cmd_info(args) -> int:
+    from .spec import describe
+    net = _load_model(args.model)
+    hist = net.history
+    best = [h for h in hist if h.get("val_accuracy") is not None]
+    info = {"model": str(args.model), "spec": net.to_spec(), "parameters": int(net.n_params),
+            "dtype": str(net.dtype), "epochs_trained": len(hist),
+            "last_epoch": hist[-1] if hist else None,
+            "best_val_accuracy": max(h["val_accuracy"] for h in best) if best else None}
+    if args.json:
+        print(json.dumps(info, default=float))
+        return 0
+    print(f"{args.model}: {describe(net.to_spec())}")
+    print(f"parameters: {net.n_params:,} ({net.dtype})")
+    if hist:
+        h = hist[-1]
+        print(f"trained for {len(hist)} epochs; last: loss {h.get('train_loss', float('nan')):.4f}, "
+              f"accuracy {h.get('train_accuracy', float('nan')):.2%}")
+        if best:
+            print(f"best validation accuracy: {info['best_val_accuracy']:.2%}")
+    else:
+        print("not trained yet (no history)")
+    return 0
+
+
+def cmd_download(args) -> int:
+    from .data import download_mnist, mnist_dir
+    bar = Progress(enabled=not args.quiet)
+    mb = 1 / 1e6
+    folder = download_mnist(progress=lambda d, t: bar.update(d, t, f"{d * mb:.1f} / {t * mb:.1f} MB"),
+                            mirrors=args.mirror, notify=lambda m: bar.line(f"note: {m}"))
+    bar.line("")
+    print(f"full MNIST is ready in {folder}" if folder else f"full MNIST is ready in {mnist_dir()}")
+    return 0
