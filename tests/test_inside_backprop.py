@@ -20,20 +20,28 @@ def small_dataset(n_train=60, n_test=40, seed=0):
     return Dataset("tiny", x[:n_train], y[:n_train], x[n_train:], y[n_train:])
 
 
-@pytest.fixture
-def tab(qtbot):
+@pytest.fixture(scope="module")
+def shared_tab(qapp):
+    """One tab for the module (building its plots is the slow part); each test resets its inputs."""
     state = AppState()
     state.set_setting("optimizer", "sgd")
     state.set_setting("lr", 0.1)
     state.set_spec(SPEC)
     t = InsideTab(state, TrainingSession())
-    qtbot.addWidget(t)
     t.resize(1280, 760)
     t.show()
-    qtbot.waitExposed(t)
     state.set_dataset("tiny", small_dataset())
-    state.set_network(Network.from_spec(SPEC, dtype="float64"))
-    return t
+    yield t
+    t.close()
+    t.deleteLater()
+
+
+@pytest.fixture
+def tab(qtbot, shared_tab):
+    qtbot.waitExposed(shared_tab)
+    shared_tab.pages.setCurrentIndex(0)
+    shared_tab.state.set_network(Network.from_spec(SPEC, dtype="float64"))
+    return shared_tab
 
 
 def point(p):

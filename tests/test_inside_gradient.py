@@ -42,12 +42,13 @@ def test_a_training_run_draws_every_probe_per_layer_on_a_log_scale(qtbot):
         np.testing.assert_allclose(curve.xData, [b.epoch - 1 + b.batch / b.n_batches for b in probes])
         np.testing.assert_allclose(curve.yData, want)
         np.testing.assert_allclose(curve.getData()[1], np.log10(want), rtol=1e-6)     # drawn on a log axis
-    assert len(view._dead_curves) == 3
-    for k, curve in enumerate(view._dead_curves):
-        np.testing.assert_array_equal(curve.yData, [b.dead_units[k] for b in probes])
+    assert len(view._dead_curves) == 1                               # only the ReLU layer can have dead units
+    np.testing.assert_array_equal(view._dead_curves[0].yData, [b.dead_units[2] for b in probes])
     assert np.all(np.diff(view.x) > 0)
     last = probes[-1].grad_norms
-    assert f"{last[0]:.2e}" in view.summary.text() and "Dead units" in view.summary.text()
+    assert f"{last[0]:.2e}" in view.summary.text()
+    assert f"Dead ReLU units: {probes[-1].dead_units[2]} of 12 in hidden 3" in view.summary.text()
+    assert all(name in view.legend.text() for name in ("hidden 1 (sigmoid)", "hidden 3 (relu)", "output (softmax)"))
     session.shutdown(5000)
 
 
@@ -65,4 +66,4 @@ def test_a_loaded_network_is_measured_on_training_digits(qtbot):
     assert dead == [3]
     text = view.summary.text()
     assert f"hidden 1: {norms[0]:.2e}" in text and f"output: {norms[1]:.2e}" in text
-    assert "Dead units: 3 of 8" in text
+    assert "Dead ReLU units: 3 of 8 in hidden 1" in text

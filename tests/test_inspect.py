@@ -171,8 +171,10 @@ def test_error_analysis_matches_engine_metrics(net, tiny_data):
 
 
 def test_the_trainers_probes_cost_under_5_percent_of_training_at_the_default_rate():
-    """One step with and without the probe (gradient norms + dead units), interleaved, fastest of 60 each."""
+    """One step with and without the probe (gradient norms + dead units), interleaved, fastest of 40 each."""
     import time
+
+    from threadpoolctl import threadpool_limits
 
     from engine.training import TrainConfig, Trainer
     rng = np.random.default_rng(0)
@@ -183,11 +185,12 @@ def test_the_trainers_probes_cost_under_5_percent_of_training_at_the_default_rat
     cfg = TrainConfig(optimizer="momentum", lr=0.01, batch_size=64, epochs=1, val_fraction=0.0)
     trainer = Trainer(Network.from_spec(spec), cfg, X, y)
     idx, times = np.arange(64), {False: [], True: []}
-    for _ in range(60):
-        for probe in (False, True):
-            t0 = time.perf_counter()
-            loss, hits, norms, dead = trainer._step(idx, 64, 64, 0.01, rng, probe)
-            times[probe].append(time.perf_counter() - t0)
-            assert (norms is not None) == probe
+    with threadpool_limits(1):                    # 2 BLAS threads on a busy machine spin and swamp the timing
+        for _ in range(40):
+            for probe in (False, True):
+                t0 = time.perf_counter()
+                loss, hits, norms, dead = trainer._step(idx, 64, 64, 0.01, rng, probe)
+                times[probe].append(time.perf_counter() - t0)
+                assert (norms is not None) == probe
     extra = max(min(times[True]) - min(times[False]), 0.0)
     assert extra / (cfg.probe_every * min(times[False])) < 0.05        # measured here: ~0.2%

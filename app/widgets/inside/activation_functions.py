@@ -42,7 +42,7 @@ class ActivationView(QWidget):
         super().__init__(parent)
         self.setObjectName("activationView")
         self.setAccessibleName("activationView")
-        self.alpha = 0.01
+        self.alpha = 0.1           # shown until the network uses leaky ReLU (then its own alpha): 0.01 looks like ReLU
         self.used: dict[str, list[str]] = {}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.f_curves: dict[str, pg.PlotDataItem] = {}

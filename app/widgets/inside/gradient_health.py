@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from engine.inspect import dead_units, gradient_norms
 
+RELU_LIKE = ("relu", "leaky_relu")
 COLORS = [(33, 118, 210), (240, 120, 20), (46, 160, 67), (200, 50, 60), (140, 90, 200), (120, 120, 120)]
 PROBE_SAMPLES = 256
 
@@ -29,7 +30,8 @@ class GradientHealthPlot(QWidget):
         self.x: list[float] = []
         self.norms: list[list[float]] = []
         self.dead: list[list[int]] = []
-        self.units: list[int] = []
+        self.units: list[int] = []          # units of each ReLU-like hidden layer
+        self.relu_layers: list[int] = []    # which hidden layers can have dead units
 
         intro = QLabel("How big each layer's gradient ‖∂L/∂W‖ is while training (log scale). If the layers near "
                        "the input sit far below the output layer, their weights barely move: vanishing "
@@ -41,18 +43,21 @@ class GradientHealthPlot(QWidget):
         self.norm_plot.setLabel("left", "gradient norm")
         self.norm_plot.setLabel("bottom", "epoch")
         self.norm_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.norm_plot.addLegend(offset=(-10, 10))
         self.dead_plot = pg.PlotWidget()
         self.dead_plot.setLabel("left", "dead units")
         self.dead_plot.setLabel("bottom", "epoch")
         self.dead_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.dead_plot.addLegend(offset=(-10, 10))
+        self.dead_plot.getAxis("left").enableAutoSIPrefix(False)
         self.dead_plot.setXLink(self.norm_plot)
+        self.legend = QLabel()
+        self.legend.setObjectName("gradientLegend")
+        self.legend.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("gradientSummary")
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.legend)
         layout.addWidget(self.norm_plot, 3)
         layout.addWidget(self.dead_plot, 1)
         layout.addWidget(self.summary)
@@ -65,19 +70,20 @@ class GradientHealthPlot(QWidget):
         layers = (spec or {}).get("layers", [])
         self.names = [("output" if n == len(layers) else f"hidden {n}") + f" ({l['activation']})"
                       for n, l in enumerate(layers, 1)]
-        self.units = [int(l["units"]) for l in layers[:-1]]
+        self.relu_layers = [k for k, l in enumerate(layers[:-1]) if l["activation"] in RELU_LIKE]
+        self.units = [int(layers[k]["units"]) for k in self.relu_layers]
         self.clear()
 
     def clear(self) -> None:
         self.x, self.norms, self.dead = [], [], []
         for plot in (self.norm_plot, self.dead_plot):
             plot.clear()
-            plot.plotItem.legend.clear()
-        self._norm_curves = [self.norm_plot.plot(name=name, pen=pg.mkPen(_color(k), width=2))
-                             for k, name in enumerate(self.names)]
-        self._dead_curves = [self.dead_plot.plot(name=name, pen=pg.mkPen(_color(k), width=2),
-                                                 symbol="o", symbolSize=4, symbolBrush=_color(k))
-                             for k, name in enumerate(self.names[:-1])]
+        self._norm_curves = [self.norm_plot.plot(pen=pg.mkPen(_color(k), width=2)) for k in range(len(self.names))]
+        self._dead_curves = [self.dead_plot.plot(pen=pg.mkPen(_color(k), width=2), symbol="o", symbolSize=4,
+                                                 symbolBrush=_color(k)) for k in self.relu_layers]
+        self.dead_plot.setVisible(bool(self.relu_layers))
+        self.legend.setText("  ".join(f"<span style='color:rgb{_color(k)}'>■</span> {name}"
+                                      for k, name in enumerate(self.names)))
         self.summary.setText("Start training to see the gradients of every layer.")
 
     def add_batches(self, batches) -> None:
@@ -91,16 +97,20 @@ class GradientHealthPlot(QWidget):
                 continue                                 # a probe of another architecture: ignore
             self.x.append(b.epoch - 1 + b.batch / max(b.n_batches, 1))
             self.norms.append(list(b.grad_norms))
-            self.dead.append(list(b.dead_units or [0] * len(self._dead_curves)))
+            dead = b.dead_units or [0] * (len(self.names) - 1)
+            self.dead.append([dead[k] for k in self.relu_layers])
         self._redraw()
 
     def probe(self, net, X, y) -> None:
         """Measure a (loaded or trained) network on a few training samples when there is no training to watch."""
         if net is None or X is None or len(X) == 0 or self.x:
             return
+        if len(net.layers) != len(self.names):
+            self.set_spec(net.to_spec())
         n = min(PROBE_SAMPLES, len(X))
         bp = net.backprop(X[:n], y[:n])
         norms, dead = gradient_norms(bp.grads), dead_units(bp.activations)
+        dead = [dead[k] for k in self.relu_layers]
         self.summary.setText(self._describe(norms, dead, f"on {n} training digits"))
 
     # ---- display ---------------------------------------------------------------------------------------
@@ -111,10 +121,11 @@ class GradientHealthPlot(QWidget):
         norms = np.maximum(np.asarray(self.norms, dtype=np.float64), 1e-30)   # log scale: keep 0 plottable
         for k, curve in enumerate(self._norm_curves):
             curve.setData(x, norms[:, k])
-        dead = np.asarray(self.dead, dtype=np.float64)
+        dead = np.asarray(self.dead, dtype=np.float64).reshape(len(x), -1)
         for k, curve in enumerate(self._dead_curves):
-            if k < dead.shape[1]:
-                curve.setData(x, dead[:, k])
+            curve.setData(x, dead[:, k])
+        if dead.size:
+            self.dead_plot.setYRange(0, max(1.0, float(dead.max())) * 1.1, padding=0)
         self.summary.setText(self._describe(self.norms[-1], self.dead[-1], f"at epoch {x[-1]:.2f}"))
 
     def _describe(self, norms, dead, when: str) -> str:
@@ -123,6 +134,8 @@ class GradientHealthPlot(QWidget):
         if len(norms) > 1 and norms[-1] > 0:
             text += f". First layer / output layer = {norms[0] / norms[-1]:.2g}"
         if dead:
-            units = self.units if len(self.units) == len(dead) else [None] * len(dead)
-            text += ". Dead units: " + ", ".join(f"{d}" if u is None else f"{d} of {u}" for d, u in zip(dead, units))
+            names = [self.names[k].split(" (")[0] for k in self.relu_layers]
+            text += ". Dead ReLU units: " + ", ".join(f"{d} of {u} in {n}" for d, u, n in zip(dead, self.units, names))
+        elif not self.relu_layers:
+            text += ". No ReLU layers, so no dead units"
         return text + "."

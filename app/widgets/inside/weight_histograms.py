@@ -64,7 +64,7 @@ class WeightHistogramsView(QWidget):
             self.grid.removeWidget(plot)
             plot.deleteLater()
         self.plots = []
-        cols = 1 if n == 1 else 2
+        cols = min(n, 3)
         for l in range(n):
             plot = pg.PlotWidget()
             plot.setMenuEnabled(False)
@@ -87,12 +87,13 @@ class WeightHistogramsView(QWidget):
             self._plots_for(0)
             self.caption.setText("Train or load a network to compare its weights with their starting values.")
             return
-        self.hists = weight_histograms(net, self.initial(net), BINS)
+        init = self.initial(net)
+        self.hists = weight_histograms(net, init, BINS)
         self._plots_for(len(self.hists))
         for l, (plot, h) in enumerate(zip(self.plots, self.hists)):
             W = net.layers[l].W
             plot.setTitle(f"Layer {l + 1}: {W.shape[0]} → {W.shape[1]} ({net.layers[l].activation.name}), "
-                          f"std {float(np.std(W)):.3f}")
+                          f"std {float(np.std(W)):.3f} (at start {float(np.std(init.layers[l].W)):.3f})")
             plot.now.setData(h["edges"], h["now"])
             plot.init.setData(h["edges"], h["init"])
         self.caption.setText("How each layer's weights are spread: now (blue) and when the network was "

@@ -1,0 +1,54 @@
+"""The Look inside tab in the real main window: stable names, and one network reaching every view."""
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from app.main_window import MainWindow
+from engine import Network
+
+STABLE = ["activationView", "confusionMatrix", "firstLayerWeightsView", "gradientHealthPlot", "backpropInspector"]
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.session.shutdown(3000)
+
+
+def test_the_tab_is_in_the_window_with_every_stable_name(window):
+    inside = window.findChild(QWidget, "insideTab")
+    assert window.tabs.indexOf(inside) >= 0
+    for name in STABLE:
+        found = window.findChildren(QWidget, name)
+        assert len(found) == 1, name
+        assert found[0].accessibleName() == name
+        assert inside.isAncestorOf(found[0])
+
+
+def test_a_network_reaches_every_view_and_the_digits_load_on_their_own(qtbot, window):
+    inside = window.findChild(QWidget, "insideTab")
+    window.tabs.setCurrentWidget(inside)
+    state = window.state
+    net = Network.from_spec(state.spec)
+    state.set_network(net)
+    # no data set loaded yet: the tab loads the chosen one (the bundled sample) on a worker
+    qtbot.waitUntil(lambda: inside.dataset is not None, timeout=20000)
+    ds = inside.dataset
+    assert len(ds.x_test) == 10_000
+    assert inside.forward.trace is not None
+    np.testing.assert_allclose(inside.forward.trace.a[-1], net.predict_proba(ds.x_test[:1])[0], rtol=1e-5)
+    assert inside.backprop.net is net and inside.diagram.net is net
+    inside.pages.setCurrentWidget(inside.first_layer)
+    np.testing.assert_allclose(inside.first_layer.images[0], net.layers[0].W[:, 0].reshape(28, 28)
+                               / np.abs(net.layers[0].W[:, 0]).max(), rtol=1e-6)
+    inside.pages.setCurrentWidget(inside.errors)
+    assert inside.errors.grid.cm.sum() == 10_000
+    inside.pages.setCurrentWidget(inside.histograms)
+    assert len(inside.histograms.plots) == len(net.layers)
+    assert "output" in inside.gradients.summary.text()          # measured on training digits
+    assert inside.activations.highlighted() == [l["activation"] for l in state.spec["layers"][:-1]]
