@@ -24,7 +24,7 @@ from .errors import DataError
 BOX = 20                 # MNIST: the digit's longer side after size normalisation
 FIELD = 28               # MNIST image side
 CENTRE = 14.0            # where MNIST puts the centre of mass (row/column index, measured on the test set)
-PEN_WIDTH = 2.3          # px inside the 20 px box: MNIST strokes are ~2 px wide at the 0.5 level
+PEN_WIDTH = 2.5          # px inside the 20 px box: drawn digits then carry about as much ink as MNIST's
 INK_THRESHOLD = 0.05     # pixels fainter than this do not count as ink for the bounding box
 
 
