@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._build_train_tab(), "Build && train")
         from app.widgets.inside.inside_tab import InsideTab
         self.tabs.addTab(InsideTab(self.state, self.session), "Look inside")
+        from app.widgets.draw_tab import DrawTab
+        self.tabs.addTab(DrawTab(self.state), "Draw")
 
     def _build_train_tab(self) -> QWidget:
         st = self.state
