@@ -205,3 +205,9 @@ def test_load_idx_pair_rejects_mismatched_counts_before_scaling(tmp_path):
     b = write(tmp_path / "l", idx_bytes(y[:9]))
     with pytest.raises(DataError, match="9 labels but i has 10 images"):
         load_idx_pair(a, b)
+
+
+def test_tiny_gzip_stub_is_damaged_not_a_crash(tmp_path):
+    path = write(tmp_path / "x-images-idx3-ubyte.gz", b"\x1f\x8b\x08")
+    with pytest.raises(DataError, match="gzip"):
+        read_idx(path)

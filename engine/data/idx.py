@@ -18,13 +18,22 @@ from .checks import int_labels
 # IDX type code -> (big-endian dtype, name for messages)
 IDX_TYPES = {0x08: (">u1", "unsigned byte"), 0x09: (">i1", "signed byte"), 0x0B: (">i2", "16-bit integer"),
              0x0C: (">i4", "32-bit integer"), 0x0D: (">f4", "32-bit float"), 0x0E: (">f8", "64-bit float")}
-MAX_BYTES = 4 << 30        # no MNIST-format set comes near 4 GiB; a header claiming more is damaged
+MAX_BYTES = 1 << 30        # EMNIST byclass, the largest MNIST-format set, is 0.55 GB; more is damage
 CHUNK = 1 << 20
 
 
 def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as f:
         return f.read(2) == b"\x1f\x8b"
+
+
+def _gzip_size(path: Path) -> int:
+    """The decompressed size (mod 2^32) a single-member gzip file records in its last 4 bytes."""
+    if path.stat().st_size < 18:                 # smaller than an empty gzip member
+        return -1
+    with open(path, "rb") as f:
+        f.seek(-4, 2)
+        return int.from_bytes(f.read(4), "little")
 
 
 def _read_exact(f, n: int, path: Path) -> bytes:
@@ -77,6 +86,10 @@ def read_idx(path: str | Path) -> np.ndarray:
             if max(n_bytes, extent) > MAX_BYTES:
                 raise DataError(f"{path.name} declares a shape of {shape} ({n_bytes:,} bytes), "
                                 "far larger than any MNIST-format data set; the header is damaged.")
+            if compressed and _gzip_size(path) != (4 + 4 * ndim + n_bytes) % (1 << 32):
+                # the gzip trailer states the decompressed size: checked before decompressing anything big
+                raise DataError(f"{path.name} is a damaged or truncated gzip file: it does not hold the "
+                                f"{n_bytes:,} bytes of data its header declares.")
             if not compressed and path.stat().st_size != 4 + 4 * ndim + n_bytes:
                 real = path.stat().st_size - 4 - 4 * ndim
                 raise DataError(f"{path.name} declares {shape[0]:,} items of shape {shape[1:]} "
