@@ -7,7 +7,7 @@
   gradient_norms(grads)          ||dL/dW||_2 per layer: vanishing gradients show as norms shrinking towards the input
   dead_units(activations)        per hidden layer, units whose output is 0 for every sample of the batch
   weight_histograms(net, init)   per layer, np.histogram of W now and at initialisation on the same fixed bins
-  first_layer_images(net, shape) weights into each first-hidden unit as an image, scaled to [-1, 1]
+  first_layer_images(net, shape, init) weights (or their change since init) into each first-hidden unit as images
   error_analysis(net, X, y)      test-set probabilities, confusion matrix, precision/recall, confident mistakes
 Here "z_i" is what the lectures call the local input of weight i->j: the output of unit i of the previous
 layer (the pixel itself for the first layer), i.e. activations[layer][i].
@@ -159,12 +159,18 @@ def weight_histograms(net, init=None, bins: int = 41) -> list[dict]:
     return out
 
 
-def first_layer_images(net, shape=(28, 28)) -> np.ndarray:
-    """(units, h, w): W[:, j].reshape(shape) / max|W[:, j]|, so blue/orange show what excites or inhibits unit j."""
+def first_layer_images(net, shape=(28, 28), init=None) -> np.ndarray:
+    """(units, h, w): W[:, j].reshape(shape) / max|W[:, j]|, so blue/orange show what excites or inhibits unit j.
+
+    With `init` (the network at initialisation) the images show W - W_init: what training changed, without the
+    random starting pattern (pixels that are always blank, like the borders, then stay white).
+    """
     W = np.asarray(net.layers[0].W, dtype=np.float32)
     if W.shape[0] != int(np.prod(shape)):
         raise SpecError(f"The first layer has {W.shape[0]} inputs; they cannot be shown as a "
                         f"{shape[0]}x{shape[1]} image.")
+    if init is not None:
+        W = W - np.asarray(init.layers[0].W, dtype=np.float32)
     peak = np.abs(W).max(axis=0)
     return (W / np.where(peak > 0, peak, 1)).T.reshape(-1, *shape)
 

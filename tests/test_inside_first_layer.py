@@ -1,6 +1,7 @@
 """firstLayerWeightsView: each tile is W[:, j] as a 28x28 image (normalised), updated from weight snapshots."""
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.session import TrainingSession
@@ -77,3 +78,16 @@ def test_networks_without_image_inputs_are_explained(view):
     view.set_network(Network.from_spec({"input_size": 10, "layers": [{"units": 4, "activation": "relu"},
                                         {"units": 2, "activation": "softmax"}], "loss": "cross_entropy"}))
     assert view.images is None and "28x28" in view.caption.text()
+
+
+def test_the_change_since_initialisation_can_be_shown(qtbot, view):
+    net = Network.from_spec(SPEC)
+    net.layers[0].W[:, 1] += np.linspace(0, 1, 784, dtype=np.float32)     # "training" changed unit 1
+    view.set_network(net)
+    qtbot.mouseClick(view.change, Qt.LeftButton)
+    assert view.change.isChecked() and "how training changed" in view.caption.text()
+    np.testing.assert_allclose(view.images[1], np.linspace(0, 1, 784).reshape(28, 28), atol=1e-5)
+    assert not view.images[0].any()                                       # unit 0 kept its start
+    qtbot.mouseClick(view.change, Qt.LeftButton)
+    np.testing.assert_allclose(view.images[0], net.layers[0].W[:, 0].reshape(28, 28)
+                               / np.abs(net.layers[0].W[:, 0]).max(), rtol=1e-6)

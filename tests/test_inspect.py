@@ -144,6 +144,11 @@ def test_first_layer_images_are_the_normalised_weight_columns():
         np.testing.assert_allclose(images[j], col.reshape(28, 28) / peak, rtol=1e-6)
     assert np.abs(images).max() == pytest.approx(1.0)
     assert not np.isnan(images).any()
+    init = big.copy()
+    big.layers[0].W[300, 2] += 0.5                                    # training moved one weight of unit 2
+    change = first_layer_images(big, init=init)
+    assert change[2][10, 20] == pytest.approx(1.0) and np.count_nonzero(change[2]) == 1
+    assert not change[[0, 1, 3]].any()
 
 
 def test_error_analysis_matches_engine_metrics(net, tiny_data):

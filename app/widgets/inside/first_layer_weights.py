@@ -10,11 +10,12 @@ import math
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from engine.inspect import first_layer_images
 
 from .colors import diverging_qimage
+from .initial import initial_network
 
 MAX_TILES = 256
 GAP = 3
@@ -96,9 +97,13 @@ class FirstLayerWeightsView(QWidget):
         self._dirty = False
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.change = QCheckBox("Show what training changed (weights now − weights at initialisation)")
+        self.change.setObjectName("firstLayerChange")
+        self.change.toggled.connect(lambda _: self.refresh())
         self.tiles = WeightTiles()
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
+        layout.addWidget(self.change)
         layout.addWidget(self.tiles, 1)
         self.refresh()
 
@@ -128,10 +133,13 @@ class FirstLayerWeightsView(QWidget):
             self.caption.setText("This view needs a hidden layer after image inputs "
                                  f"({self.shape[0]}x{self.shape[1]} pixels).")
         else:
-            self.images = first_layer_images(net, self.shape)
+            change = self.change.isChecked()
+            self.images = first_layer_images(net, self.shape, initial_network(net) if change else None)
             n = len(self.images)
             more = f" (the first {MAX_TILES} are shown)" if n > MAX_TILES else ""
-            self.caption.setText(f"What each of the {n} neurons of hidden layer 1 looks for{more}: its weight from "
-                                 f"every pixel. Blue = ink there excites the neuron, orange = ink there inhibits "
-                                 f"it, white = it does not care. Each image is scaled to its own largest weight.")
+            what = ("how training changed its weight from every pixel (the random start taken away)" if change
+                    else "its weight from every pixel")
+            self.caption.setText(f"What each of the {n} neurons of hidden layer 1 looks for{more}: {what}. "
+                                 f"Blue = ink there excites the neuron, orange = ink there inhibits it, white = it "
+                                 f"does not care. Each image is scaled to its own largest value.")
         self.tiles.set_images(self.images)

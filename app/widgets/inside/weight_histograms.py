@@ -5,13 +5,13 @@ comparison also works for a loaded model. Updates from weight snapshots, only wh
 """
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.inspect import weight_histograms
+
+from .initial import initial_network
 
 BINS = 41
 NOW, INIT = (33, 118, 210), (150, 156, 168)
@@ -25,8 +25,6 @@ class WeightHistogramsView(QWidget):
         self.net = None
         self.hists: list[dict] = []
         self.plots: list[pg.PlotWidget] = []
-        self._init_key = None
-        self._init_net = None
         self._dirty = False
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -47,15 +45,6 @@ class WeightHistogramsView(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.refresh()
-
-    def initial(self, net):
-        """The network as it was initialised (rebuilt from its spec and seed; cached per spec)."""
-        spec = net.to_spec()
-        key = (json.dumps(spec, sort_keys=True), str(np.dtype(net.dtype)))
-        if key != self._init_key:
-            from engine.network import Network
-            self._init_key, self._init_net = key, Network.from_spec(spec, dtype=key[1])
-        return self._init_net
 
     def _plots_for(self, n: int) -> None:
         if len(self.plots) == n:
@@ -87,7 +76,7 @@ class WeightHistogramsView(QWidget):
             self._plots_for(0)
             self.caption.setText("Train or load a network to compare its weights with their starting values.")
             return
-        init = self.initial(net)
+        init = initial_network(net)
         self.hists = weight_histograms(net, init, BINS)
         self._plots_for(len(self.hists))
         for l, (plot, h) in enumerate(zip(self.plots, self.hists)):
