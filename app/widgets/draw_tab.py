@@ -72,9 +72,11 @@ class DrawTab(QWidget):
         self.steps_box = QCheckBox("Show steps")
         self.steps_box.setToolTip("Show how the drawing becomes the network's 28x28 input")
         self.steps_box.toggled.connect(self._show_steps)
-        for keys, slot in ((QKeySequence.StandardKey.Undo, self.canvas.undo), (Qt.Key_Delete, self.canvas.clear)):
+        for keys, slot, what in ((QKeySequence.StandardKey.Undo, self.canvas.undo, "Undo the last stroke"),
+                                 (Qt.Key_Delete, self.canvas.clear, "Clear the drawing pad")):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)
             shortcut.activated.connect(slot)
         tools = QHBoxLayout()
         tools.addWidget(self.clear_button)
