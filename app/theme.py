@@ -5,7 +5,8 @@ its text colour for axes and legends, now and for plots created later (pg.setCon
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 MODES = ("system", "light", "dark")
@@ -44,30 +45,33 @@ def plot_colors(palette: QPalette | None = None) -> tuple[QColor, QColor]:
     return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
 
 
-def style_plots(app) -> None:
-    """Recolour every existing pyqtgraph view and set the defaults for new ones."""
+def style_plots(app, roots=None) -> None:
+    """Recolour the pyqtgraph views under `roots` (default: every window) and set the defaults for new ones."""
     import pyqtgraph as pg
 
     background, foreground = plot_colors(app.palette())
     pg.setConfigOptions(background=background, foreground=foreground)
-    for widget in app.allWidgets():
-        if isinstance(widget, pg.GraphicsView):
-            widget.setBackground(background)
-            for item in widget.scene().items():
-                if isinstance(item, pg.AxisItem):
-                    item.setPen(foreground)
-                    item.setTextPen(foreground)
-                elif isinstance(item, pg.LegendItem):
-                    item.setLabelTextColor(foreground)
+    roots = app.topLevelWidgets() if roots is None else roots
+    views = [r for r in roots if isinstance(r, pg.GraphicsView)]
+    views += [w for root in roots for w in root.findChildren(pg.GraphicsView)]
+    for widget in views:
+        widget.setBackground(background)
+        for item in widget.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(foreground)
+                item.setTextPen(foreground)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(foreground)
 
 
 class Theme(QObject):
     """Owns the app's light/dark state; `changed(bool dark)` after every switch."""
     changed = Signal(bool)
 
-    def __init__(self, app, mode: str = "system"):
-        super().__init__(app)
+    def __init__(self, app, mode: str = "system", parent: QObject | None = None, window=None):
+        super().__init__(parent if parent is not None else app)
         self.app = app
+        self.window = window              # restyle this window's plots (None: every window's)
         self.mode = "system"
         hints = app.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -92,11 +96,15 @@ class Theme(QObject):
             self.app.setPalette(dark_palette() if mode == "dark" else light_palette())
         self._restyle()
 
+    @Slot()
     def _restyle(self) -> None:
-        style_plots(self.app)
+        if self.window is not None and not shiboken6.isValid(self.window):
+            return  # the window is gone; this theme is about to be
+        style_plots(self.app, None if self.window is None else [self.window])
         self.changed.emit(self.is_dark())
 
-    def _system_changed(self, *_):
+    @Slot()
+    def _system_changed(self):
         if self.mode == "system":
             # The platform updates its palette around this signal: restyle once events settle.
-            QTimer.singleShot(0, self._restyle)
+            QTimer.singleShot(0, self, self._restyle)
