@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
             self.train_menu.addAction(a)
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addAction(QAction("&About MLP Studio", self, triggered=self._about))
+        from app.menus import install
+        install(self)  # fills File and Help, adds View > Theme; projects, recent files, settings (issue 8)
 
     def _about(self) -> None:
         QMessageBox.about(self, "About MLP Studio",
