@@ -88,3 +88,19 @@ def test_qpainter_rendering_matches_the_engine_reference(qapp):
     pa, pb = preprocess_digit(a), preprocess_digit(b)
     assert np.abs(pa - pb).max() < 0.05
     assert rasterize([]) is None
+
+
+def test_pen_tablet_strokes(qtbot, canvas):
+    from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
+    pen = QPointingDevice("pen", 1, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
+                          QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 3)
+
+    def tablet(kind, x, y, buttons):
+        p = QPointF(x, y)
+        return QTabletEvent(kind, pen, p, canvas.mapToGlobal(p), 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, Qt.NoModifier,
+                            Qt.LeftButton, buttons)
+
+    for ev in (tablet(QEvent.TabletPress, 150, 30, Qt.LeftButton), tablet(QEvent.TabletMove, 150, 150, Qt.LeftButton),
+               tablet(QEvent.TabletMove, 150, 270, Qt.LeftButton), tablet(QEvent.TabletRelease, 150, 270, Qt.NoButton)):
+        QApplication.sendEvent(canvas, ev)
+    np.testing.assert_allclose(canvas.strokes()[0], [[0.5, 0.1], [0.5, 0.5], [0.5, 0.9]], atol=0.01)
