@@ -9,8 +9,6 @@ This module imports no Qt and no NumPy: `handle_cli` runs before the window code
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -45,6 +43,8 @@ def data_home(env: dict | None = None) -> Path:
 
 def launch_command() -> list[str]:
     """How the menu entry starts the app: the installed `mlp-studio` launcher, else `python -m app`."""
+    import shutil
+
     launcher = shutil.which(APP_ID)
     if launcher is None:
         beside_python = Path(sys.executable).with_name(APP_ID)
@@ -148,6 +148,9 @@ def uninstall(home: Path | None = None, refresh: bool = True) -> list[Path]:
 
 def _refresh_caches(home: Path) -> None:
     # Desktops read these caches; missing tools just mean the menu updates at next login.
+    import shutil
+    import subprocess
+
     for tool, folder in (("update-desktop-database", home / "applications"),
                          ("update-mime-database", home / "mime")):
         exe = shutil.which(tool)
