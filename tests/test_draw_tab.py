@@ -162,3 +162,27 @@ def test_load_model_from_file_and_damaged_file_message(qtbot, tab, trained_net, 
     qtbot.mouseClick(tab.load_button, Qt.LeftButton)
     assert shown and "bad.npz" in shown[0]
     assert tab.state.network is before
+
+
+def test_browse_export_and_clear_the_personal_set(qtbot, tab, tmp_path, monkeypatch):
+    from app.widgets.handwriting_browser import HandwritingBrowser
+    for d in (4, 2, 4):
+        draw_zero(qtbot, tab)
+        prediction(qtbot, tab)
+        qtbot.mouseClick(tab.digit_buttons[d], Qt.LeftButton)
+    browser = HandwritingBrowser(tab.digits, tab)
+    qtbot.addWidget(browser)
+    assert browser.grid.count() == 3 and [browser.grid.item(i).text() for i in range(3)] == ["4", "2", "4"]
+    assert "2: 1  4: 2" in browser.summary.text()
+    browser.grid.item(1).setSelected(True)
+    qtbot.mouseClick(browser.delete_button, Qt.LeftButton)
+    assert browser.grid.count() == 2 and PersonalDigits(tab.digits.folder).labels.tolist() == [4, 4]
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "export"))
+    qtbot.mouseClick(tab.export_button, Qt.LeftButton)
+    assert PersonalDigits(tmp_path / "export").labels.tolist() == [4, 4]
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    qtbot.mouseClick(tab.clear_digits_button, Qt.LeftButton)
+    assert len(tab.digits) == 0 and not tab.digits.image_path.exists()
+    assert "0 digits" in tab.digits_label.text() and not tab.export_button.isEnabled()
