@@ -186,3 +186,16 @@ def test_browse_export_and_clear_the_personal_set(qtbot, tab, tmp_path, monkeypa
     qtbot.mouseClick(tab.clear_digits_button, Qt.LeftButton)
     assert len(tab.digits) == 0 and not tab.digits.image_path.exists()
     assert "0 digits" in tab.digits_label.text() and not tab.export_button.isEnabled()
+
+
+def test_in_the_main_window_train_button_opens_build_and_train(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path))
+    from app.main_window import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    names = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    w.tabs.setCurrentIndex(names.index("Draw"))
+    draw = w.tabs.currentWidget()
+    assert isinstance(draw, DrawTab) and draw.state is w.state
+    qtbot.mouseClick(draw.train_button, Qt.LeftButton)
+    assert "train" in w.tabs.tabText(w.tabs.currentIndex()).lower()
