@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
+import numbers
 
 from PySide6.QtCore import QObject, Signal
 
@@ -38,6 +40,23 @@ def _known(registry_name: str, names: dict) -> dict:
     except (ImportError, AttributeError):
         return dict(names)
     return {k: v for k, v in names.items() if k in registry}
+
+
+def _sane(name: str, value) -> bool:
+    """A stored setting (a project or settings file may hold anything) of its default's kind and widget-sized."""
+    default = DEFAULT_SETTINGS.get(name)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) < 2**31
+    if isinstance(default, float):
+        return (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+                and abs(value) < 1e12)
+    if name == "optimizer":
+        return value in OPTIMIZER_LABELS
+    if name == "schedule":
+        return value in _known("engine.schedules.SCHEDULES", {"constant": 0, "step": 0, "cosine": 0})
+    return True
 
 
 def _architecture(spec: dict) -> dict:
@@ -131,7 +150,8 @@ class AppState(QObject):
     def set_config(self, cfg) -> None:
         """Take every field of a TrainConfig (or a dict) as the current settings."""
         values = dataclasses.asdict(cfg) if dataclasses.is_dataclass(cfg) else dict(cfg)
-        self.settings.update({k: v for k, v in values.items() if k in DEFAULT_SETTINGS or k in self.settings})
+        self.settings.update({k: v for k, v in values.items()
+                              if (k in DEFAULT_SETTINGS or k in self.settings) and _sane(k, v)})
         self.configChanged.emit(self.config())
 
     def config(self, **overrides):
