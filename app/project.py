@@ -143,6 +143,9 @@ def _read_meta(path: Path, zf: zipfile.ZipFile) -> dict:
                            f"up to {VERSION}). Please update MLP Studio")
     if not isinstance(meta.get("history", []), list):
         raise _error(path, "its training history is not readable")
+    meta["history"] = _clean_history(meta.get("history") or [])
+    if not isinstance(meta.get("handwriting"), (str, type(None))):
+        meta["handwriting"] = None
     try:
         meta["spec"] = validate_spec(meta.get("spec"))
     except SpecError as exc:
@@ -150,6 +153,14 @@ def _read_meta(path: Path, zf: zipfile.ZipFile) -> dict:
     except (TypeError, KeyError, AttributeError, ValueError):
         raise _error(path, "its network description is invalid") from None
     return meta
+
+
+def _clean_history(rows: list) -> list[dict]:
+    """Epoch rows as dicts of numbers (a hand-edited file may hold anything): other rows and values are dropped."""
+    def number(v):
+        return v is None or isinstance(v, bool) or (isinstance(v, (int, float)) and math.isfinite(v))
+    return [{str(k): v for k, v in row.items() if number(v)} for row in rows
+            if isinstance(row, dict) and isinstance(row.get("epoch"), int) and not isinstance(row["epoch"], bool)]
 
 
 def _read_network(path: Path, zf: zipfile.ZipFile, meta: dict):
