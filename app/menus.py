@@ -23,7 +23,7 @@ from app.theme import Theme
 LICENSE = "MIT"
 MNIST_ATTRIBUTION = ('The bundled digits come from the <a href="http://yann.lecun.com/exdb/mnist/">MNIST database'
                      '</a> by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, used under the '
-                     '<a href="https://creativecommons.org/licenses/by-sa/3.0/">CC BY-SA 3.0</a> license.')
+                     '<a href="https://creativecommons.org/licenses/by-sa/3.0/">CC&nbsp;BY\u2011SA&nbsp;3.0</a> license.')
 
 
 def app_version() -> str:

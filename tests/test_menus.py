@@ -251,7 +251,7 @@ def test_closing_over_an_unsaved_trained_network_asks_first(env, qtbot):
 
 def test_about_box_names_version_license_and_mnist_attribution(window):
     box = window.menus.show_about()
-    text = box.text()
+    text = box.text().replace("&nbsp;", " ").replace("\u2011", "-")  # kept on one line in the dialog
     assert "MLP Studio 0.1.0" in text and "License: MIT" in text
     assert "Yann LeCun, Corinna Cortes and Christopher J.C. Burges" in text and "CC BY-SA 3.0" in text
     assert box.isVisible() and not box.iconPixmap().isNull()
