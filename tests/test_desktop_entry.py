@@ -124,3 +124,15 @@ def test_flag_handling_never_loads_qt(tmp_path):
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "applications" / f"{APP_ID}.desktop").is_file()
+
+
+def test_mlp_studio_flags_through_python_m_app_never_open_a_window(tmp_path):
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    install = subprocess.run([sys.executable, "-m", "app", "--install-desktop-entry"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert install.returncode == 0, install.stderr
+    assert (tmp_path / "applications" / f"{APP_ID}.desktop").is_file()
+    remove = subprocess.run([sys.executable, "-m", "app", "--uninstall-desktop-entry"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert remove.returncode == 0 and "removed" in remove.stdout
+    assert not (tmp_path / "applications" / f"{APP_ID}.desktop").exists()

@@ -271,3 +271,16 @@ def test_python_m_app_opens_the_window_and_reports_cold_start(tmp_path):
                             timeout=30)
     assert result.returncode == 0, result.stderr
     assert "MLP Studio window shown" in result.stdout
+
+
+def test_a_project_named_on_the_command_line_opens_after_the_window_shows(env, qtbot, monkeypatch):
+    from app.project import Project, save_project
+    from app.state import DEFAULT_SETTINGS, DEFAULT_SPEC
+
+    path = save_project(env / "from-file-manager.mlpstudio",
+                        Project(spec=DEFAULT_SPEC, settings={**DEFAULT_SETTINGS, "epochs": 7}))
+    monkeypatch.setattr("app.menus.QApplication.arguments", lambda: ["mlp-studio", str(path)])
+    window = open_window(qtbot)
+    qtbot.waitUntil(lambda: window.menus.path == path, timeout=3000)
+    assert window.state.settings["epochs"] == 7
+    assert window.windowTitle().startswith("from-file-manager.mlpstudio")
