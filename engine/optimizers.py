@@ -19,14 +19,16 @@ import numpy as np
 
 class Optimizer:
     name = "?"
-    folds_lr = False      # True: the caller may pass lr * g as g and lr = 1 (saves a pass over the parameters)
+    # folds_lr: step() also accepts g already multiplied by lr (scaled=True); the trainer folds lr into the
+    # output delta for free, which saves one pass over every parameter per step
+    folds_lr = False
 
     def __init__(self, n_params: int, dtype, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
         self.momentum, self.beta1, self.beta2, self.rho, self.eps = momentum, beta1, beta2, rho, eps
         self.t = 0
         self._wd = None
 
-    def step(self, w, g, lr, weight_decay=0.0):
+    def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         """One update of w in place; g is used as scratch (its content is lost)."""
         raise NotImplementedError
 
@@ -45,26 +47,41 @@ class Optimizer:
 class GD(Optimizer):
     name, folds_lr = "gd", True
 
-    def step(self, w, g, lr, weight_decay=0.0):
-        self._decay(w, g, weight_decay)
-        if lr != 1.0:
+    def step(self, w, g, lr, weight_decay=0.0, scaled=False):
+        if scaled:                        # g holds lr * g: decay must be scaled the same way
+            self._decay(w, g, lr * weight_decay)
+        else:
+            self._decay(w, g, weight_decay)
             g *= lr
         w -= g
 
 
 class Momentum(Optimizer):
-    name = "momentum"
+    """Kept as u = lr v (so w -= u needs no extra pass); u is rescaled whenever lr changes, which keeps the
+    update exactly v = mu v + g; w -= lr v."""
+    name, folds_lr = "momentum", True
 
     def __init__(self, n_params, dtype, **kw):
         super().__init__(n_params, dtype, **kw)
-        self.v = np.zeros(n_params, dtype)
+        self.u = np.zeros(n_params, dtype)
+        self._u_lr = None
 
-    def step(self, w, g, lr, weight_decay=0.0):
-        self._decay(w, g, weight_decay)
-        self.v *= self.momentum
-        self.v += g
-        np.multiply(self.v, lr, out=g)
-        w -= g
+    @property
+    def v(self):
+        return self.u / self._u_lr if self._u_lr else self.u.copy()
+
+    def step(self, w, g, lr, weight_decay=0.0, scaled=False):
+        if scaled:
+            self._decay(w, g, lr * weight_decay)
+        else:
+            self._decay(w, g, weight_decay)
+            g *= lr
+        if self._u_lr is not None and lr != self._u_lr:
+            self.u *= lr / self._u_lr
+        self._u_lr = lr
+        self.u *= self.momentum
+        self.u += g
+        w -= self.u
 
 
 class Nesterov(Optimizer):
@@ -74,7 +91,7 @@ class Nesterov(Optimizer):
         super().__init__(n_params, dtype, **kw)
         self.v = np.zeros(n_params, dtype)
 
-    def step(self, w, g, lr, weight_decay=0.0):
+    def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         self._decay(w, g, weight_decay)
         self.v *= self.momentum
         self.v += g
@@ -93,7 +110,7 @@ class RMSProp(Optimizer):
         self.s = np.zeros(n_params, dtype)
         self._d = np.empty(n_params, dtype)
 
-    def step(self, w, g, lr, weight_decay=0.0):
+    def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         self._decay(w, g, weight_decay)
         d, rho = self._d, self.rho
         np.multiply(g, g, out=d)
@@ -116,7 +133,7 @@ class Adam(Optimizer):
         self.v = np.zeros(n_params, dtype)
         self._d = np.empty(n_params, dtype)
 
-    def step(self, w, g, lr, weight_decay=0.0):
+    def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         self._decay(w, g, weight_decay)
         b1, b2, d = self.beta1, self.beta2, self._d
         self.t += 1

@@ -147,6 +147,10 @@ class Trainer:
         self.augmenter = augmenter if augmenter is not None else _default_augmenter(cfg, net)
         self._batch_size = {"sgd": 1, "bgd": self.n_train}.get(cfg.optimizer, cfg.batch_size)
         check_memory(net.spec, min(self._batch_size, self.n_train), str(dt))
+        self.notice = ""                         # a sentence for the user about a setting the trainer adjusted
+        if self._batch_size > self.n_train:
+            self.notice = (f"The batch size ({self._batch_size:,}) is larger than the {self.n_train:,} training "
+                           f"samples, so each step uses all {self.n_train:,} of them (batch gradient descent).")
         self.opt = make_optimizer(cfg.optimizer, net.n_params, dt, cfg.momentum)
         self.gflat, self.grads = net.zeros_like_params()
         self._ws = {}
@@ -300,7 +304,7 @@ class Trainer:
         z, a, out_act, loss_fn = zs[-1], acts[-1], net.layers[-1].activation, net.loss_fn
         loss = loss_fn.value(z, a, Yb, rows=ws.rows if out_act.name == "softmax" else None, work=ws.work[-1])
         hits = _count_hits(a, lab, ws)
-        fold = self.opt.folds_lr and not self.cfg.weight_decay
+        fold = self.opt.folds_lr
         loss_fn.delta(z, a, Yb, out_act, out=ws.deltas[-1], scale=(lr if fold else 1.0) / m, work=ws.work[-1])
         net.backward(acts, zs, ws.deltas[-1], self.grads, ws.deltas, ws.work, ws.ones)
         norms = dead = None
@@ -308,7 +312,7 @@ class Trainer:
             norms = [float(np.sqrt(np.vdot(dW, dW) + np.vdot(db, db))) / (lr if fold else 1.0)
                      for dW, db in self.grads]
             dead = [int(np.count_nonzero(~a_.any(axis=0))) for a_ in acts[1:-1]]
-        self.opt.step(net.params, self.gflat, 1.0 if fold else lr, self.cfg.weight_decay)
+        self.opt.step(net.params, self.gflat, lr, self.cfg.weight_decay, scaled=fold)
         return loss, hits, norms, dead
 
     def evaluate(self, X, Y, labels):

@@ -72,3 +72,20 @@ def test_schedules():
     assert cos(0.1, 6, 10, min_lr=0.01) == pytest.approx(0.01 + 0.09 * (1 + math.cos(math.pi * 0.5)) / 2)
     lrs = [cos(0.1, e, 10) for e in range(1, 11)]
     assert all(a > b for a, b in zip(lrs, lrs[1:])) and lrs[-1] > 0
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum"])
+@pytest.mark.parametrize("scaled", [False, True])
+def test_changing_lr_and_lr_folded_gradients_follow_the_formula(name, scaled):
+    rng = np.random.default_rng(1)
+    w = rng.normal(size=5)
+    grads = [rng.normal(size=5) for _ in range(4)]
+    lrs = [0.1, 0.1, 0.05, 0.2]
+    opt = UPDATE_RULES[name](5, np.float64, momentum=MU)
+    ref, v = w.copy(), np.zeros(5)
+    for g, lr in zip(grads, lrs):
+        opt.step(w, (lr * g) if scaled else g.copy(), lr, weight_decay=WD, scaled=scaled)
+        g = g + WD * ref
+        v = MU * v + g if name == "momentum" else g
+        ref = ref - lr * v
+    assert np.allclose(w, ref, rtol=1e-12, atol=1e-12)

@@ -261,3 +261,19 @@ def test_no_allocation_in_the_steady_state():
     grown = sum(s.size_diff for s in after.compare_to(before, "filename") if "engine" in str(s.traceback))
     assert grown < 2_000
     assert peak < 64 * 1024           # a batch's arrays are 32 x 128 float32 = 16 KB: none is made per batch
+
+
+def test_trainer_momentum_with_decay_and_schedule_follows_the_formula():
+    # whole-set batches make every step deterministic: compare with the formula on net.gradients
+    X, y = blobs(n=50, d=5, k=3)
+    net = net_for(d=5, k=3, dtype="float64")
+    ref = net.copy()
+    cfg = TrainConfig(optimizer="momentum", lr=0.2, momentum=0.8, batch_size=50, epochs=3, weight_decay=0.01,
+                      schedule="step", step_size=1, gamma=0.5, val_fraction=0)
+    run(net, cfg, X, y)
+    v = np.zeros(ref.n_params)
+    for epoch in (1, 2, 3):
+        g = np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in ref.gradients(X, y)]) + 0.01 * ref.params
+        v = 0.8 * v + g
+        ref.params[...] -= 0.2 * 0.5 ** (epoch - 1) * v
+    assert np.allclose(net.params, ref.params, rtol=1e-10, atol=1e-12)
