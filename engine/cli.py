@@ -232,6 +232,8 @@ def cmd_train(args) -> int:
     _note(f"{ds!r}\n{net!r}\n{cfg.optimizer} lr={cfg.lr:g} batch={cfg.batch_size} epochs={cfg.epochs} "
           f"schedule={cfg.schedule}{' augment' if args.augment else ''}")
     trainer = Trainer(net, cfg, ds.x_train, ds.y_train, augmenter=augmenter)
+    if trainer.notice:                          # e.g. a batch larger than the data set, clamped to it
+        _note(f"note: {trainer.notice}")
     bar = Progress(enabled=not args.quiet)
     t0, last, finished = time.perf_counter(), None, None
     run_loss = run_acc = 0.0
