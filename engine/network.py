@@ -200,9 +200,11 @@ class Network:
         grads: [(dW, db), ...] written in place; deltas[l] receives dL/dz_l; work: scratch per layer or None.
         """
         ones = np.ones(len(delta), self.dtype) if ones is None else ones
+        # one sample: dW is an outer product, which np.matmul leaves to a slow non-BLAS loop (6x); np.dot does not
+        outer = np.dot if len(delta) == 1 else np.matmul
         for l in range(len(self.layers) - 1, -1, -1):
             dW, db = grads[l]
-            np.matmul(acts[l].T, delta, out=dW)                   # dL/dW_{i->j} = z_i * delta_j
+            outer(acts[l].T, delta, out=dW)                       # dL/dW_{i->j} = z_i * delta_j
             np.matmul(ones, delta, out=db)                        # dL/db_j = delta_j summed over the batch
             if l > 0:
                 prev = np.matmul(delta, self.layers[l].W.T, out=deltas[l - 1])

@@ -242,10 +242,11 @@ def test_stratified_split_keeps_class_shares():
     assert np.array_equal(again[2], Xva)
 
 
-def test_no_allocation_in_the_steady_state():
+@pytest.mark.parametrize("opt,batch", [("momentum", 32), ("sgd", 1), ("adam", 32)])
+def test_no_allocation_in_the_steady_state(opt, batch):
     X, y = blobs(n=20000, d=64, k=10)
-    trainer = Trainer(net_for(d=64, k=10, hidden=128), TrainConfig(epochs=10, batch_size=32, val_fraction=0,
-                                                                   probe_every=10 ** 6), X, y)
+    trainer = Trainer(net_for(d=64, k=10, hidden=128), TrainConfig(optimizer=opt, epochs=10, batch_size=batch,
+                                                                   val_fraction=0, probe_every=10 ** 6), X, y)
     gen = trainer.run()
     for _ in range(20):
         next(gen)
