@@ -149,7 +149,10 @@ class Softmax(Activation):
         return g
 
     def derivative(self, z):
-        raise NotImplementedError("softmax has no elementwise derivative; use backward (vector-Jacobian product)")
+        """The diagonal of the Jacobian, d a_k / d z_k = a_k (1 - a_k) (backward uses the full Jacobian)."""
+        z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
+        a = self.forward(np.atleast_2d(z)).reshape(z.shape)
+        return a * (1 - a)
 
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU,

@@ -69,3 +69,13 @@ def test_in_place_forward_equals_fresh(name):
 def test_leaky_relu_alpha_is_configurable():
     assert LeakyReLU().alpha == 0.01
     assert np.allclose(LeakyReLU(alpha=0.3).derivative(np.array([-1.0, 2.0])), [0.3, 1.0])
+
+
+def test_softmax_derivative_is_the_jacobian_diagonal():
+    z = np.array([[0.5, -1.0, 2.0]])
+    a = Softmax()(z)
+    eps = 1e-6
+    numeric = [(Softmax()(z + eps * np.eye(3)[k])[0, k] - Softmax()(z - eps * np.eye(3)[k])[0, k]) / (2 * eps)
+               for k in range(3)]
+    assert np.allclose(Softmax().derivative(z)[0], numeric)
+    assert np.allclose(Softmax().derivative(z[0]), a[0] * (1 - a[0]))
