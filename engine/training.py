@@ -24,7 +24,7 @@ from .spec import check_memory
 from .split import stratified_split
 
 EVAL_CHUNK = 2048
-EXPLODED = 1e6       # a loss this many times the first batch's loss counts as diverged, like NaN
+EXPLODED = 1e4       # a loss this many times the first batch's (at least 1) counts as diverged, like NaN
 
 
 @dataclass
