@@ -146,3 +146,13 @@ def test_downloaded_mnist_is_what_load_dataset_uses(server, tmp_path, monkeypatc
     ds = load_dataset("mnist")
     assert ds.notice == "" and ds.name == "MNIST" and str(tmp_path) in ds.source
     assert len(ds.x_train) == 5000 and len(ds.x_test) == 10000
+
+
+def test_a_mirror_offering_a_file_of_the_wrong_size_is_skipped_before_downloading(server, tmp_path):
+    base, files = server
+    name = MNIST_FILES[0]
+    wrong = {name: (files[name][0] + 1, files[name][1])}
+    notes = []
+    with pytest.raises(DownloadError, match="a different file"):
+        download_mnist(cache_dir=tmp_path, files=wrong, mirrors=[base + "good"], notify=notes.append)
+    assert list(tmp_path.iterdir()) == [] and "not the published" in notes[0]

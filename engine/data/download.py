@@ -107,6 +107,10 @@ def _fetch(url: str, target: Path, size: int, md5: str, timeout: float, cancel, 
         with os.fdopen(fd, "wb") as out:
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as resp:
+                    announced = resp.headers.get("Content-Length")
+                    if announced and announced.isdigit() and int(announced) != size:
+                        raise _MirrorFailed(f"it offers {int(announced):,} bytes, not the published {size:,}: "
+                                            "a different file")
                     while True:
                         if cancel is not None and cancel.is_set():
                             raise DownloadError("The download was cancelled; nothing incomplete was kept.")
