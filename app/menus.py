@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.project import SUFFIX, apply_to_state, from_state, load_project, save_project
 from app.settings import Settings
+from app.status_tasks import install as install_status
 from app.theme import Theme
 
 LICENSE = "MIT"
@@ -73,6 +74,7 @@ class Menus(QObject):
         self._build_view_menu()
         self._build_help_menu()
         self._restore_last_session()
+        self.task = install_status(window)
         for signal in (self.state.specChanged, self.state.configChanged, self.state.networkChanged):
             signal.connect(self._changed)
         window.installEventFilter(self)

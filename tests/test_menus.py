@@ -284,3 +284,26 @@ def test_a_project_named_on_the_command_line_opens_after_the_window_shows(env, q
     qtbot.waitUntil(lambda: window.menus.path == path, timeout=3000)
     assert window.state.settings["epochs"] == 7
     assert window.windowTitle().startswith("from-file-manager.mlpstudio")
+
+
+def test_training_shows_progress_in_the_status_bar_and_its_cancel_stops_it(window, qtbot):
+    from engine.data.dataset import Dataset
+
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 400)
+    window.state.set_dataset("tiny", Dataset("tiny", x, y, x[:50], y[:50]))
+    window.state.set_setting("epochs", 500)  # far more than the test waits for
+    window.state.set_setting("augment", False)
+    task = window.status_task
+    assert not task.isVisible()
+    with qtbot.waitSignal(window.session.batchStats, timeout=10000):
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Start
+    assert task.isVisible() and task.cancel_button.isVisible() and "Training" in task.label.text()
+    qtbot.waitUntil(lambda: task.bar.maximum() > 0 and task.bar.value() > 0, timeout=10000)
+    assert "Epoch" in task.bar.format()
+    with qtbot.waitSignal(window.session.finished, timeout=10000) as done:
+        qtbot.mouseClick(task.cancel_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].reason == "stopped"
+    qtbot.waitUntil(lambda: not task.isVisible(), timeout=5000)
+    assert window.state.network is not None  # the weights so far are kept
