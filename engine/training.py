@@ -2,8 +2,9 @@
 
 Each epoch reshuffles the training set (seeded) and walks it in batches. One step, all in preallocated buffers:
   gather the batch (np.take into a buffer) -> forward (out=) -> loss and accuracy -> output delta (for
-  softmax + cross-entropy (a - Y) * lr / B, the learning rate folded in when the rule allows) ->
+  softmax + cross-entropy (a - Y) * lr / B: lr folded in for plain GD and momentum, 1/B for every rule) ->
   Network.backward (the same code as Network.backprop) -> optimizer update on the flat parameter buffer.
+No array is allocated per batch once the first batch of a given size has run.
 Control (pause/resume/stop/set_lr/set_momentum/set_batch_size) is thread-safe and acts before the next batch.
 A NaN or infinite loss ends the run with reason "diverged" and the weights of the last good epoch.
 """
