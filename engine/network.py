@@ -218,7 +218,6 @@ class Network:
         X = self._inputs(X)
         Y = self.targets(y, len(X))
         zs, acts = self.forward_trace(X)
-        zs, acts = [z.copy() for z in zs], [a.copy() for a in acts]   # the delta below may overwrite nothing
         loss = self.loss_fn.value(zs[-1], acts[-1], Y)
         deltas = [np.empty_like(z) for z in zs]
         self.loss_fn.delta(zs[-1], acts[-1], Y, self.layers[-1].activation, out=deltas[-1])
