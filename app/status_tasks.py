@@ -6,6 +6,7 @@ Other long tasks can call begin()/set_progress()/end() with their own cancel cal
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 
@@ -75,7 +76,11 @@ def install(window) -> TaskProgress:
 
     session.stateChanged.connect(on_state)
     if source is not None:
-        source.valueChanged.connect(lambda v: task.isVisible() and task.set_progress(v, source.maximum(),
-                                                                                   source.text()))
+        def sync() -> None:
+            if task.isVisible():
+                task.set_progress(source.value(), source.maximum(), source.text())
+
+        # The panel sets the value before the text: copy both once it is done.
+        source.valueChanged.connect(lambda _: QTimer.singleShot(0, task, sync))
     window.status_task = task
     return task

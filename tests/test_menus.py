@@ -297,12 +297,12 @@ def test_training_shows_progress_in_the_status_bar_and_its_cancel_stops_it(windo
     window.state.set_setting("augment", False)
     task = window.status_task
     assert not task.isVisible()
-    with qtbot.waitSignal(window.session.batchStats, timeout=10000):
+    with qtbot.waitSignal(window.session.batchStats, timeout=30000):
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Start
     assert task.isVisible() and task.cancel_button.isVisible() and "Training" in task.label.text()
-    qtbot.waitUntil(lambda: task.bar.maximum() > 0 and task.bar.value() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: task.bar.maximum() > 0 and task.bar.value() > 0, timeout=30000)
     assert "Epoch" in task.bar.format()
-    with qtbot.waitSignal(window.session.finished, timeout=10000) as done:
+    with qtbot.waitSignal(window.session.finished, timeout=30000) as done:
         qtbot.mouseClick(task.cancel_button, Qt.MouseButton.LeftButton)
     assert done.args[0].reason == "stopped"
     qtbot.waitUntil(lambda: not task.isVisible(), timeout=5000)
