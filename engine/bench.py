@@ -427,6 +427,22 @@ def report(out) -> str:
     return "\n".join(lines)
 
 
+def markdown(out) -> str:
+    """The epoch-time table as Markdown (for the README)."""
+    impls = [n for n in IMPLS if any(n in r["impl"] for r in out["results"])]
+    head = ["network", "batch", "GFLOP/epoch"] + [f"{n} s" for n in impls] + ["ours/torch", "ours/sklearn",
+                                                                               "naive/ours", "ours % of GEMM peak"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in out["results"]:
+        cells = [r["arch"], str(r["batch"]), f"{r['flops'] / 1e9:.1f}"]
+        cells += [f"{r['impl'][n]['seconds']:.3f}" if n in r["impl"] else "-" for n in impls]
+        cells += [f"{r['ratios'][k]:.2f}" if k in r["ratios"] else "-" for k in ("ours/torch", "ours/sklearn",
+                                                                                 "naive/ours")]
+        cells.append(f"{r['impl']['ours']['pct_peak']:.0f}%" if "ours" in r["impl"] else "-")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _load(avg) -> str:
     return "/".join(f"{x:.2f}" for x in avg)
 
@@ -440,6 +456,8 @@ def _parser():
                    help="BLAS / PyTorch threads (default: all cores)")
     p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test in seconds")
     p.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    p.add_argument("--markdown", action="store_true", help="also print the epoch-time table as Markdown")
+    p.add_argument("--load", metavar="FILE", help="show the results saved by an earlier --json run")
     p.add_argument("--impl", default=",".join(IMPLS), help=f"comma-separated subset of {','.join(IMPLS)}")
     p.add_argument("--arch", default=",".join(ARCHS), help=f"comma-separated subset of {','.join(ARCHS)}")
     p.add_argument("--batch", help="comma-separated batch sizes (default 32,128,512)")
@@ -474,6 +492,12 @@ def _parse(argv):
 def main(argv=None) -> int:
     a = _parse(argv)
     try:
+        if a.load:
+            out = _read_results(a.load)
+            print(json.dumps(out, indent=1) if a.json else report(out))
+            if a.markdown:
+                print("\n" + markdown(out))
+            return 0
         if a.memory_probe:
             print(json.dumps(memory_probe(a.impls[0], a.archs[0], a.batches[0], a.samples, a.threads)))
             return 0
@@ -485,7 +509,18 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(out, indent=1) if a.json else "\n" + report(out))
+    if a.markdown and not a.json:
+        print("\n" + markdown(out))
     return 0
+
+
+def _read_results(path) -> dict:
+    try:
+        out = json.loads(Path(path).read_text())
+        out["results"], out["targets"]
+        return out
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EngineError(f"{path} is not a result file of python -m engine bench --json ({exc}).") from exc
 
 
 if __name__ == "__main__":

@@ -138,3 +138,21 @@ def test_naive_epoch_is_sgd_with_momentum_and_learns():
     for _ in range(5):
         last = naive.train_epoch(X, y, 32, 0.05, 0.9, np.random.default_rng(0))
     assert last < first / 2 and np.mean(naive.predict(X) == y) > 0.9
+
+
+def test_saved_results_render_as_a_table_and_markdown(quick, tmp_path):
+    saved = tmp_path / "bench.json"
+    saved.write_text(json.dumps(quick))
+    text = run_bench("--load", str(saved), "--markdown")
+    assert "targets (issue 4):" in text
+    assert "| network | batch | GFLOP/epoch | ours s | naive s |" in text
+    row = next(r for r in quick["results"] if r["arch"] == "784-128-10" and r["batch"] == 32)
+    assert f"| 784-128-10 | 32 | {row['flops'] / 1e9:.1f} | {row['impl']['ours']['seconds']:.3f} |" in text
+
+
+def test_a_damaged_results_file_is_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "bench.json"
+    bad.write_text("{not json")
+    assert bench.main(["--load", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "bench.json is not a result file" in err and err.count("\n") == 1
