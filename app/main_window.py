@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         if not (continue_run and self.curves.current is not None):
             self.curves.begin_run(label)
         self.curves.current.offset = offset
+        self.curves.set_epochs(offset + cfg.epochs)
         self.panel.begin(cfg.epochs)
         dataset = self.state.dataset if self.state.dataset is not None else self.state.dataset_name
         self.statusBar().showMessage("Training…" if not isinstance(dataset, str) else "Loading the data set…")
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Training…")
 
     def _on_finished(self, fin) -> None:
+        self.curves.redraw()
         self.panel.on_finished(fin)
         if fin.best_epoch and self.state.settings.get("patience"):
             self.curves.mark_best(fin.best_epoch + self.curves.current.offset)

@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, Signal
 from superqt.utils import GeneratorWorker
 
 GUI_RATE = 30            # max updates/s delivered to the GUI thread
-SNAPSHOT_EVERY = 0.25    # s between weight snapshots for the diagram and the views
+SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
+SWITCH_INTERVAL = 0.001  # s: how long the training thread may hold the GIL while the GUI thread waits
 
 
 @dataclass
@@ -61,10 +62,12 @@ class _Control:
 
 
 def _limit_blas() -> None:
-    """Leave the GUI a core: training uses the engine's thread count for the app."""
+    """Leave the GUI a core: training uses the engine's BLAS thread count for the app (1 on 2 cores)."""
     try:
         from engine.threads import default_threads, set_blas_threads
-    except ImportError:
+    except ImportError:                      # engine without threads.py: one BLAS thread, as measured best here
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(1, user_api="blas")
         return
     set_blas_threads(default_threads("app"))
 
@@ -81,7 +84,7 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
             pending.dataset = dataset
         trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train)   # cfg.augment: its own augmenter
         control.attach(trainer)
-        last = last_snapshot = time.perf_counter()
+        last, last_snapshot = time.perf_counter(), -np.inf
         finished = None
         for event in trainer.run():
             kind = type(event).__name__
@@ -93,7 +96,9 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
                 finished = event
                 break
             now = time.perf_counter()
-            if now - last_snapshot >= SNAPSHOT_EVERY:
+            # weights: in the first update, after each epoch, and every SNAPSHOT_EVERY (at most 5 a second)
+            since = now - last_snapshot
+            if since >= SNAPSHOT_EVERY or (kind == "EpochStats" and since >= 0.2):
                 pending.weights, last_snapshot = net.copy(), now
             if now - last >= 1.0 / GUI_RATE:
                 yield pending
@@ -102,6 +107,7 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
             pending.test_accuracy = float(np.mean(net.predict(dataset.x_test) == dataset.y_test))
         pending.weights, pending.finished = net.copy(), finished
         time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
+        done.set()                      # training is over: is_running() is False when `finished` arrives
         yield pending
     finally:
         done.set()
@@ -135,6 +141,8 @@ class TrainingSession(QObject):
         if self.is_running():
             raise RuntimeError("A training run is already in progress.")
         cfg.validate()
+        # The GUI thread waits up to one switch interval for the GIL after each Qt call: keep it short.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._control, self._done, self._paused = _Control(), threading.Event(), False
         worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done)
         worker.yielded.connect(self._on_update)

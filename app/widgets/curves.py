@@ -10,11 +10,12 @@ import io
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (211, 47, 47), (0, 150, 136)]
-SMOOTHING = 0.05          # weight of the newest batch in the smoothed loss (exponential moving average)
+REDRAW_HZ = 10            # per-batch curves are redrawn at most this often
+SMOOTH_WINDOW = 0.1       # the smoothed loss averages about this share of an epoch (exponential moving average)
 EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
 
 
@@ -55,18 +56,20 @@ class Run:
         self.ex = Series(64)
         self.epoch = {k: Series(64) for k in EPOCH_FIELDS[1:]}
         self.ema = None
+        self.stale = False            # batches buffered but not yet drawn
         self.offset = 0               # epochs already trained before this run's first event (one-epoch steps)
         self.rows: list[dict] = []
         lp, ap = curves.loss_plot, curves.accuracy_plot
-        self.raw = lp.plot(pen=_pen(color, 45, 1))
-        self.smoothed = lp.plot(pen=_pen(color, 230, 1.6), name=f"{label}")
+        # Long curves use 1 px pens: antialiased wider strokes cost ~10x more to paint (GUI thread time).
+        self.raw = lp.plot(pen=_pen(color, 70, 1))
+        self.smoothed = lp.plot(pen=_pen(color, 230, 1), name=f"{label}")
         self.train_loss = lp.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=(*color, 230), symbolPen=None)
         self.val_loss = lp.plot(pen=_pen(color, 230, 2, dash=True), symbol="s", symbolSize=6,
                                 symbolBrush=(*color, 120), symbolPen=None)
         self.train_acc = ap.plot(pen=_pen(color, 230, 2), symbol="o", symbolSize=6, symbolBrush=(*color, 230),
-                                 symbolPen=None, name=f"{label} · train")
+                                 symbolPen=None, name=f"{label} (dashed: validation)")
         self.val_acc = ap.plot(pen=_pen(color, 230, 2, dash=True), symbol="s", symbolSize=6,
-                               symbolBrush=(*color, 120), symbolPen=None, name=f"{label} · validation")
+                               symbolBrush=(*color, 120), symbolPen=None)
         self.items = [self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc]
         self.marks: list[tuple[object, pg.InfiniteLine]] = []
         self.best_line = None
@@ -76,15 +79,21 @@ class Run:
         loss = np.array([b.loss for b in batches], np.float64)
         sm = np.empty_like(loss)
         ema = self.ema
-        for k, v in enumerate(loss):
-            ema = v if ema is None or not np.isfinite(ema) else ema + SMOOTHING * (v - ema)
+        for k, (v, b) in enumerate(zip(loss, batches)):
+            alpha = float(np.clip(1 / (SMOOTH_WINDOW * max(b.n_batches, 1)), 0.005, 0.2))
+            ema = v if ema is None or not np.isfinite(ema) else ema + alpha * (v - ema)
             sm[k] = ema
         self.ema = ema
         self.bx.extend(x)
         self.bloss.extend(loss)
         self.smooth.extend(sm)
-        self.raw.setData(self.bx.view, self.bloss.view)
-        self.smoothed.setData(self.bx.view, self.smooth.view)
+        self.stale = True
+
+    def redraw(self) -> None:
+        if self.stale:
+            self.raw.setData(self.bx.view, self.bloss.view)
+            self.smoothed.setData(self.bx.view, self.smooth.view)
+            self.stale = False
 
     def add_epoch(self, row: dict) -> None:
         row = {**row, "epoch": row["epoch"] + self.offset}
@@ -117,11 +126,12 @@ class Curves(QWidget):
         super().__init__(parent)
         pg.setConfigOptions(antialias=True)
         self.runs: list[Run] = []
+        self._loss_top = 0.0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.loss_plot = self._plot("lossPlot", "Loss", "loss", log=False)
         self.accuracy_plot = self._plot("accuracyPlot", "Accuracy", "accuracy (%)")
-        self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.accuracy_plot.getPlotItem().setLimits(yMin=-1, yMax=101)
         self.loss_plot.setToolTip("Loss per batch (faint), smoothed (line), per epoch: training (dots) and "
                                   "validation (dashed). Falling loss means the network is learning.")
         self.accuracy_plot.setToolTip("Share of digits classified correctly after each epoch: training (solid) "
@@ -139,6 +149,10 @@ class Curves(QWidget):
         for b in (self.clear_button, self.png_button, self.csv_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(int(1000 / REDRAW_HZ))
+        self._redraw_timer.timeout.connect(self.redraw)
         self.clear_button.clicked.connect(self.clear)
         self.png_button.clicked.connect(self._ask_png)
         self.csv_button.clicked.connect(self._ask_csv)
@@ -152,7 +166,7 @@ class Curves(QWidget):
         item.setTitle(title)
         item.setLabel("left", ylabel)
         item.setLabel("bottom", "epoch")
-        item.showGrid(x=True, y=True, alpha=0.2)
+        # No grid: grid lines triple the plot's paint time (GUI thread time while training).
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.addLegend(offset=(-10, 10), labelTextSize="8pt")
@@ -165,6 +179,7 @@ class Curves(QWidget):
         return self.runs[-1] if self.runs else None
 
     def begin_run(self, label: str) -> Run:
+        self.redraw()
         for run in self.runs:
             run.dim()
         run = Run(self, f"Run {len(self.runs) + 1}: {label}", RUN_COLORS[len(self.runs) % len(RUN_COLORS)])
@@ -172,12 +187,38 @@ class Curves(QWidget):
         return run
 
     def add_batches(self, batches) -> None:
+        """Buffer at once; draw at most REDRAW_HZ times a second (each redraw repaints the plot)."""
         if self.current is not None and batches:
             self.current.add_batches(batches)
+            if not self._redraw_timer.isActive():
+                self._redraw_timer.start()
+
+    def redraw(self) -> None:
+        if self.current is not None:
+            self.current.redraw()
+            self._grow_loss_range()
+
+    def set_epochs(self, total: int) -> None:
+        """Fix the x axis to the whole run: axes then stay put while curves grow (cheaper repaints, no jumps)."""
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getPlotItem().setXRange(0, max(total, 1), padding=0.02)
+        self.accuracy_plot.getPlotItem().enableAutoRange(axis="y")
+
+    def _grow_loss_range(self) -> None:
+        """y from 0 to the largest loss seen (finite), widened only when exceeded."""
+        run = self.current
+        if run is None or not run.bloss.n:
+            return
+        finite = run.bloss.view[np.isfinite(run.bloss.view)]
+        top = float(finite.max()) if finite.size else 0.0
+        if top > self._loss_top:
+            self._loss_top = top * 1.05
+            self.loss_plot.getPlotItem().setYRange(0, self._loss_top, padding=0)
 
     def add_epoch(self, stats) -> None:
         if self.current is None:
             return
+        self.current.redraw()
         row = {k: getattr(stats, k, None) for k in EPOCH_FIELDS}
         self.current.add_epoch(row)
 
@@ -219,7 +260,9 @@ class Curves(QWidget):
                 plot.removeItem(line)
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.getPlotItem().legend.clear()
+            plot.getPlotItem().enableAutoRange()
         self.runs.clear()
+        self._loss_top = 0.0
 
     # ---- export -------------------------------------------------------------------------------------
     def export_png(self, path) -> None:
