@@ -315,10 +315,18 @@ class NetworkView(QWidget):
         return None if best is None else ("w",) + best[1:]
 
     def connectionPoint(self, layer: int, i: int, j: int) -> QPointF:
-        """Midpoint of the drawn connection i -> j of net.layers[layer] (for tests and the look-inside views)."""
+        """A point on the drawn connection i -> j of net.layers[layer] where a click selects exactly it."""
         cols, _ = self._layout()
         (ui, pi), (uo, po) = cols[layer], cols[layer + 1]
         a, b = pi[list(ui).index(i)], po[list(uo).index(j)]
+        starts, ends = np.repeat(pi, len(uo), 0), np.tile(po, (len(ui), 1))
+        ts = np.linspace(0.1, 0.9, 33)
+        for clearance in (5.0, 2.0, 0.0):           # prefer a spot where no other line passes close
+            for t in ts[np.argsort(np.abs(ts - 0.5))]:
+                p = a + t * (b - a)
+                near = np.count_nonzero(_segment_distance(p, starts, ends) <= clearance)
+                if near <= 1 and self.itemAt(QPointF(*p)) == ("w", layer, i, j):
+                    return QPointF(*p)
         return QPointF(*(0.5 * (a + b)))
 
     def neuronPoint(self, column: int, unit: int) -> QPointF:
