@@ -138,3 +138,11 @@ def test_without_a_network_every_view_says_what_to_do(qtbot):
     assert "Train or load" in t.forward.result.text()
     t.forward.use_drawn_digit()
     assert "draw a digit" in t.forward.result.text()
+
+
+def test_a_label_the_network_has_no_output_for_is_a_message_not_a_traceback(qtbot, tab):
+    tab.forward.set_sample(tab.state.dataset.x_test[0], 12)          # 10 outputs: there is no class 12
+    tab.diagram.connectionClicked.emit(2, 0, 0)
+    assert tab.backprop.result is None
+    assert "12" in tab.backprop.title.text()
+    assert all(label.text() == "–" for label in tab.backprop.values.values())

@@ -12,6 +12,8 @@ STABLE = ["activationView", "confusionMatrix", "firstLayerWeightsView", "gradien
 @pytest.fixture
 def window(qtbot):
     w = MainWindow()
+    if hasattr(w, "menus"):
+        w.menus.ask_unsaved = lambda: "discard"                 # closing never blocks on a dialog
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
@@ -52,3 +54,23 @@ def test_a_network_reaches_every_view_and_the_digits_load_on_their_own(qtbot, wi
     assert len(inside.histograms.plots) == len(net.layers)
     assert "output" in inside.gradients.summary.text()          # measured on training digits
     assert inside.activations.highlighted() == [l["activation"] for l in state.spec["layers"][:-1]]
+
+
+def test_the_digit_on_the_draw_tabs_pad_goes_through_the_network(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from app.widgets.draw_tab import DrawTab
+    from test_draw_canvas import drag
+    pad = window.findChild(DrawTab)
+    inside = window.findChild(QWidget, "insideTab")
+    net = Network.from_spec(window.state.spec)
+    window.state.set_network(net)
+    window.tabs.setCurrentWidget(pad)
+    sq = pad.canvas._square()
+    drag(qtbot, pad.canvas, [(sq.x() + 0.5 * sq.width(), sq.y() + (0.2 + 0.03 * k) * sq.height()) for k in range(21)])
+    qtbot.waitUntil(lambda: pad.image is not None, timeout=2000)
+    window.tabs.setCurrentWidget(inside)
+    qtbot.mouseClick(inside.forward.drawn_button, Qt.LeftButton)
+    np.testing.assert_array_equal(inside.forward.x, pad.image.reshape(-1))
+    np.testing.assert_allclose(inside.diagram.acts[-1], net.predict_proba(pad.image.reshape(1, -1))[0], rtol=1e-5)
+    assert inside.backprop.y is None                       # a drawn digit has no label: the guess is the target

@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from engine.errors import EngineError
 from engine.inspect import weight_backprop
 
 ROWS = [("weight", "Weight w<sub>i→j</sub>"),
@@ -98,8 +99,15 @@ class BackpropInspector(QWidget):
             self.explain.setText("")
             return
         layer, i, j = self.connection
-        target, why = self._label()
-        r = self.result = weight_backprop(self.net, self.x, target, layer, i, j, self.cfg)
+        try:
+            target, why = self._label()
+            r = self.result = weight_backprop(self.net, self.x, target, layer, i, j, self.cfg)
+        except EngineError as e:                  # e.g. a label the network has no output for
+            self.title.setText(f"<b>Backpropagation on one weight</b><br>{e}")
+            for label in self.values.values():
+                label.setText("–")
+            self.explain.setText("")
+            return
         last = layer == len(self.net.layers) - 1
         src = "pixel" if layer == 0 else f"hidden {layer} unit"
         dst = "output" if last else f"hidden {layer + 1} unit"

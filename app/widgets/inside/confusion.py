@@ -222,6 +222,9 @@ class ErrorsView(QWidget):
             return "Load a data set with test digits to see the network's mistakes."
         if ds.x_test.shape[1] != net.input_size:
             return "The data set's digits do not fit this network's inputs."
+        if net.n_outputs != ds.n_classes:
+            return (f"This network has {net.n_outputs} outputs but the data set has {ds.n_classes} classes: "
+                    f"a confusion matrix needs one output per class.")
         return ""
 
     def refresh(self) -> None:

@@ -124,9 +124,10 @@ class ForwardPassPanel(QWidget):
         out = self.trace.a[-1]
         guess = int(out.argmax())
         names = getattr(self.dataset, "class_names", None) or [str(k) for k in range(out.size)]
-        truth = "" if self.y is None else f"Label {names[self.y]} · "
+        name = lambda k: names[k] if 0 <= k < len(names) else str(k)
+        truth = "" if self.y is None else f"Label {name(self.y)} · "
         verdict = "" if self.y is None else (" ✓" if guess == self.y else " ✗")
-        self.result.setText(f"{truth}network says <b>{names[guess]}</b> ({out[guess]:.0%}){verdict}")
+        self.result.setText(f"{truth}network says <b>{name(guess)}</b> ({out[guess]:.0%}){verdict}")
 
     def show_neuron(self, column: int, unit: int) -> None:
         """Details of neuron `unit` of diagram column `column` (0 = input, l + 1 = net.layers[l])."""
