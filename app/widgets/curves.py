@@ -129,8 +129,8 @@ class Curves(QWidget):
         self._loss_top = 0.0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.loss_plot = self._plot("lossPlot", "Loss", "loss", log=False)
-        self.accuracy_plot = self._plot("accuracyPlot", "Accuracy", "accuracy (%)")
+        self.loss_plot = self._plot("lossPlot", "Loss", "loss")
+        self.accuracy_plot = self._plot("accuracyPlot", "Accuracy", "accuracy (%)", legend_offset=(-10, -10))
         self.accuracy_plot.getPlotItem().setLimits(yMin=-1, yMax=101)
         self.loss_plot.setToolTip("Loss per batch (faint), smoothed (line), per epoch: training (dots) and "
                                   "validation (dashed). Falling loss means the network is learning.")
@@ -157,7 +157,7 @@ class Curves(QWidget):
         self.png_button.clicked.connect(self._ask_png)
         self.csv_button.clicked.connect(self._ask_csv)
 
-    def _plot(self, name: str, title: str, ylabel: str, log: bool = False) -> pg.PlotWidget:
+    def _plot(self, name: str, title: str, ylabel: str, legend_offset=(-10, 10)) -> pg.PlotWidget:
         w = pg.PlotWidget()
         w.setObjectName(name)
         w.setAccessibleName(name)
@@ -169,7 +169,7 @@ class Curves(QWidget):
         # No grid: grid lines triple the plot's paint time (GUI thread time while training).
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        item.addLegend(offset=legend_offset, labelTextSize="8pt")   # negative offsets anchor right / bottom
         w.setMinimumHeight(150)
         return w
 
