@@ -81,20 +81,20 @@ class ConfusionGrid(QWidget):
         left, top, side = self._geometry()
         rows = np.maximum(self.cm.sum(axis=1, keepdims=True), 1)
         share = self.cm / rows
+        bg = self.palette().base().color().getRgb()[:3]          # blend from the theme's background
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, min(11.0, side / 4.2)))
         p.setFont(font)
         for t in range(k):
             for q in range(k):
                 rect = self.cell_rect(t, q)
-                base = RIGHT if t == q else WRONG
+                end = RIGHT if t == q else WRONG
                 m = float(np.sqrt(share[t, q]))          # sqrt: a few mistakes still show
-                p.fillRect(rect, QColor(int(255 + (base.red() - 255) * m), int(255 + (base.green() - 255) * m),
-                                        int(255 + (base.blue() - 255) * m)))
+                p.fillRect(rect, QColor(*(int(b + (e - b) * m) for b, e in zip(bg, end.getRgb()[:3]))))
                 p.setPen(QColor(255, 255, 255) if m > 0.6 else text)
                 if self.cm[t, q]:
                     p.drawText(rect, Qt.AlignCenter, str(int(self.cm[t, q])))
-                p.setPen(QColor(215, 218, 224))
+                p.setPen(self.palette().mid().color())
                 p.drawRect(rect)
         if self.selected is not None:
             p.setPen(self.palette().highlight().color())
