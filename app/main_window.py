@@ -173,18 +173,20 @@ class MainWindow(QMainWindow):
 
     def choose_dataset(self, name: str) -> None:
         """Load a data set on a worker thread; the spec's input and output sizes follow it."""
-        from superqt.utils import create_worker
+        from superqt.utils import FunctionWorker
 
         from engine.data import load_dataset
         self.statusBar().showMessage(f"Loading {name}…")
-        worker = create_worker(load_dataset, name)
-        worker.returned.connect(lambda ds: (self.state.set_dataset(name, ds), self.panel.show_dataset(name),
-                                            self.statusBar().showMessage(f"Loaded {ds.name}: "
-                                                                         f"{len(ds.x_train):,} training images.", 8000)))
-        worker.errored.connect(lambda e: (self.panel.show_dataset(self.state.dataset_name),
-                                          self._on_failed(str(e))))
+        worker = FunctionWorker(load_dataset, name)
+        worker.returned.connect(lambda ds: self._dataset_loaded(name, ds))
+        worker.errored.connect(lambda e: (self.panel.show_dataset(self.state.dataset_name), self._on_failed(str(e))))
         self._loader = worker
         worker.start()
+
+    def _dataset_loaded(self, name: str, ds) -> None:
+        self.state.set_dataset(name, ds)
+        self.panel.show_dataset(name)
+        self.statusBar().showMessage(f"Loaded {ds.name}: {len(ds.x_train):,} training images.", 8000)
 
     def _on_state(self, state: str) -> None:
         self.state.set_training_state(state)

@@ -241,3 +241,19 @@ def test_the_first_start_with_nothing_changed_reaches_96_percent_in_90_seconds(q
     assert window.state.settings["augment"] and fin.args[0].reason == "completed"
     assert got[0] >= 0.96 and seconds <= 90
     assert window.panel.progress.value() == window.panel.progress.maximum()
+
+
+def test_a_bad_dataset_folder_gives_a_message_not_a_traceback(qtbot, window, tmp_path):
+    (tmp_path / "junk.txt").write_text("not digits")
+    window.choose_dataset(str(tmp_path))
+    qtbot.waitUntil(lambda: bool(window.panel.result.text()), timeout=10000)
+    assert str(tmp_path.name) in window.panel.result.text() or "IDX" in window.panel.result.text()
+    assert window.state.dataset_name == "sample" and window.panel.dataset.currentData() == "sample"
+
+
+def test_opening_a_folder_of_idx_files_loads_it_off_the_gui_thread(qtbot, window):
+    from app.paths import SAMPLE
+    with qtbot.waitSignal(window.state.datasetChanged, timeout=20000) as sig:
+        window.choose_dataset(str(SAMPLE))
+    assert sig.args[0].x_train.shape == (5000, 784)
+    assert window.state.dataset_name == str(SAMPLE) and window.panel.dataset.currentData() == str(SAMPLE)
