@@ -74,3 +74,15 @@ def test_the_digit_on_the_draw_tabs_pad_goes_through_the_network(qtbot, window):
     np.testing.assert_array_equal(inside.forward.x, pad.image.reshape(-1))
     np.testing.assert_allclose(inside.diagram.acts[-1], net.predict_proba(pad.image.reshape(1, -1))[0], rtol=1e-5)
     assert inside.backprop.y is None                       # a drawn digit has no label: the guess is the target
+
+
+def test_a_data_set_that_cannot_be_loaded_is_a_sentence(qtbot, window, tmp_path):
+    inside = window.findChild(QWidget, "insideTab")
+    window.state.dataset_name = str(tmp_path / "missing-folder")
+    window.tabs.setCurrentWidget(inside)
+    window.state.set_network(Network.from_spec(window.state.spec))
+    if window.state.dataset is not None or inside.dataset is not None:
+        pytest.skip("the window had already loaded a data set")
+    qtbot.waitUntil(lambda: inside._loader is None, timeout=10000)
+    assert "Could not load the digits" in inside.forward.result.text()
+    assert inside.dataset is None

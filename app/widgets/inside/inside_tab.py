@@ -144,10 +144,10 @@ class InsideTab(QWidget):
         """The views need test digits: load the chosen data set on a worker (the sample takes ~0.5 s)."""
         if self._loader is not None:
             return
-        from superqt.utils import create_worker
+        from superqt.utils import FunctionWorker      # not create_worker: it re-raises errors as tracebacks
 
         from engine.data import load_dataset
-        self._loader = create_worker(load_dataset, self.state.dataset_name or "sample")
+        self._loader = FunctionWorker(load_dataset, self.state.dataset_name or "sample")
         self._loader.returned.connect(self._dataset_loaded)
         self._loader.errored.connect(lambda exc: self.forward.result.setText(f"Could not load the digits: {exc}"))
         self._loader.finished.connect(self._loader_done)
