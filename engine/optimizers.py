@@ -58,17 +58,18 @@ class GD(Optimizer):
 
 class Momentum(Optimizer):
     """Kept as u = lr v (so w -= u needs no extra pass); u is rescaled whenever lr changes, which keeps the
-    update exactly v = mu v + g; w -= lr v."""
+    update exactly v = mu v + g; w -= lr v. Until the first step u holds v itself (lr taken as 1), so `v`
+    is then the state buffer and may be preset (the app's inspector does)."""
     name, folds_lr = "momentum", True
 
     def __init__(self, n_params, dtype, **kw):
         super().__init__(n_params, dtype, **kw)
         self.u = np.zeros(n_params, dtype)
-        self._u_lr = None
+        self._u_lr = 1.0
 
     @property
     def v(self):
-        return self.u / self._u_lr if self._u_lr else self.u.copy()
+        return self.u if self._u_lr == 1.0 else self.u / self._u_lr
 
     def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         if scaled:
@@ -76,9 +77,9 @@ class Momentum(Optimizer):
         else:
             self._decay(w, g, weight_decay)
             g *= lr
-        if self._u_lr is not None and lr != self._u_lr:
+        if lr != self._u_lr:
             self.u *= lr / self._u_lr
-        self._u_lr = lr
+            self._u_lr = lr
         self.u *= self.momentum
         self.u += g
         w -= self.u

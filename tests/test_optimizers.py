@@ -89,3 +89,12 @@ def test_changing_lr_and_lr_folded_gradients_follow_the_formula(name, scaled):
         v = MU * v + g if name == "momentum" else g
         ref = ref - lr * v
     assert np.allclose(w, ref, rtol=1e-12, atol=1e-12)
+
+
+def test_momentum_state_can_be_preset_before_the_first_step():
+    opt = UPDATE_RULES["momentum"](2, np.float64, momentum=0.5)
+    opt.v[...] = [1.0, -2.0]
+    w = np.zeros(2)
+    opt.step(w, np.array([0.2, 0.4]), 0.1)
+    assert np.allclose(w, -0.1 * (0.5 * np.array([1.0, -2.0]) + [0.2, 0.4]))
+    assert np.allclose(opt.v, 0.5 * np.array([1.0, -2.0]) + [0.2, 0.4])
