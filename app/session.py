@@ -96,9 +96,8 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
                 finished = event
                 break
             now = time.perf_counter()
-            # weights: in the first update, after each epoch, and every SNAPSHOT_EVERY (at most 5 a second)
-            since = now - last_snapshot
-            if since >= SNAPSHOT_EVERY or (kind == "EpochStats" and since >= 0.2):
+            # weights: in the first update, then every SNAPSHOT_EVERY (each one costs every view some work)
+            if now - last_snapshot >= SNAPSHOT_EVERY:
                 pending.weights, last_snapshot = net.copy(), now
             if now - last >= 1.0 / GUI_RATE:
                 yield pending
