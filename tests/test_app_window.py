@@ -257,3 +257,18 @@ def test_opening_a_folder_of_idx_files_loads_it_off_the_gui_thread(qtbot, window
         window.choose_dataset(str(SAMPLE))
     assert sig.args[0].x_train.shape == (5000, 784)
     assert window.state.dataset_name == str(SAMPLE) and window.panel.dataset.currentData() == str(SAMPLE)
+
+
+def test_learning_rate_changed_while_training_is_marked_on_the_curves(qtbot, window):
+    settings(window, epochs=200, **FAST)
+    qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.curves.current is not None and window.curves.current.bloss.n > 0, timeout=30000)
+    assert window.panel.lr.isEnabled() and not window.panel.epochs.isEnabled()     # live vs locked settings
+    type_into(qtbot, window.panel.lr, "0.01")
+    labels = [line.label.toPlainText() for _, line in window.curves.current.marks]
+    assert labels and labels[0] == "lr → 0.01"
+    latest = []
+    window.session.batchStats.connect(latest.append)
+    qtbot.waitUntil(lambda: len(latest) > 5, timeout=20000)
+    assert latest[-1].lr == pytest.approx(0.01)                      # constant schedule: the trainer uses it
+    window.session.stop()
