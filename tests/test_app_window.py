@@ -272,3 +272,15 @@ def test_learning_rate_changed_while_training_is_marked_on_the_curves(qtbot, win
     qtbot.waitUntil(lambda: len(latest) > 5, timeout=20000)
     assert latest[-1].lr == pytest.approx(0.01)                      # constant schedule: the trainer uses it
     window.session.stop()
+
+
+def test_early_stopping_marks_the_best_epoch(qtbot, window):
+    settings(window, optimizer="adam", lr=0.01, batch_size=64, epochs=100, patience=2, augment=False,
+             schedule="constant")
+    with qtbot.waitSignal(window.session.finished, timeout=60000) as fin:
+        qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    assert fin.args[0].reason == "early_stopped"
+    best = fin.args[0].best_epoch
+    labels = [line.label.toPlainText() for _, line in window.curves.current.marks]
+    assert f"best epoch {best}" in labels
+    assert window.panel.progress.value() == window.panel.progress.maximum()
