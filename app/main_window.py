@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(400)
+        scroll.setMinimumWidth(420)
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.diagram)
         right.addWidget(self.curves)
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         split.addWidget(scroll)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
-        split.setSizes([420, 860])
+        split.setSizes([440, 840])
 
         st.specChanged.connect(self.diagram.setSpec)
         st.networkChanged.connect(self.diagram.setNetwork)
