@@ -16,6 +16,7 @@ from engine.errors import SpecError
 from engine.network import Network
 from engine.spec import validate_spec
 from engine.training import TrainConfig, Trainer
+from helpers_app import make_window
 from helpers_fuzz import Peak
 
 SMALL = 8 << 20          # bytes: refusing a request may cost a little bookkeeping, never the request itself
@@ -107,17 +108,7 @@ def test_cli_refuses_absurd_requests_in_one_line(capsys, argv, why):
 # ---- the app: a message, no allocation, and the window still trains ------------------------------------------
 @pytest.fixture
 def window(tmp_path, monkeypatch, qtbot):
-    monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))
-    monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
-    from app.main_window import MainWindow
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.session.shutdown(5000)
-    if hasattr(w, "diagram") and hasattr(w.diagram, "renderNow"):
-        w.diagram.renderNow()
+    return make_window(qtbot, tmp_path, monkeypatch)
 
 
 def _type_units(qtbot, row, n: int):

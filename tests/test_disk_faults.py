@@ -161,17 +161,10 @@ def test_read_only_folder_for_real(tmp_path):
 
 def test_app_save_failure_shows_a_message_and_keeps_the_project(tmp_path, monkeypatch, qtbot):
     """Save in the app while the disk is full: a message, the old project intact, and the app still saves later."""
-    monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))
-    monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
-    from app.main_window import MainWindow
     from app.project import load_project
-    w = MainWindow()
-    if not hasattr(w, "menus"):
-        from app.menus import install
-        install(w)
-    qtbot.addWidget(w)
-    errors = []
-    w.menus.show_error = lambda title, text: errors.append(text)
+    from helpers_app import make_window
+    w = make_window(qtbot, tmp_path, monkeypatch, show=False)
+    errors = w.errors
     net = Network.from_spec(w.state.spec)
     net.params[...] = 0.125
     w.state.set_network(net, trained=True)
@@ -187,5 +180,3 @@ def test_app_save_failure_shows_a_message_and_keeps_the_project(tmp_path, monkey
                                                   and p.name != "data") == ["mine.mlpstudio"]
     assert w.menus._save_to(path)                          # the disk has room again: saving works
     assert np.all(load_project(path).network.params == 0.5)
-    if hasattr(w, "diagram") and hasattr(w.diagram, "renderNow"):
-        w.diagram.renderNow()

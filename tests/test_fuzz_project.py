@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from app.project import Project, load_project, save_project
 from engine.errors import EngineError, ModelFileError
 from engine.network import Network
+from helpers_app import make_window, quiet, settle
 from helpers_fuzz import file_names, fuzz_settings, mutated, scratch_file
 
 SPEC = {"input_size": 784, "layers": [{"units": 4, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
@@ -122,22 +123,10 @@ def test_project_loader_refuses_with_model_file_error_only(content, name):
 # ---- the same files opened in the running app ---------------------------------------------------------------
 @pytest.fixture
 def window(tmp_path, monkeypatch, qtbot):
-    monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))
-    monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
-    from app.main_window import MainWindow
-    w = MainWindow()
-    if not hasattr(w, "menus"):
-        from app.menus import install
-        install(w)
-    w.menus.ask_unsaved = lambda: "discard"
-    w.menus.show_error = lambda title, text: w.statusBar().showMessage(text)   # no modal box in a fuzz loop
-    qtbot.addWidget(w)
-    yield w
-    if hasattr(w, "diagram") and hasattr(w.diagram, "renderNow"):
-        w.diagram.renderNow()
+    return make_window(qtbot, tmp_path, monkeypatch, show=False)
 
 
-@fuzz_settings(60)
+@fuzz_settings(150)
 @given(content=st.one_of(forged_projects(), mutated(GOOD_PROJECT)))
 def test_app_opens_forged_projects_without_an_error_in_any_slot(window, qtbot, content):
     """Whatever the file holds, opening it shows it or says why; the app stays able to build a config."""
@@ -194,19 +183,14 @@ def test_app_starts_with_any_settings_file(content, qtbot, tmp_path_factory, mon
     monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(folder / "settings.ini"))
     monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(folder / "data"))
     with qtbot.capture_exceptions() as errors:
-        w = MainWindow()
-        if not hasattr(w, "menus"):
-            from app.menus import install
-            install(w)
-        w.menus.ask_unsaved = lambda: "discard"
+        w = quiet(MainWindow())
         w.show()
         qtbot.wait(1)
         try:
             w.state.config().validate()
         except EngineError:
             pass
-        if hasattr(w, "diagram") and hasattr(w.diagram, "renderNow"):
-            w.diagram.renderNow()
+        settle(w)
         w.close()
         w.deleteLater()
     assert not errors, "".join(f"{type(e).__name__}: {e}\n" for _, e, _ in errors)
