@@ -17,6 +17,7 @@ RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (21
 REDRAW_HZ = 10            # per-batch curves are redrawn at most this often
 SMOOTH_WINDOW = 0.1       # the smoothed loss averages about this share of an epoch (exponential moving average)
 EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
+MAX_SHOWN = 8             # overlaid runs; older ones leave the plots (each kept costs memory and paint time)
 
 
 class Series:
@@ -126,6 +127,7 @@ class Curves(QWidget):
         super().__init__(parent)
         pg.setConfigOptions(antialias=True)
         self.runs: list[Run] = []
+        self.retired: list[tuple[str, list[dict]]] = []     # (label, epoch rows) of runs taken off the plots
         self._loss_top = 0.0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -182,7 +184,12 @@ class Curves(QWidget):
         self.redraw()
         for run in self.runs:
             run.dim()
-        run = Run(self, f"Run {len(self.runs) + 1}: {label}", RUN_COLORS[len(self.runs) % len(RUN_COLORS)])
+        while len(self.runs) >= MAX_SHOWN:       # 200 Start/Stop clicks must not mean 200 overlaid runs
+            old = self.runs.pop(0)
+            self._remove_from_plots(old)
+            self.retired.append((old.label, old.rows))   # still in the CSV export
+        n = len(self.retired) + len(self.runs)
+        run = Run(self, f"Run {n + 1}: {label}", RUN_COLORS[n % len(RUN_COLORS)])
         self.runs.append(run)
         return run
 
@@ -250,18 +257,22 @@ class Curves(QWidget):
         for row in history:
             run.add_epoch({k: row.get(k) for k in EPOCH_FIELDS})
 
+    def _remove_from_plots(self, run: Run) -> None:
+        for item in run.items:
+            for plot in (self.loss_plot, self.accuracy_plot):
+                if item in plot.getPlotItem().items:
+                    plot.removeItem(item)
+        for plot, line in run.marks:
+            plot.removeItem(line)
+
     def clear(self) -> None:
         for run in self.runs:
-            for item in run.items:
-                for plot in (self.loss_plot, self.accuracy_plot):
-                    if item in plot.getPlotItem().items:
-                        plot.removeItem(item)
-            for plot, line in run.marks:
-                plot.removeItem(line)
+            self._remove_from_plots(run)
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.getPlotItem().legend.clear()
             plot.getPlotItem().enableAutoRange()
         self.runs.clear()
+        self.retired.clear()
         self._loss_top = 0.0
 
     # ---- export -------------------------------------------------------------------------------------
@@ -291,9 +302,9 @@ class Curves(QWidget):
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(["run", *EPOCH_FIELDS])
-        for run in self.runs:
-            for row in run.rows:
-                writer.writerow([run.label, *("" if row.get(k) is None else row[k] for k in EPOCH_FIELDS)])
+        for label, rows in [*self.retired, *((run.label, run.rows) for run in self.runs)]:
+            for row in rows:
+                writer.writerow([label, *("" if row.get(k) is None else row[k] for k in EPOCH_FIELDS)])
         return text.getvalue()
 
     def export_csv(self, path) -> None:
