@@ -41,3 +41,15 @@ def test_mnist_sample_reaches_94_percent():
     test_accuracy = accuracy(y_test, net.predict(x_test))
     assert len(history) == 20
     assert test_accuracy >= 0.94, test_accuracy
+
+
+def test_metrics_match_their_definitions():
+    from engine.metrics import confusion_matrix, precision_recall
+    y_true = np.array([0, 0, 1, 1, 2, 2, 2, 3])
+    y_pred = np.array([0, 1, 1, 1, 2, 0, 2, 1])
+    assert accuracy(y_true, y_pred) == 5 / 8
+    cm = confusion_matrix(y_true, y_pred, n_classes=4)
+    assert cm.tolist() == [[1, 1, 0, 0], [0, 2, 0, 0], [1, 0, 2, 0], [0, 1, 0, 0]]
+    precision, recall = precision_recall(y_true, y_pred, n_classes=4)
+    assert np.allclose(precision, [1 / 2, 2 / 4, 2 / 2, 0])       # class 3 never predicted: 0
+    assert np.allclose(recall, [1 / 2, 2 / 2, 2 / 3, 0 / 1])
