@@ -112,7 +112,7 @@ def build_parser() -> Parser:
 
 def _common(p):
     p.add_argument("--json", action="store_true", help="print the result as one JSON object (last stdout line)")
-    p.add_argument("--threads", type=_positive_int, help="BLAS threads (default: all cores)")
+    p.add_argument("--threads", type=_positive_int, help="BLAS threads (default: all cores; one fewer with --augment)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -158,12 +158,15 @@ def _bench(rest) -> int:
     return bench.main(rest)
 
 
-def _threads(n) -> None:
+def _threads(n, augment=False) -> None:
     try:
         from .threads import default_threads, set_blas_threads
     except ImportError:
         return                                  # thread control is optional
-    set_blas_threads(n if n is not None else default_threads("cli"))
+    if n is None:
+        # augmentation runs on its own thread: leave it a core rather than have BLAS threads spin against it
+        n = max(1, default_threads("cli") - 1) if augment else default_threads("cli")
+    set_blas_threads(n)
 
 
 
@@ -219,7 +222,7 @@ def cmd_train(args) -> int:
     from .data import Augmenter, load_dataset
     from .network import Network
     from .training import BatchStats, EpochStats, Finished, Trainer
-    _threads(args.threads)
+    _threads(args.threads, augment=args.augment)
     ds = load_dataset(args.dataset)
     if ds.notice:
         _note(f"note: {ds.notice}")

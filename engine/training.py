@@ -22,6 +22,7 @@ from .errors import DataError, DivergenceError, SpecError
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .spec import check_memory
+from .prefetch import AugmentPrefetcher
 from .split import stratified_split
 
 EVAL_CHUNK = 2048
@@ -210,9 +211,19 @@ class Trainer:
         return ws if m == B else ws.view(m, self.net)
 
     def run(self):
+        prefetch = None
+        if self.augmenter is not None:
+            prefetch = AugmentPrefetcher(self.augmenter, self.X, np.random.default_rng([self.cfg.seed, 1]),
+                                         self.net.dtype)
+        try:
+            yield from self._run(prefetch)
+        finally:
+            if prefetch is not None:
+                prefetch.close()
+
+    def _run(self, prefetch):
         net, cfg, params = self.net, self.cfg, self.net.params
         rng = np.random.default_rng(cfg.seed)
-        aug_rng = np.random.default_rng([cfg.seed, 1])
         # weights at the end of the last epoch, and of the one before: the end-of-epoch weights are only proven
         # good by the next batch's loss, so a divergence at a new epoch's first batch goes back one more epoch
         good, before_good = params.copy(), params.copy()
@@ -243,7 +254,13 @@ class Trainer:
                 m = min(B, self.n_train - pos)
                 lr = self.lr_at(epoch)
                 probe = (batch + 1) % cfg.probe_every == 0
-                loss, hits, norms, dead = self._step(order[pos:pos + m], m, B, lr, aug_rng, probe)
+                xaug = None
+                if prefetch is not None:
+                    xaug = prefetch.get((epoch, pos, m), order[pos:pos + m])
+                    if pos + m < self.n_train:               # start the next batch while this one trains
+                        m2 = min(B, self.n_train - pos - m)
+                        prefetch.submit((epoch, pos + m, m2), order[pos + m:pos + m + m2])
+                loss, hits, norms, dead = self._step(order[pos:pos + m], m, B, lr, xaug, probe)
                 pos, batch, samples = pos + m, batch + 1, samples + m
                 if first_loss is None:
                     first_loss = loss
@@ -288,7 +305,7 @@ class Trainer:
     def _whole_set(self, m) -> bool:
         return m >= len(self.X) and self.train_idx is None and self.augmenter is None
 
-    def _step(self, idx, m, B, lr, aug_rng, probe):
+    def _step(self, idx, m, B, lr, xaug, probe):
         """One optimizer step on the samples X[idx]; returns (loss, correct count, grad norms, dead units)."""
         net, ws = self.net, self._workspace(B, m)
         if self._whole_set(m):
@@ -296,11 +313,12 @@ class Trainer:
         else:
             xb, Yb, lab = ws.x, ws.Y, ws.labels
             # mode="clip" writes straight into the buffer (the default mode buffers its output: 2-15x slower)
-            self.X.take(idx, axis=0, out=xb, mode="clip")
+            if xaug is None:
+                self.X.take(idx, axis=0, out=xb, mode="clip")
             self.Y.take(idx, axis=0, out=Yb, mode="clip")
             self.labels.take(idx, out=lab, mode="clip")
-        if self.augmenter is not None:
-            xb = np.ascontiguousarray(self.augmenter(xb, aug_rng), dtype=net.dtype)
+        if xaug is not None:
+            xb = xaug                                           # augmented on the prefetch thread
         zs, acts = net.forward_trace(xb, ws)
         z, a, out_act, loss_fn = zs[-1], acts[-1], net.layers[-1].activation, net.loss_fn
         loss = loss_fn.value(z, a, Yb, rows=ws.rows if out_act.name == "softmax" else None, work=ws.work[-1])
@@ -359,7 +377,10 @@ def _default_augmenter(cfg, net):
         from .data.augment import Augmenter
     except ImportError:
         return None
-    return Augmenter(seed=cfg.seed)
+    side = math.isqrt(net.input_size)
+    if side * side != net.input_size:
+        raise SpecError(f"Augmentation works on square images; {net.input_size} inputs are not one.")
+    return Augmenter(image_shape=(side, side), seed=cfg.seed)
 
 
 def fit(net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None, callback=None) -> list:

