@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESOURCES = ROOT / "resources"
+from engine.data.paths import resources_dir
+
+RESOURCES = resources_dir()
 ICONS = RESOURCES / "icons"
 SAMPLE = RESOURCES / "mnist-sample"
 

@@ -1,10 +1,15 @@
 """Shared fixtures: tiny data sets and a finite-difference gradient helper."""
 import os
+import tempfile
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test reads or writes the user's real settings or data folder (tests may still point these elsewhere).
+_SANDBOX = tempfile.mkdtemp(prefix="mlp-studio-tests-")
+os.environ.setdefault("MLP_STUDIO_SETTINGS", os.path.join(_SANDBOX, "settings.ini"))
+os.environ.setdefault("MLP_STUDIO_DATA_DIR", os.path.join(_SANDBOX, "data"))
 
 
 def numeric_grad(f, x, eps=1e-6):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import engine
@@ -13,9 +14,17 @@ MNIST_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 
 
+def resources_dir() -> Path:
+    """The bundled resources/ folder: beside the packages (a checkout or editable install), else where a
+    regular install put it (pyproject's data-files: <prefix>/share/mlp-studio/resources)."""
+    here = Path(engine.__file__).resolve().parent.parent / "resources"
+    installed = Path(sys.prefix) / "share" / "mlp-studio" / "resources"
+    return here if here.is_dir() or not installed.is_dir() else installed
+
+
 def sample_dir() -> Path:
     """The bundled 15,000-digit MNIST sample (5,000 train + the 10,000-digit test set), IDX .gz files."""
-    return Path(engine.__file__).resolve().parent.parent / "resources" / "mnist-sample"
+    return resources_dir() / "mnist-sample"
 
 
 def user_data_dir() -> Path:
