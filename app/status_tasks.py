@@ -41,9 +41,10 @@ class TaskProgress(QWidget):
         self.show()
 
     def set_progress(self, value: int, maximum: int, text: str | None = None) -> None:
-        self.bar.setRange(0, maximum)
+        if self.bar.maximum() != maximum or self.bar.minimum() != 0:   # setRange repaints even when unchanged
+            self.bar.setRange(0, maximum)
         self.bar.setValue(value)
-        if text is not None:
+        if text is not None and text != self.bar.format():
             self.bar.setFormat(text)
 
     def end(self) -> None:

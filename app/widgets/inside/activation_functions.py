@@ -108,8 +108,13 @@ class ActivationView(QWidget):
 
     def set_spec(self, spec: dict | None) -> None:
         """Highlight the activations `spec` uses; take its leaky ReLU alpha."""
-        self.used = used_activations(spec)
+        used = used_activations(spec)
         alphas = [l.get("alpha", 0.01) for l in (spec or {}).get("layers", []) if l["activation"] == "leaky_relu"]
+        key = (used, float(alphas[0]) if alphas else None)
+        if key == getattr(self, "_drawn_for", None):
+            return                                          # same highlights: weight updates redraw nothing
+        self._drawn_for = key
+        self.used = used
         if alphas:
             self.alpha_box.setValue(float(alphas[0]))      # calls set_alpha -> _redraw
         self._redraw()

@@ -105,6 +105,11 @@ class InsideTab(QWidget):
         self.backprop.set_config(self._config())
 
     def set_network(self, net, live: bool = False) -> None:
+        if not self.isVisible():
+            # a hidden tab does no work (each update costs its views ~10-20 ms of GUI time); showEvent catches up
+            self._deferred = (net, live)
+            return
+        self._deferred = None
         if net is not None and self.net is not None and net.to_spec() != self.net.to_spec():
             self.gradients.set_spec(net.to_spec())
         self.net = net
@@ -137,6 +142,8 @@ class InsideTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if getattr(self, "_deferred", None) is not None:
+            self.set_network(*self._deferred)
         if self.dataset is None and self.net is not None:
             self._load_dataset()
 
