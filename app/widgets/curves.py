@@ -58,6 +58,7 @@ class Run:
         self.epoch = {k: Series(64) for k in EPOCH_FIELDS[1:]}
         self.ema = None
         self.stale = False            # batches buffered but not yet drawn
+        self.epochs_stale = False     # epoch points buffered but not yet drawn
         self.offset = 0               # epochs already trained before this run's first event (one-epoch steps)
         self.rows: list[dict] = []
         lp, ap = curves.loss_plot, curves.accuracy_plot
@@ -90,19 +91,27 @@ class Run:
         self.smooth.extend(sm)
         self.stale = True
 
-    def redraw(self) -> None:
+    def redraw(self, epochs: bool = True) -> None:
         if self.stale:
             self.raw.setData(self.bx.view, self.bloss.view)
             self.smoothed.setData(self.bx.view, self.smooth.view)
             self.stale = False
+        if epochs and self.epochs_stale:
+            self.draw_epochs()
 
-    def add_epoch(self, row: dict) -> None:
+    def add_epoch(self, row: dict, draw: bool = True) -> None:
         row = {**row, "epoch": row["epoch"] + self.offset}
         self.rows.append(row)
         self.ex.extend([row["epoch"]])
         for k, s in self.epoch.items():
             v = row.get(k)
             s.extend([np.nan if v is None else v])
+        self.epochs_stale = True
+        if draw:
+            self.draw_epochs()
+
+    def draw_epochs(self) -> None:
+        self.epochs_stale = False
         x = self.ex.view
         self.train_loss.setData(x, self.epoch["train_loss"].view)
         self.train_acc.setData(x, 100 * self.epoch["train_accuracy"].view)
@@ -223,11 +232,15 @@ class Curves(QWidget):
             self.loss_plot.getPlotItem().setYRange(0, self._loss_top, padding=0)
 
     def add_epoch(self, stats) -> None:
+        """Buffer the epoch's point; drawn with the batches at most REDRAW_HZ times a second (tiny data sets
+        finish dozens of epochs a second, and each symbol-curve setData costs ~2 ms of GUI time)."""
         if self.current is None:
             return
-        self.current.redraw()
         row = {k: getattr(stats, k, None) for k in EPOCH_FIELDS}
-        self.current.add_epoch(row)
+        self.current.redraw(epochs=False)        # the batch lines are cheap: they end exactly at the epoch
+        self.current.add_epoch(row, draw=False)
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
 
     def mark(self, text: str, x: float | None = None) -> None:
         """A vertical line with a label on both plots (a setting changed while training)."""
