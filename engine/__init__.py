@@ -14,7 +14,6 @@
   training       TrainConfig, Trainer (generator of BatchStats/EpochStats/Finished), fit()
   metrics        accuracy, confusion_matrix, precision_recall
   serialization  the model .npz format (version, JSON spec, weights, history); safe load
-  safe_npz       read_npz: .npz read in chunks within a byte budget (np.load trusts header shapes)
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
