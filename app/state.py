@@ -52,6 +52,8 @@ def _sane(name: str, value) -> bool:
     if isinstance(default, float):
         return (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
                 and abs(value) < 1e12)
+    if name in ("optimizer", "schedule") and not isinstance(value, str):
+        return False                                        # a list or dict from a forged file is not a name
     if name == "optimizer":
         return value in OPTIMIZER_LABELS
     if name == "schedule":

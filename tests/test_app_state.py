@@ -44,3 +44,12 @@ def test_set_config_takes_a_train_config(qtbot):
     st.configChanged.connect(got.append)
     st.set_config(TrainConfig(optimizer="nesterov", lr=0.01, epochs=3))
     assert st.settings["optimizer"] == "nesterov" and st.config().epochs == 3 and got[-1].lr == 0.01
+
+
+def test_forged_settings_of_the_wrong_kind_are_ignored_not_crashed_on(qtbot):
+    """Found by the project fuzzer: a list where a name belongs raised TypeError (unhashable) in set_config."""
+    st = AppState()
+    st.set_config({"optimizer": ["adam"], "schedule": {"x": 1}, "lr": "fast", "epochs": True, "augment": 1})
+    assert st.settings == DEFAULT_SETTINGS
+    st.set_config({"optimizer": "momentum", "schedule": "step"})
+    assert st.settings["optimizer"] == "momentum" and st.settings["schedule"] == "step"
