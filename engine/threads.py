@@ -18,15 +18,12 @@ from .errors import SpecError
 MAX_THREADS = 256
 KINDS = ("cli", "app")
 
-_controller = None       # found once: the libraries loaded when it was first needed
 _limiter = None          # kept alive so the limit is not undone with it
 
 
 def _libraries():
-    global _controller
-    if _controller is None:
-        _controller = ThreadpoolController()
-    return _controller.select(user_api="blas")
+    # looked up afresh each time (a few ms, rarely called): SciPy or torch may load their own BLAS later
+    return ThreadpoolController().select(user_api="blas")
 
 
 def cpu_count() -> int:
