@@ -109,7 +109,7 @@ def load_or_refuse(path):
         return None
 
 
-@fuzz_settings(400)
+@fuzz_settings(500)
 @given(content=st.one_of(forged_projects(), mutated(GOOD_PROJECT), st.binary(max_size=200)), name=file_names)
 def test_project_loader_refuses_with_model_file_error_only(content, name):
     with scratch_file(name + ".mlpstudio", content) as p:
@@ -158,7 +158,7 @@ def ini_files(draw) -> bytes:
     return draw(st.one_of(st.just(text.encode()), mutated(text.encode()), st.binary(max_size=120)))
 
 
-@fuzz_settings(300)
+@fuzz_settings(600)
 @given(content=ini_files())
 def test_settings_file_of_any_content_gives_sane_values(content, monkeypatch):
     from app.settings import THEMES, Settings

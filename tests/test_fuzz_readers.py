@@ -113,7 +113,7 @@ def idx_headers(draw):
     return head + body
 
 
-@fuzz_settings(300)
+@fuzz_settings(500)
 @given(content=idx_headers(), gz=st.booleans())
 def test_idx_headers_with_wrong_or_huge_sizes(content, gz):
     with scratch_file("train-images-idx3-ubyte" + (".gz" if gz else ""),
@@ -121,14 +121,14 @@ def test_idx_headers_with_wrong_or_huge_sizes(content, gz):
         only_engine_errors(read_idx, lambda a: a.nbytes <= len(content), p)
 
 
-@fuzz_settings(250)
+@fuzz_settings(400)
 @given(content=st.one_of(mutated(IDX_IMAGES), mutated(IDX_IMAGES_GZ), st.binary(max_size=300)))
 def test_idx_random_and_mutated_bytes(content):
     with scratch_file("t10k-images-idx3-ubyte.gz", content) as p:
         only_engine_errors(read_idx, lambda a: isinstance(a, np.ndarray), p)
 
 
-@fuzz_settings(150)
+@fuzz_settings(200)
 @given(labels=st.lists(st.integers(0, 255), min_size=0, max_size=12), code=st.sampled_from([0x08, 0x0C, 0x0D]),
        pixels=st.sampled_from(["uint8", "float-nan", "float-inf", "float"]))
 def test_idx_pairs_with_bad_labels_and_pixels(labels, code, pixels):
@@ -178,14 +178,14 @@ def data_npz(draw):
     return npz_bytes(**arrays)
 
 
-@fuzz_settings(250)
+@fuzz_settings(400)
 @given(content=data_npz(), name=file_names)
 def test_npz_data_sets_with_hostile_values(content, name):
     with scratch_file(name + ".npz", content) as p:
         only_engine_errors(load_dataset, check_dataset, p)
 
 
-@fuzz_settings(300)
+@fuzz_settings(500)
 @given(content=st.one_of(mutated(DATA_NPZ), st.binary(max_size=400)))
 def test_npz_random_and_mutated_bytes(content):
     with scratch_file("digits.npz", content) as p:
@@ -205,7 +205,7 @@ def csv_texts(draw):
     return end.join(sep.join(r) for r in rows).encode(draw(st.sampled_from(["utf-8", "utf-16"])))
 
 
-@fuzz_settings(400)
+@fuzz_settings(700)
 @given(content=st.one_of(csv_texts(), mutated(CSV_TEXT), st.binary(max_size=200)), name=file_names)
 def test_csv_hostile_text(content, name):
     with scratch_file(name + ".csv", content) as p:
@@ -272,14 +272,14 @@ def forged_models(draw):
     return member_npz(**members)
 
 
-@fuzz_settings(150)
+@fuzz_settings(300)
 @given(content=forged_models(), name=file_names)
 def test_model_files_with_forged_contents(content, name):
     with scratch_file(name + ".npz", content) as p:
         only_engine_errors(Network.load, check_network, p)
 
 
-@fuzz_settings(300)
+@fuzz_settings(500)
 @given(content=st.one_of(mutated(MODEL_NPZ), st.binary(max_size=300)))
 def test_model_random_and_mutated_bytes(content):
     with scratch_file("model.npz", content) as p:
