@@ -36,3 +36,27 @@ def tiny_data():
     y = np.repeat(np.arange(3), 14)[:40]
     X = centers[y] + rng.normal(size=(40, 6)) * 0.5
     return X, y
+
+
+@pytest.fixture(scope="session")
+def mnist_sample():
+    """The bundled 5,000 training / 10,000 test digits, loaded once."""
+    from engine.data import load_dataset
+    return load_dataset("sample")
+
+
+@pytest.fixture(scope="session")
+def _digit_net(mnist_sample):
+    from engine import Network, TrainConfig, fit
+    net = Network.from_spec({"input_size": 784, "layers": [{"units": 128, "activation": "relu"},
+                                                          {"units": 10, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 0})
+    fit(net, TrainConfig(optimizer="adam", lr=2e-3, batch_size=64, epochs=5, val_fraction=0.0, seed=0),
+        mnist_sample.x_train, mnist_sample.y_train)
+    return net
+
+
+@pytest.fixture
+def digit_net(_digit_net):
+    """784-128-10 trained 5 epochs on the bundled digits (~93% test accuracy); a fresh copy per test."""
+    return _digit_net.copy()

@@ -17,18 +17,9 @@ def one_blas_thread():
         yield
 
 
-@pytest.fixture(scope="module")
-def trained_net():
-    """784-128-10 trained on the 5,000 bundled digits for a few epochs (~2 s)."""
-    from engine import Network, TrainConfig, fit
-    from engine.data import load_dataset
-    ds = load_dataset("sample")
-    net = Network.from_spec({"input_size": 784, "layers": [{"units": 128, "activation": "relu"},
-                                                          {"units": 10, "activation": "softmax"}],
-                             "loss": "cross_entropy", "seed": 0})
-    fit(net, TrainConfig(optimizer="adam", lr=2e-3, batch_size=64, epochs=5, val_fraction=0.0, seed=0),
-        ds.x_train, ds.y_train)
-    return net
+@pytest.fixture
+def trained_net(digit_net):
+    return digit_net
 
 
 @pytest.fixture

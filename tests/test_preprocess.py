@@ -158,18 +158,9 @@ def zoom_matrix(n_in, zoom, n_out, offset):
     return np.maximum(0.0, 1.0 - np.abs(p[:, None] - np.arange(n_in)[None, :])).astype(np.float32)
 
 
-@pytest.fixture(scope="module")
-def sample_and_net():
-    """784-128-10 trained on the 5,000 bundled digits for a few epochs (a couple of seconds)."""
-    from engine import Network, TrainConfig, fit
-    from engine.data import load_dataset
-    ds = load_dataset("sample")
-    net = Network.from_spec({"input_size": 784, "layers": [{"units": 128, "activation": "relu"},
-                                                          {"units": 10, "activation": "softmax"}],
-                             "loss": "cross_entropy", "seed": 0})
-    fit(net, TrainConfig(optimizer="adam", lr=2e-3, batch_size=64, epochs=5, val_fraction=0.0, seed=0),
-        ds.x_train, ds.y_train)
-    return ds, net
+@pytest.fixture
+def sample_and_net(mnist_sample, digit_net):
+    return mnist_sample, digit_net
 
 
 def test_enlarged_mnist_digits_are_recognised_as_well_as_the_originals(sample_and_net):
