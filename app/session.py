@@ -31,10 +31,11 @@ class Update:
     dataset: object = None
     test_accuracy: float | None = None
     finished: object = None
+    notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
 
     def empty(self) -> bool:
         return not (self.batches or self.epochs or self.weights is not None or self.dataset is not None
-                    or self.test_accuracy is not None or self.finished is not None)
+                    or self.test_accuracy is not None or self.finished is not None or self.notice)
 
 
 class _Control:
@@ -84,6 +85,7 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
             pending.dataset = dataset
         trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train)   # cfg.augment: its own augmenter
         control.attach(trainer)
+        pending.notice = getattr(trainer, "notice", "")
         last, last_snapshot = time.perf_counter(), -np.inf
         finished = None
         for event in trainer.run():
@@ -211,6 +213,8 @@ class TrainingSession(QObject):
     def _on_update(self, up: Update) -> None:
         if self._control.closing:
             return
+        if up.notice:
+            self.warning.emit(up.notice)
         if up.dataset is not None:
             self.datasetLoaded.emit(up.dataset)
         if up.batches:
