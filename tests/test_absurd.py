@@ -159,3 +159,16 @@ def test_cli_batch_larger_than_the_data_set_trains_with_a_note(capsys, tmp_path)
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "note: The batch size (100,000) is larger than the 60 training samples" in err
+
+
+def test_app_says_so_when_the_batch_is_larger_than_the_data_set(window, qtbot):
+    from engine.data.dataset import Dataset
+    rng = np.random.default_rng(0)
+    x, y = rng.random((60, 784)).astype(np.float32), np.arange(60) % 10
+    window.state.set_dataset("tiny", Dataset("tiny", x, y, x[:20], y[:20]))
+    for name, value in (("batch_size", 100_000), ("epochs", 1), ("augment", False), ("val_fraction", 0.0)):
+        window.state.set_setting(name, value)
+    with qtbot.waitSignal(window.session.warning, timeout=20000) as said:
+        qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    assert "larger than the 60 training samples" in said.args[0]
+    qtbot.waitUntil(lambda: not window.session.is_running(), timeout=20000)
