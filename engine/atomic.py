@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -33,8 +35,10 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     """
     path = Path(path)
     tmp_name = None
+    _remove_stale_temps(path)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        _keep_mode(path, fd)
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush()
@@ -50,6 +54,34 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+STALE_SECONDS = 3600
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files of saves killed long ago (SIGKILL, power loss) are never loaded, but must not pile up."""
+    try:
+        old = time.time() - STALE_SECONDS
+        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+            if tmp.stat().st_mtime < old:
+                tmp.unlink()
+    except OSError:
+        pass
+
+
+def _keep_mode(path: Path, fd: int) -> None:
+    # mkstemp makes 0600 files: a save keeps the permissions of the file it replaces (else the umask default)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.fchmod(fd, mode)
+    except (OSError, AttributeError):
+        pass
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -180,3 +180,25 @@ def test_app_save_failure_shows_a_message_and_keeps_the_project(tmp_path, monkey
                                                   and p.name != "data") == ["mine.mlpstudio"]
     assert w.menus._save_to(path)                          # the disk has room again: saving works
     assert np.all(load_project(path).network.params == 0.5)
+
+
+def test_saves_keep_permissions_and_sweep_temp_files_of_long_dead_saves(tmp_path):
+    import os
+    import time
+
+    from engine.atomic import STALE_SECONDS, atomic_write
+
+    target = tmp_path / "model.npz"
+    with atomic_write(target) as f:
+        f.write(b"one")
+    os.chmod(target, 0o640)
+    dead = tmp_path / ".model.npz.abc123.tmp"           # what a SIGKILLed save leaves
+    fresh = tmp_path / ".model.npz.def456.tmp"          # a save in progress elsewhere: left alone
+    dead.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    long_ago = time.time() - STALE_SECONDS - 10
+    os.utime(dead, (long_ago, long_ago))
+    with atomic_write(target) as f:
+        f.write(b"two")
+    assert target.read_bytes() == b"two" and (os.stat(target).st_mode & 0o777) == 0o640
+    assert not dead.exists() and fresh.exists()
