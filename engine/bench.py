@@ -199,6 +199,9 @@ def gemm_rate(n=2048, repeats=5) -> float:
     return 2 * n ** 3 / statistics.median(times[1:]) / 1e9
 
 
+SETTLE_S = 0.5
+
+
 def time_epochs(runners, epochs, warmup):
     """{name: [seconds per timed epoch]}; epochs interleaved, the starting implementation rotated each round."""
     names, times = list(runners), {name: [] for name in runners}
@@ -206,6 +209,9 @@ def time_epochs(runners, epochs, warmup):
         k = e % len(names)
         for name in names[k:] + names[:k]:
             gc.collect()
+            # PyTorch's OpenMP threads spin ~0.2 s after their last parallel region: let them fall asleep,
+            # or they steal the cores from whichever implementation is timed next
+            time.sleep(SETTLE_S)
             t = time.perf_counter()
             runners[name].epoch()
             if e >= warmup:
