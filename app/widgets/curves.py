@@ -210,9 +210,16 @@ class Curves(QWidget):
                 self._redraw_timer.start()
 
     def redraw(self) -> None:
-        if self.current is not None:
-            self.current.redraw()
+        run = self.current
+        if run is None:
+            return
+        if run.stale:
+            run.redraw(epochs=False)
             self._grow_loss_range()
+            if run.epochs_stale:
+                self._redraw_timer.start()   # epoch points next tick: one heavy repaint per event-loop pass
+        elif run.epochs_stale:
+            run.draw_epochs()
 
     def set_epochs(self, total: int) -> None:
         """Fix the x axis to the whole run: axes then stay put while curves grow (cheaper repaints, no jumps)."""
