@@ -66,7 +66,8 @@ class InsideTab(QWidget):
         layout.addWidget(self.pages)
 
         state.specChanged.connect(self._on_spec)
-        state.networkChanged.connect(lambda net: self.set_network(net, live=False))
+        # while training, the same weights arrive twice (session, then AppState): take them once, as live
+        state.networkChanged.connect(lambda net: None if session.is_running() else self.set_network(net, live=False))
         state.datasetChanged.connect(self.set_dataset)
         state.configChanged.connect(self.backprop.set_config)
         session.started.connect(self._on_started)
