@@ -85,6 +85,7 @@ def test_train_receive_progress_pause_resume_stop(qtbot, window):
     assert window.state.training_state == "running" and not window.editor.isEnabled()
     run = window.curves.current
     assert run.bloss.n > 10 and run.ex.n >= 1
+    qtbot.waitUntil(lambda: run.smoothed.getData()[1] is not None, timeout=1000)   # drawn at <= 10 Hz
     assert run.smoothed.getData()[1][-1] < run.bloss.view[0]          # the loss falls
     assert window.state.network is not None                            # snapshots reach the diagram
     assert window.diagram.net is window.state.network

@@ -34,6 +34,10 @@ def test_a_training_run_draws_every_probe_per_layer_on_a_log_scale(qtbot):
     with qtbot.waitSignal(session.finished, timeout=30000):
         session.start(net, cfg, tiny())
     view = tab.gradients
+    assert view._norm_curves[0].xData is None                   # hidden: the probes are kept, not drawn
+    tab.show()
+    tab.pages.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view._norm_curves[0].xData is not None and len(view._norm_curves[0].xData) == len(probes))
     assert view.objectName() == view.accessibleName() == "gradientHealthPlot"
     assert len(probes) == 3 * (20 // 4) and len(view.x) == len(probes)       # none lost to GUI throttling
     assert view.norm_plot.plotItem.ctrl.logYCheck.isChecked()

@@ -244,8 +244,7 @@ class Curves(QWidget):
         if self.current is None:
             return
         row = {k: getattr(stats, k, None) for k in EPOCH_FIELDS}
-        self.current.redraw(epochs=False)        # the batch lines are cheap: they end exactly at the epoch
-        self.current.add_epoch(row, draw=False)
+        self.current.add_epoch(row, draw=False)  # the next tick draws the batch lines, the one after the point
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
 

@@ -36,6 +36,8 @@ class DrawTab(QWidget):
         self.image = None                       # the current 28x28 network input, or None
         self.probabilities = None
         self._worker = None
+        self._strokes_changed = True            # redo the preprocessing only when the drawing changed
+        self._stale = False                     # a network arrived while the tab was hidden
         self._build()
         self._load_digits(digits)
         state.networkChanged.connect(self.set_network)
@@ -60,7 +62,7 @@ class DrawTab(QWidget):
         b.addWidget(self.load_button)
 
         self.canvas = DrawCanvas()
-        self.canvas.strokesChanged.connect(self._schedule_prediction)
+        self.canvas.strokesChanged.connect(self._on_strokes_changed)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setObjectName("clearCanvasButton")
         self.clear_button.setAccessibleName("clearCanvasButton")
@@ -186,7 +188,16 @@ class DrawTab(QWidget):
         self.banner_text.setText(problem or "")
         self.banner.setVisible(bool(problem))
         self._update_digit_buttons()
-        self.update_prediction()
+        if not self.isVisible():                 # while training, weights arrive several times a second
+            self._stale = True
+        elif self.image is not None or self.probabilities is not None:
+            self._timer.start()                  # its own event-loop pass, not the session update's
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.update_prediction()
 
     def _model_problem(self, net) -> str | None:
         if net is None:
@@ -233,18 +244,22 @@ class DrawTab(QWidget):
         self.status.setText(f"Loaded {path}.")
 
     # ---- prediction ----
-    def _schedule_prediction(self) -> None:
+    def _on_strokes_changed(self) -> None:
+        self._strokes_changed = True
         if not self._timer.isActive():         # fire 40 ms after the first change, not after the last
             self._timer.start()
 
     def update_prediction(self) -> None:
         self._timer.stop()
-        gray = rasterize(self.canvas.strokes())
-        image, steps = preprocess_digit(gray, return_steps=True) if gray is not None else (None, None)
-        self.image = image
-        self.input_view.set_array(image)
-        for key, view in self.step_views.items():
-            view.set_array(None if steps is None else getattr(steps, key))
+        if self._strokes_changed:
+            self._strokes_changed = False
+            gray = rasterize(self.canvas.strokes())
+            image, steps = preprocess_digit(gray, return_steps=True) if gray is not None else (None, None)
+            self.image = image
+            self.input_view.set_array(image)
+            for key, view in self.step_views.items():
+                view.set_array(None if steps is None else getattr(steps, key))
+        image = self.image
         self.probabilities = None
         if image is not None and self._usable():
             self.probabilities = self.network.predict_proba(image.reshape(1, -1))[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from engine.inspect import dead_units, gradient_norms
@@ -15,6 +16,7 @@ from engine.inspect import dead_units, gradient_norms
 RELU_LIKE = ("relu", "leaky_relu")
 COLORS = [(33, 118, 210), (240, 120, 20), (46, 160, 67), (200, 50, 60), (140, 90, 200), (120, 120, 120)]
 PROBE_SAMPLES = 256
+REDRAW_MS = 100           # probes are drawn at most 10 times a second, and only while the view is shown
 
 
 def _color(k: int):
@@ -63,6 +65,11 @@ class GradientHealthPlot(QWidget):
         layout.addWidget(self.summary)
         self._norm_curves: list = []
         self._dead_curves: list = []
+        self._stale = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._redraw)
 
     # ---- inputs ----------------------------------------------------------------------------------------
     def set_spec(self, spec: dict | None) -> None:
@@ -99,7 +106,14 @@ class GradientHealthPlot(QWidget):
             self.norms.append(list(b.grad_norms))
             dead = b.dead_units or [0] * (len(self.names) - 1)
             self.dead.append([dead[k] for k in self.relu_layers])
-        self._redraw()
+        self._stale = True
+        if self.isVisible() and not self._timer.isActive():   # hidden: showEvent catches up
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._redraw()
 
     def probe(self, net, X, y) -> None:
         """Measure a (loaded or trained) network on a few training samples when there is no training to watch."""
@@ -115,6 +129,7 @@ class GradientHealthPlot(QWidget):
 
     # ---- display ---------------------------------------------------------------------------------------
     def _redraw(self) -> None:
+        self._stale = False
         if not self.x:
             return
         x = np.asarray(self.x)
