@@ -1,8 +1,10 @@
 """Soak: 100 epochs in the app with the live curves and the drawing pad in use, measured.
 
 - memory growth after warm-up (RSS, not the peak) under 50 MB;
-- the GUI thread's longest stall, seen as the largest gap between ticks of a 10 ms QTimer (target <= 50 ms; the
-  assertion only catches a freeze because CI shares 2 cores with other test processes: the numbers are printed);
+- the GUI thread never blocked over 50 ms: the largest gap between ticks of a 10 ms QTimer, counting our own work
+  and waits on our own locks (the GIL), less only the time the kernel had no core for the thread (its run-queue
+  delay), which another process on a shared 2-core machine can cause and the app cannot (quiet: 25-44 ms worst,
+  the longest being a switch between tabs while training);
 - a loss plot holding 100,000+ points still repaints quickly (time printed; only a generous bound asserted).
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -25,6 +27,7 @@ from engine.data import load_dataset
 from engine.data.dataset import Dataset
 from engine.training import BatchStats
 from helpers_app import make_window
+from helpers_stall import StallMeter
 
 EPOCHS = 100
 
@@ -32,36 +35,6 @@ EPOCHS = 100
 def rss_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-class StallMeter:
-    """Ticks every 10 ms on the GUI thread; the largest gap between ticks minus 10 ms is the worst stall."""
-
-    def __init__(self):
-        self.clock = QElapsedTimer()
-        self.gaps: list[float] = []
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.PreciseTimer)
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self._last = None
-
-    def _tick(self):
-        now = self.clock.nsecsElapsed() / 1e6
-        if self._last is not None:
-            self.gaps.append(now - self._last - 10)
-        self._last = now
-
-    def start(self):
-        self.clock.start()
-        self.timer.start()
-
-    def stop(self):
-        self.timer.stop()
-
-    @property
-    def worst(self) -> float:
-        return max(self.gaps, default=0.0)
 
 
 def spin(ms: int) -> None:
@@ -156,13 +129,14 @@ def test_100_epochs_with_live_curves_and_the_drawing_pad(qtbot, tmp_path, monkey
         paints.append((time.perf_counter() - t) * 1000)
     with capsys.disabled():
         print(f"\n[soak] {EPOCHS} epochs, {drawings} drawings: memory growth after warm-up {growth:+.1f} MB; "
-              f"GUI stall worst {meter.worst:.0f} ms, 95th percentile {p95:.1f} ms over {len(meter.gaps)} ticks; "
+              f"GUI stall worst {meter.worst:.0f} ms ({meter.worst_ours:.0f} ms less waits for a core, longest "
+              f"wait {meter.worst_wait:.0f} ms; the worst held {meter.at_worst()}), "
+              f"95th percentile {p95:.1f} ms over {len(meter.gaps)} ticks; "
               f"loss plot with {w.curves.current.bloss.n:,} points repaints in {min(paints):.0f} ms "
               f"(median {statistics.median(paints):.0f} ms)")
     assert drawings >= 6 and w.state.network is not None
     assert growth < 50, f"memory grew {growth:.1f} MB over {EPOCHS} epochs"
-    # target: no stall over 50 ms. On 2 cores shared with other test processes single stalls of 100-400 ms
-    # were measured (Qt painting and GIL hand-over under load), so only a freeze is a failure here.
+    assert meter.worst_ours < 50, f"the GUI thread was blocked {meter.worst_ours:.0f} ms ({meter.at_worst()})"
     assert meter.worst < 1000, f"the GUI thread froze for {meter.worst:.0f} ms"
-    assert p95 < 100, f"the 95th percentile GUI stall is {p95:.0f} ms"
+    assert p95 < 25, f"the 95th percentile GUI stall is {p95:.0f} ms"
     assert min(paints) < 1000, f"repainting 100k points took {min(paints):.0f} ms"
