@@ -35,6 +35,7 @@ from .naive import NaiveMLP
 ARCHS = {"784-128-10": [784, 128, 10], "784-256-128-10": [784, 256, 128, 10], "784-800-10": [784, 800, 10]}
 BATCHES = (32, 128, 512)
 IMPLS = ("ours", "torch", "sklearn", "naive")
+GEMM = "gemm"              # the GEMM probe's name in the epoch rotation
 LR, MU, SEED = 0.05, 0.9, 0
 N_SAMPLES = 60_000
 LATENCY_ARCH = "784-256-128-10"
@@ -202,6 +203,18 @@ def gemm_rate(n=2048, repeats=5) -> float:
 SETTLE_S = 0.5
 
 
+class GemmProbe:
+    """The machine's GEMM rate, timed inside the epoch rotation (same settle, same moments) as one more runner:
+    on a shared machine the rate drifts by 10-20% within a minute, so a share of the peak compares the epochs
+    with the peak measured beside them, not at another time."""
+
+    def __init__(self, n):
+        self.n, self.rates = n, []
+
+    def epoch(self):
+        self.rates.append(gemm_rate(self.n))
+
+
 def time_epochs(runners, epochs, warmup):
     """{name: [seconds per timed epoch]}; epochs interleaved, the starting implementation rotated each round."""
     names, times = list(runners), {name: [] for name in runners}
@@ -317,25 +330,28 @@ def benchmark(archs, batches, impls, epochs, warmup, n, n_threads, gemm_n, laten
     data = Digits(n)
     first = gemm_rate(gemm_n)
     log(f"float32 GEMM {gemm_n}^3: {first:.1f} GFLOP/s")
-    results = []
+    results, probe, beside = [], GemmProbe(gemm_n), []
     for arch in archs:
         for batch in batches:
             runners = {name: RUNNERS[name](ARCHS[arch], batch, data) for name in impls}
-            times = time_epochs(runners, epochs, warmup)
+            k = len(probe.rates)
+            times = time_epochs({**runners, GEMM: probe}, epochs, warmup)
+            beside += probe.rates[k + warmup:]                                # the timed rounds only
             flops = flops_per_epoch(ARCHS[arch], n)
             row = {"arch": arch, "batch": batch, "flops": flops, "impl": {}}
-            for name, ts in times.items():
-                med = statistics.median(ts)
-                row["impl"][name] = {"seconds": med, "times": ts, "gflops": flops / med / 1e9}
-            _add_shares(row, first)
+            for name in impls:
+                med = statistics.median(times[name])
+                row["impl"][name] = {"seconds": med, "times": times[name], "gflops": flops / med / 1e9}
+            _add_shares(row, first, first)
             row["ratios"] = _ratios(row["impl"])
             results.append(row)
             log(_row_text(row, impls))
             del runners
     last = gemm_rate(gemm_n)
-    peak = max(first, last)                 # the machine's limit: the better of before and after
+    peak = statistics.median(beside or [first, last])   # the limit the epochs met: measured beside them
+    best = max(first, last, *probe.rates)   # the best single measurement of the run
     for row in results:
-        _add_shares(row, peak)
+        _add_shares(row, peak, best)
     latency = {}
     for name in impls:
         latency[name] = latency_us(RUNNERS[name](ARCHS[LATENCY_ARCH], 1, data), latency_calls)
@@ -344,15 +360,17 @@ def benchmark(archs, batches, impls, epochs, warmup, n, n_threads, gemm_n, laten
               for name in impls if memory and name != "naive"]
     info["load_after"] = os.getloadavg()
     out = {"machine": info, "data": {"source": data.source, "samples": n}, "epochs": epochs, "warmup": warmup,
-           "gemm": {"n": gemm_n, "gflops": peak, "before": first, "after": last}, "results": results, "missing": missing,
+           "gemm": {"n": gemm_n, "gflops": peak, "best": best, "before": first, "after": last,
+                    "beside": beside}, "results": results, "missing": missing,
            "latency_us": {"arch": LATENCY_ARCH, **latency}, "memory": memory}
     out["targets"] = targets(out)
     return out
 
 
-def _add_shares(row, peak):
+def _add_shares(row, peak, best):
     for m in row["impl"].values():
         m["pct_peak"] = 100 * m["gflops"] / peak
+        m["pct_best"] = 100 * m["gflops"] / best
 
 
 def _ratios(impl) -> dict:
@@ -384,8 +402,10 @@ def targets(out) -> list:
         ratio("784-800-10", batch, "ours/torch", 1.0, f"784-800-10 batch {batch}: ours/torch <= 1.0")
     for arch in ("784-256-128-10", "784-800-10"):
         pct = rows.get((arch, 512), {}).get("impl", {}).get("ours", {}).get("pct_peak")
-        got.append({"target": f"{arch} batch 512: >= 50% of the GEMM peak", "value": None if pct is None
-                    else round(pct, 1), "met": None if pct is None else pct >= 50})
+        best = rows.get((arch, 512), {}).get("impl", {}).get("ours", {}).get("pct_best")
+        got.append({"target": f"{arch} batch 512: >= 50% of the GEMM peak (measured beside the epochs)",
+                    "value": None if pct is None else f"{pct:.1f} ({best:.1f} of the best single GEMM run)",
+                    "met": None if pct is None else pct >= 50})
     ours = next((m for m in out["memory"] if m.get("impl") == "ours" and "error" not in m), None)
     if ours is not None:
         per_batch = ours["loop_transient_bytes"] / max(ours["loop_batches"], 1)
@@ -423,8 +443,9 @@ def report(out) -> str:
                  f"{m['threads']} thread(s) on {m['cores']} cores, median of {out['epochs']} epoch(s) "
                  f"after {out['warmup']} warm-up, SGD momentum lr {LR} mu {MU}, float32 (naive: float64)")
     lines.append(f"load average before {_load(m['load_before'])}, after {_load(m['load_after'])}; "
-                 f"float32 GEMM {out['gemm']['n']}^3: {out['gemm']['gflops']:.1f} GFLOP/s (the better of "
-                 f"{out['gemm']['before']:.1f} before and {out['gemm']['after']:.1f} after)")
+                 f"float32 GEMM {out['gemm']['n']}^3: {out['gemm']['gflops']:.1f} GFLOP/s (median of "
+                 f"{len(out['gemm']['beside'])} runs timed between the epochs; best single run "
+                 f"{out['gemm']['best']:.1f}, before {out['gemm']['before']:.1f}, after {out['gemm']['after']:.1f})")
     for name, why in out["missing"].items():
         lines.append(f"{name}: skipped, {why}")
     lines += ["", HEADER] + [_row_text(row, list(row["impl"])) for row in out["results"]]
@@ -448,14 +469,15 @@ def markdown(out) -> str:
     """The epoch-time table as Markdown (for the README)."""
     impls = [n for n in IMPLS if any(n in r["impl"] for r in out["results"])]
     head = ["network", "batch", "GFLOP/epoch"] + [f"{n} s" for n in impls] + ["ours/torch", "ours/sklearn",
-                                                                               "naive/ours", "ours % of GEMM peak"]
+                                                                               "naive/ours", "ours % of GEMM peak (of best run)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in out["results"]:
         cells = [r["arch"], str(r["batch"]), f"{r['flops'] / 1e9:.1f}"]
         cells += [f"{r['impl'][n]['seconds']:.3f}" if n in r["impl"] else "-" for n in impls]
         cells += [f"{r['ratios'][k]:.2f}" if k in r["ratios"] else "-" for k in ("ours/torch", "ours/sklearn",
                                                                                  "naive/ours")]
-        cells.append(f"{r['impl']['ours']['pct_peak']:.0f}%" if "ours" in r["impl"] else "-")
+        cells.append(f"{r['impl']['ours']['pct_peak']:.0f}% ({r['impl']['ours']['pct_best']:.0f}%)"
+                     if "ours" in r["impl"] else "-")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

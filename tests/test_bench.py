@@ -2,6 +2,7 @@
 really does, the naive floor's gradients vs the engine's. No timing assertions."""
 import io
 import json
+import statistics
 from contextlib import redirect_stdout
 
 import numpy as np
@@ -58,7 +59,12 @@ def test_flop_formula_counts_the_matrix_products_the_trainer_really_does(monkeyp
 def test_quick_json_has_every_field(quick):
     assert quick["data"]["samples"] == bench.QUICK["samples"]
     assert quick["machine"]["threads"] == 1 and quick["machine"]["cores"] >= 1
-    assert quick["gemm"]["gflops"] > 0
+    g = quick["gemm"]
+    assert g["gflops"] > 0
+    # the peak is timed inside the epoch rotation, once per timed round of every table row, and its median used
+    assert len(g["beside"]) == len(quick["results"]) * quick["epochs"]
+    assert g["gflops"] == pytest.approx(statistics.median(g["beside"]))
+    assert g["best"] >= max(g["beside"] + [g["before"], g["after"]])
     rows = {(r["arch"], r["batch"]) for r in quick["results"]}
     assert rows == {(a, b) for a in bench.ARCHS for b in bench.QUICK["batches"]}
     for r in quick["results"]:
@@ -68,6 +74,7 @@ def test_quick_json_has_every_field(quick):
             assert len(m["times"]) == quick["epochs"] and m["seconds"] > 0
             assert m["gflops"] == pytest.approx(r["flops"] / m["seconds"] / 1e9)
             assert m["pct_peak"] == pytest.approx(100 * m["gflops"] / quick["gemm"]["gflops"])
+            assert m["pct_best"] == pytest.approx(100 * m["gflops"] / g["best"])
         assert r["ratios"]["naive/ours"] == pytest.approx(r["impl"]["naive"]["seconds"] / r["impl"]["ours"]["seconds"])
     assert quick["latency_us"]["arch"] == "784-256-128-10" and quick["latency_us"]["ours"] > 0
 
