@@ -190,3 +190,33 @@ def test_in_the_main_window_train_button_opens_build_and_train(qtbot, tmp_path, 
     assert isinstance(draw, DrawTab) and draw.state is w.state
     qtbot.mouseClick(draw.train_button, Qt.LeftButton)
     assert "train" in w.tabs.tabText(w.tabs.currentIndex()).lower()
+
+
+def test_a_network_arriving_while_hidden_is_used_when_the_tab_shows_again(qtbot, tab, trained_net):
+    tab.state.set_network(trained_net)
+    draw_zero(qtbot, tab)
+    prediction(qtbot, tab)
+    before = tab.chart.probabilities.copy()
+    tab.hide()
+    other = trained_net.copy()
+    other.layers[-1].b = other.layers[-1].b + np.where(np.arange(10) == 7, 50.0, 0.0)   # now it always says 7
+    tab.state.set_network(other)
+    qtbot.wait(60)
+    np.testing.assert_array_equal(tab.chart.probabilities, before)    # hidden: no work while weights stream in
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.prediction_label.text() == "7"
+    np.testing.assert_allclose(tab.chart.probabilities, other.predict_proba(tab.image.reshape(1, -1))[0])
+
+
+def test_while_shown_a_new_network_repredicts_without_redoing_the_drawing(qtbot, tab, trained_net, monkeypatch):
+    tab.state.set_network(trained_net)
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == "1"
+    import app.widgets.draw_tab as draw_tab_module
+    calls = []
+    monkeypatch.setattr(draw_tab_module, "preprocess_digit", lambda *a, **k: calls.append(1))
+    other = trained_net.copy()
+    other.layers[-1].b = other.layers[-1].b + np.where(np.arange(10) == 4, 50.0, 0.0)
+    tab.state.set_network(other)
+    assert prediction(qtbot, tab) == "4" and calls == []              # same drawing: only the network ran
