@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(InsideTab(self.state, self.session), "Look inside")
         from app.widgets.draw_tab import DrawTab
         self.tabs.addTab(DrawTab(self.state), "Draw")
+        self.tabs.currentChanged.connect(lambda _: self.session.hold())   # the shown tab paints first
 
     def _build_train_tab(self) -> QWidget:
         st = self.state

@@ -14,12 +14,13 @@ import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from superqt.utils import GeneratorWorker
 
 GUI_RATE = 30            # max updates/s delivered to the GUI thread
 SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
 SWITCH_INTERVAL = 0.001  # s: how long the training thread may hold the GIL while the GUI thread waits
+HOLD_MS = 60             # a newly shown tab's first paint gets the machine: training waits this long
 
 
 @dataclass
@@ -135,6 +136,7 @@ class TrainingSession(QObject):
         self._done = threading.Event()
         self._done.set()
         self._paused = False
+        self._holds = 0
 
     # ---- lifecycle ----------------------------------------------------------------------------------
     def start(self, net, cfg, dataset) -> None:
@@ -188,6 +190,21 @@ class TrainingSession(QObject):
     def stop(self) -> None:
         if self.is_running():
             self._control.call("stop")
+
+    def hold(self, ms: int = HOLD_MS) -> None:
+        """Give the GUI thread the machine for a moment (a tab shown while training repaints everything on it:
+        ~20 ms alone, twice that beside a training thread sharing the memory and the GIL). The trainer waits
+        before its next batch and goes on after `ms`, unless the user paused in between."""
+        if not self.is_running() or self._paused:
+            return
+        self._control.call("pause")
+        self._holds += 1
+        QTimer.singleShot(ms, self._release)
+
+    def _release(self) -> None:
+        self._holds -= 1
+        if self._holds == 0 and not self._paused and self.is_running():
+            self._control.call("resume")
 
     def set_lr(self, lr: float) -> None:
         self._set("set_lr", "lr", float(lr))

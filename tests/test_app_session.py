@@ -95,6 +95,47 @@ def test_pause_holds_training_and_resume_continues(qtbot, session, sample):
     assert states[-1] == "idle"
 
 
+def test_hold_lets_a_repaint_have_the_machine_then_training_goes_on(qtbot, session, sample):
+    rec = Recorder(session)
+    states = []
+    session.stateChanged.connect(states.append)
+    session.hold(400)                                   # not running: nothing to hold
+    cfg = TrainConfig(optimizer="adam", lr=1e-3, batch_size=16, epochs=100, augment=False)
+    session.start(Network.from_spec(SPEC), cfg, sample)
+    qtbot.waitUntil(lambda: len(rec.batches) > 5, timeout=20000)
+    t0 = time.perf_counter()
+    session.hold(600)
+    trainer = session._control.trainer
+    qtbot.waitUntil(lambda: trainer.paused, timeout=1000)
+    qtbot.wait(200)                                     # batches already in flight arrive
+    n = len(rec.batches)
+    qtbot.wait(200)
+    assert len(rec.batches) == n and time.perf_counter() - t0 < 0.6   # nothing trained during the hold
+    assert states == ["running"] and not session.is_paused()         # not a pause the user sees
+    qtbot.waitUntil(lambda: len(rec.batches) > n + 5, timeout=5000)   # goes on by itself
+    assert time.perf_counter() - t0 >= 0.55 and not trainer.paused   # (a coarse timer: +-5%)
+    with qtbot.waitSignal(session.finished, timeout=5000):
+        session.stop()
+
+
+def test_a_pause_during_a_hold_outlasts_it(qtbot, session, sample):
+    rec = Recorder(session)
+    cfg = TrainConfig(optimizer="adam", lr=1e-3, batch_size=16, epochs=100, augment=False)
+    session.start(Network.from_spec(SPEC), cfg, sample)
+    qtbot.waitUntil(lambda: len(rec.batches) > 5, timeout=20000)
+    session.hold(100)
+    session.pause()
+    qtbot.wait(300)                                     # the hold has ended
+    n = len(rec.batches)
+    qtbot.wait(300)
+    assert len(rec.batches) == n and session.is_paused() and session._control.trainer.paused
+    session.hold(50)                                    # paused: a hold changes nothing
+    session.resume()
+    qtbot.waitUntil(lambda: len(rec.batches) > n + 5, timeout=5000)
+    with qtbot.waitSignal(session.finished, timeout=5000):
+        session.stop()
+
+
 def test_stop_while_paused_ends_the_run(qtbot, session, sample):
     rec = Recorder(session)
     session.start(Network.from_spec(SPEC), TrainConfig(optimizer="adam", lr=1e-3, epochs=100), sample)

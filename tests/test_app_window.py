@@ -214,6 +214,19 @@ def test_the_gui_thread_never_stalls_while_training(qtbot, window):
     assert meter.worst_ours < 50, f"the GUI thread was blocked {meter.worst_ours:.0f} ms ({meter.at_worst()})"
 
 
+def test_switching_tabs_while_training_gives_the_new_tab_first_paint_the_machine(qtbot, window):
+    settings(window, epochs=1000, **FAST)
+    qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.session._control.trainer is not None and window.curves.current.bloss.n > 0,
+                    timeout=30000)
+    trainer = window.session._control.trainer
+    window.tabs.setCurrentIndex(2)
+    assert trainer.paused                                          # held from the switch until the paint is done
+    qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)      # then training goes on by itself
+    assert window.state.training_state == "running" and window.panel.pause_button.text() != "Resume"
+    window.session.stop()
+
+
 def test_export_curves_png_and_history_csv(qtbot, window, tmp_path):
     settings(window, epochs=2, **FAST)
     with qtbot.waitSignal(window.session.finished, timeout=30000):
