@@ -224,6 +224,12 @@ def test_switching_tabs_while_training_gives_the_new_tab_first_paint_the_machine
     assert trainer.paused                                          # held from the switch until the paint is done
     qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)      # then training goes on by itself
     assert window.state.training_state == "running" and window.panel.pause_button.text() != "Resume"
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)
+    inside = window.tabs.widget(1)
+    inside.pages.setCurrentWidget(inside.gradients)                # a Look-inside page too
+    assert trainer.paused
+    qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)
     window.session.stop()
 
 

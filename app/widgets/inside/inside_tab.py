@@ -78,6 +78,8 @@ class InsideTab(QWidget):
             session.batchStats.connect(self.gradients.add_batches)
         if hasattr(session, "datasetLoaded"):
             session.datasetLoaded.connect(self.set_dataset)
+        if hasattr(session, "hold"):                        # a page's first paint gets the machine, as a tab's
+            self.pages.currentChanged.connect(lambda _: session.hold())
 
         self._on_spec(state.spec)
         self.backprop.set_config(self._config())
