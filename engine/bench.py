@@ -442,10 +442,12 @@ def report(out) -> str:
     lines.append(f"MLP Studio bench: {out['data']['samples']:,} samples ({out['data']['source']}), "
                  f"{m['threads']} thread(s) on {m['cores']} cores, median of {out['epochs']} epoch(s) "
                  f"after {out['warmup']} warm-up, SGD momentum lr {LR} mu {MU}, float32 (naive: float64)")
+    g = out["gemm"]
+    how = (f"median of {len(g['beside'])} runs timed between the epochs; best single run {g['best']:.1f}, "
+           if "beside" in g else "the better of ")         # a file from before the GEMM rate was timed beside
     lines.append(f"load average before {_load(m['load_before'])}, after {_load(m['load_after'])}; "
-                 f"float32 GEMM {out['gemm']['n']}^3: {out['gemm']['gflops']:.1f} GFLOP/s (median of "
-                 f"{len(out['gemm']['beside'])} runs timed between the epochs; best single run "
-                 f"{out['gemm']['best']:.1f}, before {out['gemm']['before']:.1f}, after {out['gemm']['after']:.1f})")
+                 f"float32 GEMM {g['n']}^3: {g['gflops']:.1f} GFLOP/s ({how}"
+                 f"before {g['before']:.1f}, after {g['after']:.1f})")
     for name, why in out["missing"].items():
         lines.append(f"{name}: skipped, {why}")
     lines += ["", HEADER] + [_row_text(row, list(row["impl"])) for row in out["results"]]
@@ -476,8 +478,9 @@ def markdown(out) -> str:
         cells += [f"{r['impl'][n]['seconds']:.3f}" if n in r["impl"] else "-" for n in impls]
         cells += [f"{r['ratios'][k]:.2f}" if k in r["ratios"] else "-" for k in ("ours/torch", "ours/sklearn",
                                                                                  "naive/ours")]
-        cells.append(f"{r['impl']['ours']['pct_peak']:.0f}% ({r['impl']['ours']['pct_best']:.0f}%)"
-                     if "ours" in r["impl"] else "-")
+        ours = r["impl"].get("ours")
+        cells.append("-" if ours is None else f"{ours['pct_peak']:.0f}%" + (f" ({ours['pct_best']:.0f}%)"
+                                                                          if "pct_best" in ours else ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

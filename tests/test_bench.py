@@ -157,6 +157,20 @@ def test_saved_results_render_as_a_table_and_markdown(quick, tmp_path):
     assert f"| 784-128-10 | 32 | {row['flops'] / 1e9:.1f} | {row['impl']['ours']['seconds']:.3f} |" in text
 
 
+def test_results_saved_before_the_gemm_rate_was_timed_beside_the_epochs_still_render(quick, tmp_path):
+    old = json.loads(json.dumps(quick))
+    del old["gemm"]["beside"], old["gemm"]["best"]
+    for r in old["results"]:
+        for m in r["impl"].values():
+            del m["pct_best"]
+    saved = tmp_path / "old.json"
+    saved.write_text(json.dumps(old))
+    text = run_bench("--load", str(saved), "--markdown")
+    assert "(the better of before" in text and "runs timed between the epochs" not in text
+    row = old["results"][0]
+    assert f"| {row['impl']['ours']['pct_peak']:.0f}% |" in text
+
+
 def test_a_damaged_results_file_is_one_line_error(tmp_path, capsys):
     bad = tmp_path / "bench.json"
     bad.write_text("{not json")

@@ -130,6 +130,7 @@ class GradientHealthPlot(QWidget):
     # ---- display ---------------------------------------------------------------------------------------
     def _redraw(self) -> None:
         self._stale = False
+        self._timer.stop()                       # drawn now (e.g. by showEvent): a pending tick has nothing new
         if not self.x:
             return
         x = np.asarray(self.x)
