@@ -5,6 +5,9 @@ Every activation has
   backward(z, a, g, work=None)    g <- g * f'(z) in place (the chain rule through the activation), where
                                   a = f(z) was computed by forward; `work` is scratch of z's shape
   derivative(z)                   f'(z) as a new array (for plotting and teaching; softmax has no elementwise one)
+and the teaching metadata every view reads (never re-spelled in the app):
+  label, formula (Unicode), range_text (the course's notation), description (one line),
+  hidden_ok (offered as a hidden-layer choice).
 All are numerically stable: no overflow warning for |z| = 1e4.
 """
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numpy as np
 class Activation:
     name = "?"
     range = (-np.inf, np.inf)
+    label = formula = range_text = description = ""      # each subclass fills them in
+    hidden_ok = True
 
     def __init__(self, **params):
         self.params = params
@@ -41,6 +46,8 @@ class Activation:
 class Sigmoid(Activation):
     """sigma(z) = 1 / (1 + e^-z) = (1 + tanh(z/2)) / 2  (the tanh form never overflows); sigma' = a (1 - a)."""
     name, range = "sigmoid", (0.0, 1.0)
+    label, formula, range_text = "Sigmoid", "σ(z) = 1 / (1 + e^(−z))", "[0, 1]"
+    description = "Squashes any number into 0..1; its slope a(1 − a) is at most 0.25."
 
     def forward(self, z, out=None, rows=None):
         out = np.multiply(z, 0.5, out=out)
@@ -59,6 +66,8 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """tanh(z); tanh' = 1 - a^2."""
     name, range = "tanh", (-1.0, 1.0)
+    label, formula, range_text = "tanh", "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))", "[-1, +1]"
+    description = "Squashes any number into −1..+1, centred on 0; its slope 1 − a² is at most 1."
 
     def forward(self, z, out=None, rows=None):
         return np.tanh(z, out=out)
@@ -73,6 +82,8 @@ class Tanh(Activation):
 class ReLU(Activation):
     """relu(z) = max(z, 0); relu' = 1 where z > 0 else 0."""
     name, range = "relu", (0.0, np.inf)
+    label, formula, range_text = "ReLU", "ReLU(z) = max(0, z)", "[0, +∞)"
+    description = "Passes positive inputs unchanged and blocks negative ones (slope 1 or 0)."
 
     def forward(self, z, out=None, rows=None):
         return np.maximum(z, 0, out=out)
@@ -86,6 +97,8 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     """leaky_relu(z) = z if z > 0 else alpha z; derivative 1 or alpha."""
     name, range = "leaky_relu", (-np.inf, np.inf)
+    label, formula, range_text = "Leaky ReLU", "LReLU(z) = z if z > 0, else α·z", "(-∞, +∞)"
+    description = "Like ReLU, but negative inputs keep a small slope α, so no unit goes silent."
 
     def __init__(self, alpha=0.01, **params):
         super().__init__(alpha=float(alpha), **params)
@@ -109,6 +122,10 @@ class LeakyReLU(Activation):
 class Linear(Activation):
     """linear(z) = z (identity); derivative 1."""
     name = "linear"
+    label, formula, range_text = "Linear (identity)", "f(z) = z", "(-∞, +∞)"
+    description = "Leaves z unchanged; for outputs that predict any real number."
+    # output-only: a linear hidden layer adds nothing (two linear maps are one)
+    hidden_ok = False
 
     def forward(self, z, out=None, rows=None):
         if out is None:
@@ -129,6 +146,10 @@ class Softmax(Activation):
     (the cross-entropy loss reuses them: log-sum-exp = max + log(sum)).
     """
     name, range = "softmax", (0.0, 1.0)
+    label, formula, range_text = "Softmax", "softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ)", "(0, 1), sums to 1"
+    description = "Turns the output layer's scores into probabilities of the classes."
+    # output-only: it makes the layer's values a probability distribution
+    hidden_ok = False
 
     def forward(self, z, out=None, rows=None):
         if rows is None:

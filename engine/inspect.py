@@ -81,7 +81,7 @@ def optimizer_step(g: float, w: float, cfg=None, state: dict | None = None) -> t
     weight w with gradient g, run on a one-weight copy. `state` is that weight's optimizer memory if known
     ({"v"} momentum/nesterov, {"s"} rmsprop, {"m", "v", "t"} adam); without it the memory is empty (a first step).
     """
-    from .optimizers import OPTIMIZER_DESCRIPTIONS, OPTIMIZERS
+    from .optimizers import OPTIMIZERS
     name = str(_cfg(cfg, "optimizer", "sgd"))
     if name not in OPTIMIZERS:
         raise SpecError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
@@ -93,7 +93,7 @@ def optimizer_step(g: float, w: float, cfg=None, state: dict | None = None) -> t
             getattr(opt, key)[...] = value
     wa, ga = np.array([w], np.float64), np.array([g], np.float64)
     opt.step(wa, ga, float(_cfg(cfg, "lr", 0.01)), float(_cfg(cfg, "weight_decay", 0.0)))
-    rule = OPTIMIZER_DESCRIPTIONS.get(name, name)
+    rule = f"{OPTIMIZERS[name].label}: {OPTIMIZERS[name].formula}"
     if name not in ("sgd", "bgd", "minibatch") and not state:
         rule += " (shown as its first step: its running averages start empty)"
     return float(wa[0] - w), rule

@@ -8,6 +8,7 @@ Every loss is summed over the output units and averaged over the samples of a ba
 `delta(z, a, Y, act)` gives dL/dz of the output layer (the first local error of backprop). Cross-entropy with
 softmax and binary cross-entropy with sigmoid are fused: delta = (a - Y) / n, stable and short. For mse/l1 the
 gradient dL/da goes back through the output activation (softmax: vector-Jacobian product).
+Each loss also carries its teaching metadata: label, formula (Unicode, n = samples in the batch), description.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .errors import DataError
 class Loss:
     name = "?"
     fused_with = None      # the output activation whose delta is simply (a - Y) / n
+    label = formula = description = ""      # each subclass fills them in
 
     def value(self, z, a, Y, rows=None, work=None) -> float:
         raise NotImplementedError
@@ -44,6 +46,8 @@ class Loss:
 class CrossEntropy(Loss):
     """-sum_k Y_k log softmax(z)_k; log softmax(z) = z - logsumexp(z); with softmax, delta = (a - Y) / n."""
     name, fused_with = "cross_entropy", "softmax"
+    label, formula = "Cross-entropy", "L = −(1/n) Σᵢ Σₖ yᵢₖ log aᵢₖ"
+    description = "Penalises a low probability on the true class; paired with a softmax output."
 
     def value(self, z, a, Y, rows=None, work=None) -> float:
         n = len(z)
@@ -63,6 +67,8 @@ class CrossEntropy(Loss):
 class BinaryCrossEntropy(Loss):
     """-[Y log sigma(z) + (1-Y) log(1 - sigma(z))] = max(z, 0) - z Y + log(1 + e^-|z|); delta = (a - Y) / n."""
     name, fused_with = "binary_cross_entropy", "sigmoid"
+    label, formula = "Binary cross-entropy", "L = −(1/n) Σᵢ Σₖ [yᵢₖ log aᵢₖ + (1 − yᵢₖ) log(1 − aᵢₖ)]"
+    description = "Cross-entropy for independent yes/no outputs; paired with a sigmoid output."
 
     def value(self, z, a, Y, rows=None, work=None) -> float:
         w = np.abs(z, out=work)
@@ -80,6 +86,8 @@ class BinaryCrossEntropy(Loss):
 class MSE(Loss):
     """sum_k (a_k - Y_k)^2 ; dL/da = 2 (a - Y) / n."""
     name = "mse"
+    label, formula = "Mean squared error (MSE)", "L = (1/n) Σᵢ Σₖ (aᵢₖ − yᵢₖ)²"
+    description = "Squared distance between output and target; large errors weigh most."
 
     def value(self, z, a, Y, rows=None, work=None) -> float:
         d = np.subtract(a, Y, out=work)
@@ -94,6 +102,8 @@ class MSE(Loss):
 class L1(Loss):
     """sum_k |a_k - Y_k| ; dL/da = sign(a - Y) / n."""
     name = "l1"
+    label, formula = "Mean absolute error (L1)", "L = (1/n) Σᵢ Σₖ |aᵢₖ − yᵢₖ|"
+    description = "Absolute distance between output and target; every error pulls equally hard."
 
     def value(self, z, a, Y, rows=None, work=None) -> float:
         d = np.subtract(a, Y, out=work)

@@ -9,10 +9,12 @@ L2 weight decay first adds wd * w to g (on every parameter, as PyTorch's weight_
   adam      m = b1 m + (1 - b1) g ;  v = b2 v + (1 - b2) g^2 ;  t += 1
             w -= lr m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
 State buffers are allocated once; every step is a handful of in-place NumPy calls and allocates nothing.
+Every OPTIMIZERS entry carries its teaching metadata: label, formula (Unicode), description (one line).
 """
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,6 +24,7 @@ class Optimizer:
     # folds_lr: step() also accepts g already multiplied by lr (scaled=True); the trainer folds lr into the
     # output delta for free, which saves one pass over every parameter per step
     folds_lr = False
+    label = formula = description = ""      # each registered class fills them in
 
     def __init__(self, n_params: int, dtype, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
         self.momentum, self.beta1, self.beta2, self.rho, self.eps = momentum, beta1, beta2, rho, eps
@@ -46,6 +49,8 @@ class Optimizer:
 
 class GD(Optimizer):
     name, folds_lr = "gd", True
+    label, formula = "gradient descent", "w ← w − η·g"
+    description = "Steps against the gradient, scaled by the learning rate η."
 
     def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         if scaled:                        # g holds lr * g: decay must be scaled the same way
@@ -61,6 +66,8 @@ class Momentum(Optimizer):
     update exactly v = mu v + g; w -= lr v. Until the first step u holds v itself (lr taken as 1), so `v`
     is then the state buffer and may be preset (the app's inspector does)."""
     name, folds_lr = "momentum", True
+    label, formula = "momentum", "v ← μ·v + g;  w ← w − η·v"
+    description = "Mini-batch GD that keeps a running velocity v, smoothing zig-zags and speeding up valleys."
 
     def __init__(self, n_params, dtype, **kw):
         super().__init__(n_params, dtype, **kw)
@@ -87,6 +94,8 @@ class Momentum(Optimizer):
 
 class Nesterov(Optimizer):
     name = "nesterov"
+    label, formula = "Nesterov", "v ← μ·v + g;  w ← w − η·(g + μ·v)"
+    description = "Momentum that looks one step ahead along the velocity before it steps."
 
     def __init__(self, n_params, dtype, **kw):
         super().__init__(n_params, dtype, **kw)
@@ -105,6 +114,8 @@ class Nesterov(Optimizer):
 
 class RMSProp(Optimizer):
     name = "rmsprop"
+    label, formula = "RMSProp", "s ← ρ·s + (1 − ρ)·g²;  w ← w − η·g / (√s + ε)"
+    description = "Divides each step by a running root-mean-square of that weight's gradient."
 
     def __init__(self, n_params, dtype, **kw):
         super().__init__(n_params, dtype, **kw)
@@ -127,6 +138,9 @@ class RMSProp(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
+    label = "Adam"
+    formula = "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)"
+    description = "Momentum and RMSProp together, with bias correction of both running averages."
 
     def __init__(self, n_params, dtype, **kw):
         super().__init__(n_params, dtype, **kw)
@@ -154,21 +168,38 @@ class Adam(Optimizer):
         w -= d
 
 
+# The three forms of plain gradient descent share GD's rule and differ only in the batch the trainer feeds
+# them; a subclass each lets OPTIMIZERS[name] carry its own label.
+class StochasticGD(GD):
+    label, formula = "SGD", "w ← w − η·g   (g from one sample)"
+    description = "Stochastic gradient descent: one sample per step."
+
+
+class BatchGD(GD):
+    label, formula = "batch GD", "w ← w − η·g   (g over the whole training set)"
+    description = "Batch gradient descent: the whole training set per step."
+
+
+class MiniBatchGD(GD):
+    label, formula = "mini-batch GD", "w ← w − η·g   (g over a batch of samples)"
+    description = "Mini-batch gradient descent: batch_size samples per step."
+
+
 UPDATE_RULES = {"gd": GD, "momentum": Momentum, "nesterov": Nesterov, "rmsprop": RMSProp, "adam": Adam}
 
 # TrainConfig.optimizer names -> update rule; sgd/bgd/minibatch differ only in the batch size
-OPTIMIZERS = {"sgd": GD, "bgd": GD, "minibatch": GD, "momentum": Momentum, "nesterov": Nesterov,
-              "rmsprop": RMSProp, "adam": Adam}
+OPTIMIZERS = {"sgd": StochasticGD, "bgd": BatchGD, "minibatch": MiniBatchGD, "momentum": Momentum,
+              "nesterov": Nesterov, "rmsprop": RMSProp, "adam": Adam}
 
-OPTIMIZER_DESCRIPTIONS = {
-    "sgd": "Stochastic gradient descent: one sample per step",
-    "bgd": "Batch gradient descent: the whole training set per step",
-    "minibatch": "Mini-batch gradient descent: batch_size samples per step",
-    "momentum": "Mini-batch GD with momentum: v = mu v + g; w -= lr v",
-    "nesterov": "Nesterov momentum: v = mu v + g; w -= lr (g + mu v)",
-    "rmsprop": "RMSProp: divides by a running root-mean-square of the gradient",
-    "adam": "Adam: momentum and RMSProp with bias correction",
-}
+
+class OptimizerInfo(NamedTuple):
+    label: str
+    formula: str
+    description: str
+
+
+# A read-only view of the classes' metadata, for code that wants plain records rather than classes
+OPTIMIZER_INFO = {name: OptimizerInfo(cls.label, cls.formula, cls.description) for name, cls in OPTIMIZERS.items()}
 
 
 def make_optimizer(name: str, n_params: int, dtype, momentum=0.9) -> Optimizer:

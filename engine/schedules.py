@@ -22,3 +22,4 @@ def cosine(lr0, epoch, epochs, step_size=10, gamma=0.5, min_lr=0.0):
 
 
 SCHEDULES = {"constant": constant, "step": step, "cosine": cosine}
+SCHEDULE_LABELS = {"constant": "Constant", "step": "Step decay", "cosine": "Cosine decay"}

@@ -50,7 +50,9 @@ def test_step_matches_formula(name):
 
 
 def test_gradient_descent_three_forms_share_the_rule():
-    assert OPTIMIZERS["sgd"] is OPTIMIZERS["bgd"] is OPTIMIZERS["minibatch"] is UPDATE_RULES["gd"]
+    for name in ("sgd", "bgd", "minibatch"):
+        assert issubclass(OPTIMIZERS[name], UPDATE_RULES["gd"])
+        assert OPTIMIZERS[name].step is UPDATE_RULES["gd"].step
     assert set(OPTIMIZERS) == {"sgd", "bgd", "minibatch", "momentum", "nesterov", "rmsprop", "adam"}
 
 
