@@ -12,6 +12,7 @@ from .csv import load_csv, test_file_beside
 from .idx import _role, find_idx_files, load_idx_pair
 from .npz import load_npz
 from .paths import mnist_available, mnist_dir, sample_dir
+from .toy import TOY_NAMES, load_toy
 from ..split import stratified_split   # the engine core's (one split for everyone)
 
 HELD_OUT = 1 / 6          # a set without a test part gives this share (MNIST's 10k of 60k) to a test part
@@ -31,6 +32,9 @@ class Dataset:
     class_names: list = field(default_factory=list)
     source: str = ""
     notice: str = ""      # something the user should be told (e.g. "full MNIST not downloaded, using the sample")
+    task: str = "classification"      # or "regression": targets are numbers, reported by MSE, never accuracy
+    key: str = ""         # the name load_dataset was given ("sample", "xor", ...); empty for a path
+    params: dict = field(default_factory=dict)   # a generated set's n, noise, seed, test_fraction
 
     def __post_init__(self):
         if not self.class_names:
@@ -41,8 +45,12 @@ class Dataset:
         return self.x_train.shape[1]
 
     def __repr__(self) -> str:
-        return (f"Dataset({self.name!r}: {len(self.x_train):,} train + {len(self.x_test):,} test, "
-                f"{'x'.join(map(str, self.image_shape))} images, {self.n_classes} classes)")
+        if len(self.image_shape) == 1:
+            what = f"{self.image_shape[0]} inputs, " + ("regression" if self.task == "regression"
+                                                         else f"{self.n_classes} classes")
+        else:
+            what = f"{'x'.join(map(str, self.image_shape))} images, {self.n_classes} classes"
+        return f"Dataset({self.name!r}: {len(self.x_train):,} train + {len(self.x_test):,} test, {what})"
 
     def standardized(self) -> "Dataset":
         """A copy with each pixel standardised by the training set's mean and std (constant pixels left at 0)."""
@@ -53,10 +61,16 @@ class Dataset:
                        name=self.name + " (standardised)")
 
 
-def load_dataset(name_or_path: str | Path) -> Dataset:
-    """"sample" (bundled), "mnist" (downloaded full MNIST, else the sample with a notice), or a path: a folder of
-    IDX files, one IDX file, an .npz (x_train, y_train, x_test, y_test) or a label-first .csv. Raises DataError."""
+def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
+    """"sample" (bundled), "mnist" (downloaded full MNIST, else the sample with a notice), a playground set
+    ("xor", "circles", "spiral", "blobs", "moons", "sin", "abs", "step"; keywords n, noise, seed, test_fraction,
+    classes), or a path: a folder of IDX files, one IDX file, an .npz (x_train, y_train, x_test, y_test) or a
+    label-first .csv. Raises DataError."""
     key = str(name_or_path).strip()
+    if key.lower() in TOY_NAMES:
+        return load_toy(key.lower(), **generated)
+    if generated:
+        raise DataError(f"Only generated data sets take {', '.join(generated)}; {key!r} is read from files.")
     if key.lower() == "sample":
         return _from_idx_folder(sample_dir(), "MNIST sample")
     if key.lower() == "mnist":
@@ -68,8 +82,9 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
         return ds
     path = Path(key).expanduser()
     if not path.exists():
-        raise DataError(f"No data set called {key!r}: use 'sample', 'mnist', or the path of a folder of IDX "
-                        "files, an IDX file, an .npz or a .csv file.")
+        raise DataError(f"No data set called {key!r}: use 'sample', 'mnist', a generated set "
+                        f"({', '.join(TOY_NAMES)}), or the path of a folder of IDX files, an IDX file, an .npz "
+                        "or a .csv file.")
     if path.is_dir():
         return _from_idx_folder(path, path.name)
     suffixes = "".join(path.suffixes).lower()
