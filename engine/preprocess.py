@@ -152,23 +152,25 @@ def stroke_layout(strokes, supersample: int = 4, pen_width: float = PEN_WIDTH) -
 def render_strokes(strokes, layout: StrokeLayout) -> np.ndarray:
     """NumPy reference rasteriser: round-capped polylines of width layout.pen, anti-aliased, ink = 1.
 
-    Intensity = clip(pen/2 + 0.5 - distance to the nearest segment, 0, 1) at each pixel centre.
+    Intensity = clip(pen/2 + 0.5 - distance to the nearest segment, 0, 1) at each pixel centre, computed
+    segment by segment over the segment's bounding box (farther pixels get no ink from it) and maxed.
     """
     img = np.zeros((layout.height, layout.width), dtype=np.float32)
-    segs = []
+    reach = layout.pen / 2 + 0.5
     for path in _stack(strokes):
         p = layout.transform(path)
         p = np.vstack([p, p]) if len(p) == 1 else p          # a dot is a zero-length segment
-        segs.append(np.stack([p[:-1], p[1:]], axis=1))
-    if not segs:
-        return img
-    seg = np.concatenate(segs)                                      # (m, 2 ends, xy)
-    yy, xx = np.mgrid[0:layout.height, 0:layout.width]
-    q = np.stack([xx.ravel() + 0.5, yy.ravel() + 0.5], axis=1)      # pixel centres (n, 2)
-    a, d = seg[:, 0], seg[:, 1] - seg[:, 0]
-    dd = np.maximum((d * d).sum(axis=1), 1e-12)
-    t = np.clip(((q[:, None, :] - a[None]) * d[None]).sum(axis=2) / dd, 0.0, 1.0)   # (n, m)
-    nearest = a[None] + t[..., None] * d[None]
-    dist = np.sqrt(((q[:, None, :] - nearest) ** 2).sum(axis=2)).min(axis=1)
-    img.ravel()[:] = np.clip(layout.pen / 2 + 0.5 - dist, 0.0, 1.0)
+        for a, b in zip(p[:-1], p[1:]):
+            x0, y0 = np.floor(np.minimum(a, b) - reach).astype(int)
+            x1, y1 = np.ceil(np.maximum(a, b) + reach).astype(int)
+            x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, layout.width), min(y1, layout.height)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            qx = np.arange(x0, x1) + 0.5 - a[0]                   # pixel centres relative to a
+            qy = np.arange(y0, y1)[:, None] + 0.5 - a[1]
+            d = b - a
+            t = np.clip((qx * d[0] + qy * d[1]) / max(d @ d, 1e-12), 0.0, 1.0)
+            dist = np.sqrt((qx - t * d[0]) ** 2 + (qy - t * d[1]) ** 2)
+            box = img[y0:y1, x0:x1]
+            np.maximum(box, np.clip(reach - dist, 0.0, 1.0), out=box)
     return img
