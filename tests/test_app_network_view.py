@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from app.widgets.network_view import MAX_SHOWN, NetworkView, shown_units
+from engine.activations import ACTIVATIONS
 from engine.network import Network
 
 SPEC = {"input_size": 784, "layers": [{"units": 64, "activation": "tanh"}, {"units": 32, "activation": "tanh"},
@@ -51,7 +52,9 @@ def test_hovering_a_neuron_emits_it_and_explains_it(qtbot, view):
         qtbot.mouseMove(view, view.neuronPoint(2, unit).toPoint())
     assert sig.args == [2, unit]
     text = view.tooltipFor(("n", 2, unit))
-    assert "tanh" in text and "range (-1, 1)" in text and f"{float(net.layers[1].b[unit]):+.4f}" in text
+    tanh = ACTIVATIONS["tanh"]
+    assert f"activation {tanh.label} " in text and f"{tanh.formula}, range {tanh.range_text}." in text
+    assert f"{float(net.layers[1].b[unit]):+.4f}" in text
     assert "aggregator" in text
 
 

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from . import activation_info
+
 MAX_SHOWN = 14
 BUCKETS = 6          # line widths/opacities per sign: few pens, few Qt calls
 MAX_STRANDS = 3      # the thickest connection is 3 px
@@ -22,11 +24,6 @@ MIN_RENDER_GAP = 0.5
 POSITIVE = QColor(33, 118, 210)
 NEGATIVE = QColor(240, 120, 20)
 NEUTRAL = QColor(150, 156, 168)
-ACT_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-             "softmax": "softmax", "linear": "linear"}
-ACT_RANGES = {"sigmoid": "1/(1+e^-z), range (0, 1)", "tanh": "tanh(z), range (-1, 1)",
-              "relu": "max(0, z), range [0, ∞)", "leaky_relu": "z if z > 0 else αz, range (-∞, ∞)",
-              "softmax": "e^z / Σe^z, outputs in (0, 1) that sum to 1", "linear": "z itself, range (-∞, ∞)"}
 
 
 def shown_units(n: int, image_shape=None) -> np.ndarray:
@@ -79,7 +76,7 @@ class NetworkView(QWidget):
         self._cache = None
         self._job = None
         self._slice_timer = QTimer(self, singleShot=True, interval=0, timeout=self._render_slice)
-        self._defer_timer = QTimer(self, singleShot=True, timeout=self.update)
+        self._defer_timer = QTimer(self, singleShot=True, timeout=self.refresh)
         self._last_render = 0.0
 
     # ---- inputs ---------------------------------------------------------------------------------------
@@ -87,24 +84,29 @@ class NetworkView(QWidget):
         self.sizes = [int(spec["input_size"])] + [int(l["units"]) for l in spec["layers"]]
         self.activations = [l["activation"] for l in spec["layers"]]
         self.alphas = [float(l.get("alpha", 0.01)) for l in spec["layers"]]
-        if self.net is not None and [self.net.input_size] + [l.units for l in self.net.layers] != self.sizes:
-            self.net = None
         self.acts, self.selected = None, None
-        self.update()
+        self.refresh()
 
     def setNetwork(self, net) -> None:
-        """Weights to colour the connections by (None: grey, untrained)."""
+        """Weights to colour the connections by (None: grey, untrained); used only while it matches the spec."""
         self.net = net
-        self.update()
+        self.refresh()
+
+    def drawnNetwork(self):
+        """The network whose weights are drawn: the given one if its architecture is the spec's, else None."""
+        net = self.net
+        if net is None or [net.input_size] + [l.units for l in net.layers] != self.sizes:
+            return None
+        return net
 
     def setActivations(self, acts) -> None:
         """Light neurons by value: acts[0] = input, acts[l+1] = output of net.layers[l]; None clears."""
         self.acts = None if acts is None else [None if a is None else np.asarray(a).reshape(-1) for a in acts]
-        self.update()
+        self.refresh()
 
     def setImageShape(self, shape) -> None:
         self.image_shape = tuple(shape) if shape else None
-        self.update()
+        self.refresh()
 
     # ---- geometry -------------------------------------------------------------------------------------
     def _layout(self):
@@ -124,18 +126,19 @@ class NetworkView(QWidget):
         return out, radius
 
     def _weights(self, layer: int, units_in, units_out):
-        if self.net is None or layer >= len(self.net.layers):
+        net = self.drawnNetwork()
+        if net is None or layer >= len(net.layers):
             return None
-        return np.asarray(self.net.layers[layer].W)[np.ix_(units_in, units_out)]
+        return np.asarray(net.layers[layer].W)[np.ix_(units_in, units_out)]
 
     # ---- painting -------------------------------------------------------------------------------------
     # Qt holds the GIL while it rasterises, and antialiased lines are slow: the picture is rendered into an image
     # in slices of a few ms between events (the old picture stays up meanwhile), so training never makes the
     # window stutter. A first paint or a resize renders at once.
-    def update(self, *args) -> None:
+    def refresh(self) -> None:
         """Content changed: re-render the picture in slices (hover alone only repaints the overlay)."""
         if self._cache is None:
-            super().update(*args)
+            self.update()
             return
         wait = self._last_render + MIN_RENDER_GAP - time.perf_counter()
         if wait > 0:                      # at most ~2 pictures a second: weights arrive 4x a second while training
@@ -155,7 +158,7 @@ class NetworkView(QWidget):
                 next(self._job)
         except StopIteration as done:
             self._cache, self._job = done.value, None
-            super().update()
+            self.update()
             return
         self._slice_timer.start()
 
@@ -163,7 +166,7 @@ class NetworkView(QWidget):
         """Finish any pending rendering at once (tests, grabs)."""
         self._job = None
         self._cache = _run(self._render_steps(self.devicePixelRatioF()))
-        super().update()
+        self.update()
 
     def paintEvent(self, event) -> None:
         dpr = self.devicePixelRatioF()
@@ -290,7 +293,7 @@ class NetworkView(QWidget):
         if c == 0:
             return "pixels" if self.image_shape else "features"
         act = self.activations[c - 1]
-        return ACT_NAMES.get(act, act) + (f" α={self.alphas[c - 1]:g}" if act == "leaky_relu" else "")
+        return activation_info.label(act) + (f" α={self.alphas[c - 1]:g}" if act == "leaky_relu" else "")
 
     # ---- hit testing, hover, click, tooltips -------------------------------------------------------------
     def itemAt(self, point: QPointF):
@@ -340,17 +343,17 @@ class NetworkView(QWidget):
             self._hover = item
             if item is not None and item[0] == "n":
                 self.neuronHovered.emit(item[1], item[2])
-            super().update()
+            self.update()
 
     def leaveEvent(self, event) -> None:
         self._hover = None
-        super().update()
+        self.update()
 
     def mousePressEvent(self, event) -> None:
         item = self.itemAt(event.position())
         if event.button() == Qt.LeftButton and item is not None and item[0] == "w":
             self.selected = item[1:]
-            self.update()
+            self.refresh()
             self.connectionClicked.emit(*item[1:])
 
     def event(self, e) -> bool:
@@ -384,9 +387,10 @@ class NetworkView(QWidget):
                     f"only passes values on; it has no weights.{value}")
         act = self.activations[c - 1]
         bias = ""
-        if self.net is not None and c - 1 < len(self.net.layers):
-            bias = f"<br>Bias b = {float(self.net.layers[c - 1].b[u]):+.4f}"
+        net = self.drawnNetwork()
+        if net is not None:
+            bias = f"<br>Bias b = {float(net.layers[c - 1].b[u]):+.4f}"
         kind = "Output" if c == len(self.sizes) - 1 else f"Hidden layer {c}"
         return (f"<b>{kind}, neuron {u}</b>. Its aggregator sums the weighted inputs plus a bias: "
-                f"z = Σ w·x + b; the activation {ACT_NAMES.get(act, act)} turns z into its output: "
-                f"{ACT_RANGES.get(act, act)}.{bias}{value}")
+                f"z = Σ w·x + b; the activation {activation_info.label(act)} turns z into its output: "
+                f"{activation_info.formula(act)}, range {activation_info.range_text(act)}.{bias}{value}")

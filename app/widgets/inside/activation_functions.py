@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, 
 
 from engine.activations import ACTIVATIONS, LeakyReLU
 
-SHOWN = {"sigmoid": "Sigmoid  σ(z) = 1 / (1 + e^−z)", "tanh": "tanh(z)",
-         "relu": "ReLU  max(0, z)", "leaky_relu": "Leaky ReLU  z if z > 0 else αz"}
-RANGE_TEXT = {"sigmoid": "range (0, 1)", "tanh": "range (−1, 1)", "relu": "range [0, ∞)",
-              "leaky_relu": "range (−∞, ∞)"}
+from .. import activation_info
+
+SHOWN = ("sigmoid", "tanh", "relu", "leaky_relu")
 Z = np.linspace(-5, 5, 401, dtype=np.float64)
 Y_VIEWS = {"sigmoid": (-0.3, 1.3), "tanh": (-1.3, 1.3), "relu": (-1.2, 5.2), "leaky_relu": (-1.2, 5.2)}
 F_PEN, D_PEN = (33, 118, 210), (240, 120, 20)
@@ -124,13 +123,14 @@ class ActivationView(QWidget):
         self._redraw()
 
     def _redraw(self) -> None:
-        for name, title in SHOWN.items():
+        for name in SHOWN:
             f, d = curves(name, self.alpha)
             self.f_curves[name].setData(Z, f)
             self.d_curves[name].setData(Z, d)
             where = self.used.get(name)
-            shown = title.replace("αz", f"αz, α = {self.alpha:g}") if name == "leaky_relu" else title
-            text = f"<b>{shown}</b> · {RANGE_TEXT[name]}"
+            alpha = f", α = {self.alpha:g}" if name == "leaky_relu" else ""
+            text = (f"<b>{activation_info.label(name)}</b>  {activation_info.formula(name)}{alpha} · "
+                    f"range {activation_info.range_text(name)}")
             if where:
                 text += f" · <span style='color:#c07800'><b>★ used in {', '.join(where)}</b></span>"
             self.notes[name].setText(text)

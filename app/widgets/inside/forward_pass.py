@@ -129,10 +129,14 @@ class ForwardPassPanel(QWidget):
         verdict = "" if self.y is None else (" ✓" if guess == self.y else " ✗")
         self.result.setText(f"{truth}network says <b>{name(guess)}</b> ({out[guess]:.0%}){verdict}")
 
+    def _has_neuron(self, column: int, unit: int) -> bool:
+        sizes = [self.trace.a_in.size] + [a.size for a in self.trace.a]
+        return 0 <= column < len(sizes) and 0 <= unit < sizes[column]
+
     def show_neuron(self, column: int, unit: int) -> None:
         """Details of neuron `unit` of diagram column `column` (0 = input, l + 1 = net.layers[l])."""
-        if self.trace is None:
-            return
+        if self.trace is None or not self._has_neuron(column, unit):
+            return                          # the diagram shows an edited spec this network does not have
         if column == 0:
             self.details.setText(f"<b>Input {unit}</b>: pixel value x = {self.trace.a_in[unit]:.3f}")
             return

@@ -1,0 +1,98 @@
+"""A diagram given a spec and a network that disagree (the editor changed, the old network is still around) draws
+the spec without weights and never raises; hovering and tooltips stay safe too."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from app.widgets.inside.forward_pass import ForwardPassPanel
+from app.widgets.network_view import NetworkView
+from engine.network import Network
+
+
+def spec(*hidden, out=10, act="relu"):
+    layers = [{"units": u, "activation": act} for u in hidden] + [{"units": out, "activation": "softmax"}]
+    return {"input_size": 784, "layers": layers, "loss": "cross_entropy", "seed": 0}
+
+
+@pytest.fixture
+def view(qtbot):
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(900, 420)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def _every_item_is_safe(view):
+    cols, _ = view._layout()
+    for c, (units, pos) in enumerate(cols):
+        for u in units:
+            assert view.tooltipFor(("n", c, int(u)))
+        if c + 1 < len(cols):
+            assert view.tooltipFor(("w", c, int(units[-1]), int(cols[c + 1][0][-1])))
+
+
+@pytest.mark.parametrize("spec_first", [True, False])
+@pytest.mark.parametrize("shown, net_spec", [(spec(128), spec()), (spec(), spec(128)),
+                                              (spec(999999), spec(128)), (spec(128, 64), spec(128))])
+def test_a_network_of_another_architecture_is_not_drawn(qtbot, view, spec_first, shown, net_spec):
+    net = Network.from_spec(net_spec)
+    if spec_first:
+        view.setSpec(shown)
+        view.setNetwork(net)
+    else:
+        view.setNetwork(net)
+        view.setSpec(shown)
+    view.renderNow()
+    view.grab()
+    assert view.sizes == [784] + [l["units"] for l in shown["layers"]]
+    assert view.drawnNetwork() is None                  # drawn without weights: grey connections
+    _every_item_is_safe(view)
+    assert "Bias" not in view.tooltipFor(("n", 1, 0))
+    assert "=" not in view.tooltipFor(("w", 0, 300, 0)).split("</sub>")[1].split("(")[0]
+
+
+def test_the_network_is_drawn_again_once_the_spec_matches(qtbot, view):
+    net = Network.from_spec(spec(128))
+    view.setSpec(spec())
+    view.setNetwork(net)
+    assert view.drawnNetwork() is None
+    view.setSpec(spec(128))
+    assert view.drawnNetwork() is net
+    assert f"{float(net.layers[0].W[300, 0]):+.4f}" in view.tooltipFor(("w", 0, 300, 0))
+
+
+def test_hovering_a_neuron_the_network_does_not_have_says_nothing_wrong(qtbot, view):
+    panel = ForwardPassPanel(view)
+    qtbot.addWidget(panel)
+    panel.set_network(Network.from_spec(spec()))
+    panel.set_sample(np.zeros(784, dtype=np.float32), 3)
+    view.setSpec(spec(128))
+    unit = int(view._layout()[0][1][0][-1])              # a hidden unit the 784-10 network does not have
+    before = panel.details.text()
+    qtbot.mouseMove(view, view.neuronPoint(1, unit).toPoint())
+    panel.show_neuron(1, unit)
+    panel.show_neuron(2, 9)
+    assert panel.details.text() == before
+
+
+def test_the_look_inside_diagram_survives_a_new_spec_before_the_old_network(qtbot):
+    from app.session import TrainingSession
+    from app.state import AppState
+    from app.widgets.inside.inside_tab import InsideTab
+    state, session = AppState(), TrainingSession()
+    state.set_spec(spec())
+    tab = InsideTab(state, session)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    old = Network.from_spec(spec())
+    tab.set_network(old)
+    tab.diagram.setSpec(spec(128))                 # the editor's new spec reaches the diagram first
+    tab.diagram.setNetwork(old)                    # then the old network arrives
+    tab.diagram.renderNow()
+    tab.diagram.grab()
+    _every_item_is_safe(tab.diagram)
+    session.shutdown(5000)
