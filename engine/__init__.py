@@ -20,6 +20,7 @@
   threads        BLAS thread control (threadpoolctl)
   inspect        look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
   export_torch   export a Network as a PyTorch script + weights
+  version        __version__ from the installed metadata (pyproject.toml in a checkout)
   bench, naive   `python -m engine bench` and the textbook float64 trainer it measures against
   cli            `python -m engine train|evaluate|download|info|bench`
 """
@@ -32,8 +33,9 @@ from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 from .split import stratified_split
 from .training import BatchStats, EpochStats, Finished, TrainConfig, Trainer, fit
+from .version import __version__
 
-__all__ = ["Network", "Backprop", "TrainConfig", "Trainer", "fit", "BatchStats", "EpochStats", "Finished",
+__all__ = ["__version__", "Network", "Backprop", "TrainConfig", "Trainer", "fit", "BatchStats", "EpochStats", "Finished",
            "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "errors", "stratified_split",
            "load_dataset", "preprocess_digit"]
 

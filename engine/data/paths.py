@@ -1,11 +1,9 @@
 """Where data lives: the bundled MNIST sample (read-only) and the user's data/cache folder (downloads)."""
 from __future__ import annotations
 
+import importlib.resources
 import os
-import sys
 from pathlib import Path
-
-import engine
 
 ENV_DATA_DIR = "MLP_STUDIO_DATA_DIR"   # overrides the platform folder (tests, portable installs)
 
@@ -15,11 +13,9 @@ MNIST_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
 
 
 def resources_dir() -> Path:
-    """The bundled resources/ folder: beside the packages (a checkout or editable install), else where a
-    regular install put it (pyproject's data-files: <prefix>/share/mlp-studio/resources)."""
-    here = Path(engine.__file__).resolve().parent.parent / "resources"
-    installed = Path(sys.prefix) / "share" / "mlp-studio" / "resources"
-    return here if here.is_dir() or not installed.is_dir() else installed
+    """The bundled resources/ folder, installed as the package mlp_resources (a checkout's own folder in an
+    editable install; site-packages/mlp_resources after pip install, --user, --prefix or a wheel)."""
+    return Path(str(importlib.resources.files("mlp_resources")))
 
 
 def sample_dir() -> Path:
