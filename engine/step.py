@@ -1,0 +1,152 @@
+"""One optimizer step, recorded in the course's three phases, for the app to play back and for tests to check.
+
+  1. forward pass        zs[l] = a_{l-1} W_l + b_l ;  a_l = f(zs[l])
+  2. error estimation    L = the loss of the batch (and of one chosen sample), output deltas dL/dz_L
+  3. backward pass       deltas and dL/dW_{i->j} = delta_j z_i through Network.backprop (the one backward pass),
+     + optimizer step    the optimizer's own step() on the flat buffer, its memory kept before and after
+The loss on the same batch after the step is recorded beside the loss before it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import SpecError
+from .optimizers import OPTIMIZERS, make_optimizer
+
+PHASES = ("forward pass", "error estimation", "backward pass + optimizer step")
+STATE_NAMES = ("u", "v", "m", "s")         # the optimizers' memory buffers (see optimizers.py)
+
+
+@dataclass
+class StepRecord:
+    """Every number one step shows. Batch arrays have one row per sample; `sample` picks the row drawn."""
+    indices: np.ndarray
+    sample: int
+    zs: list
+    activations: list
+    targets: np.ndarray
+    loss_before: float
+    sample_loss: float
+    deltas: list
+    grads: list
+    params_before: np.ndarray
+    params_after: np.ndarray
+    loss_after: float
+    optimizer: str
+    lr: float
+    momentum: float
+    state_before: dict = field(default_factory=dict)
+    state_after: dict = field(default_factory=dict)
+    t_after: int = 0
+    hyper: dict = field(default_factory=dict)      # rho, beta1, beta2, eps of the optimizer
+
+    @property
+    def batch_size(self) -> int:
+        return len(self.indices)
+
+    @property
+    def change(self) -> np.ndarray:
+        """Flat parameter change made by the optimizer (after - before)."""
+        return self.params_after - self.params_before
+
+
+def optimizer_state(opt) -> dict:
+    """Copies of the optimizer's memory buffers by name (v for momentum in its un-scaled form)."""
+    state = {}
+    for name in STATE_NAMES:
+        buf = getattr(opt, name, None)
+        if isinstance(buf, np.ndarray):
+            state[name] = np.array(buf, copy=True)
+    if "u" in state:
+        state["v"] = np.array(opt.v, copy=True)
+        del state["u"]
+    state["t"] = int(opt.t)
+    return state
+
+
+def make_step_optimizer(net, cfg):
+    """A fresh optimizer for `net` with the config's hyper-parameters (state starts empty)."""
+    if cfg.optimizer not in OPTIMIZERS:
+        raise SpecError(f"Unknown optimizer {cfg.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.")
+    return make_optimizer(cfg.optimizer, net.n_params, net.dtype, cfg.momentum)
+
+
+def sample_loss(net, z, a, Y) -> float:
+    """The loss of one sample (row vectors z, a, Y), as the loss function defines it."""
+    return float(net.loss_fn.value(z[None, :].copy(), a[None, :].copy(), Y[None, :].copy()))
+
+
+def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None, sample: int = 0) -> StepRecord:
+    """One optimizer step of `opt` on `net` with the batch (X, y), recorded phase by phase; `net` is updated."""
+    bp = net.backprop(X, y)                                  # phases 1-3 before the update, all fresh arrays
+    Y = net.targets(y, len(bp.activations[0]))
+    sample = int(np.clip(sample, 0, len(Y) - 1))
+    before = np.array(net.params, copy=True)
+    state_before = optimizer_state(opt)
+    g, views = net.zeros_like_params()
+    for (dW, db), (gW, gb) in zip(bp.grads, views):
+        gW[...], gb[...] = dW, db
+    opt.step(net.params, g, float(lr), float(weight_decay))
+    return StepRecord(
+        indices=np.arange(len(Y)) if indices is None else np.asarray(indices), sample=sample,
+        zs=bp.zs, activations=bp.activations, targets=Y, loss_before=float(bp.loss),
+        sample_loss=sample_loss(net, bp.zs[-1][sample], bp.activations[-1][sample], Y[sample]),
+        deltas=bp.deltas, grads=bp.grads, params_before=before, params_after=np.array(net.params, copy=True),
+        loss_after=float(net.loss(X, y)), optimizer=opt_name(opt), lr=float(lr),
+        momentum=float(opt.momentum), state_before=state_before, state_after=optimizer_state(opt),
+        t_after=int(opt.t), hyper=dict(rho=opt.rho, beta1=opt.beta1, beta2=opt.beta2, eps=opt.eps))
+
+
+def opt_name(opt) -> str:
+    for name, cls in OPTIMIZERS.items():
+        if type(opt) is cls:
+            return name
+    return getattr(opt, "name", "?")
+
+
+def flat_index(net, layer: int, i: int, j: int) -> int:
+    """Position of W_layer[i, j] in the flat parameter buffer."""
+    if not 0 <= layer < len(net.layers):
+        raise SpecError(f"The network has {len(net.layers)} layers; there is no layer {layer + 1}.")
+    L = net.layers[layer]
+    if not (0 <= i < L.fan_in and 0 <= j < L.units):
+        raise SpecError(f"Layer {layer + 1} connects {L.fan_in} inputs to {L.units} units; there is no weight "
+                        f"{i} -> {j}.")
+    offset = sum(l.fan_in * l.units + l.units for l in net.layers[:layer])
+    return offset + i * L.units + j
+
+
+def update_in_numbers(rec: StepRecord, net, layer: int, i: int, j: int, weight_decay: float = 0.0) -> str:
+    """The optimizer's rule for W_layer[i, j] with this step's numbers filled in (why a tiny g can move w a lot)."""
+    p = flat_index(net, layer, i, j)
+    g = float(rec.grads[layer][0][i, j]) + weight_decay * float(rec.params_before[p])
+    w0, w1, lr = float(rec.params_before[p]), float(rec.params_after[p]), rec.lr
+    sb, sa, name, h = rec.state_before, rec.state_after, rec.optimizer, rec.hyper
+    head = f"g = dL/dW = {g:.4g}, η = {lr:.3g}"
+    if name in ("sgd", "bgd", "minibatch"):
+        body = f"w ← w − η·g = {w0:.5g} − {lr:.3g}·{g:.4g} = {w1:.5g}"
+    elif name == "momentum":
+        v0, v1 = float(sb["v"][p]), float(sa["v"][p])
+        body = (f"v ← μ·v + g = {rec.momentum:g}·{v0:.4g} + {g:.4g} = {v1:.4g};  "
+                f"w ← w − η·v = {w0:.5g} − {lr:.3g}·{v1:.4g} = {w1:.5g}")
+    elif name == "nesterov":
+        v0, v1 = float(sb["v"][p]), float(sa["v"][p])
+        body = (f"v ← μ·v + g = {rec.momentum:g}·{v0:.4g} + {g:.4g} = {v1:.4g};  "
+                f"w ← w − η·(g + μ·v) = {w0:.5g} − {lr:.3g}·({g:.4g} + {rec.momentum:g}·{v1:.4g}) = {w1:.5g}")
+    elif name == "rmsprop":
+        s0, s1 = float(sb["s"][p]), float(sa["s"][p])
+        body = (f"s ← ρ·s + (1 − ρ)·g² = {h['rho']:g}·{s0:.4g} + {1 - h['rho']:g}·{g * g:.4g} = {s1:.4g};  "
+                f"w ← w − η·g / (√s + ε) = {w0:.5g} − {lr:.3g}·{g:.4g} / {np.sqrt(s1):.4g} = {w1:.5g}")
+    elif name == "adam":
+        t, b1, b2 = rec.t_after, h["beta1"], h["beta2"]
+        m1, v1 = float(sa["m"][p]), float(sa["v"][p])
+        mh, vh = m1 / (1 - b1 ** t), v1 / (1 - b2 ** t)
+        body = (f"m ← β₁·m + (1 − β₁)·g = {b1:g}·{float(sb['m'][p]):.4g} + {1 - b1:.3g}·{g:.4g} = {m1:.4g};  "
+                f"v ← β₂·v + (1 − β₂)·g² = {b2:g}·{float(sb['v'][p]):.4g} + {1 - b2:.3g}·{g * g:.4g} = {v1:.4g};  "
+                f"step t = {t}: m̂ = m / (1 − β₁^{t}) = {mh:.4g}, v̂ = v / (1 − β₂^{t}) = {vh:.4g};  "
+                f"w ← w − η·m̂ / (√v̂ + ε) = {w0:.5g} − {lr:.3g}·{mh:.4g} / {np.sqrt(vh):.4g} = {w1:.5g}")
+    else:
+        body = f"w: {w0:.5g} → {w1:.5g}"
+    return f"{head}.  {body}"
