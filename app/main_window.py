@@ -10,20 +10,12 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QScrollArea, QS
                                QWidget)
 
 from app.session import TrainingSession
-from app.state import AppState, HIDDEN_ACTIVATIONS, OPTIMIZER_LABELS
+from app.run_label import run_label
+from app.state import AppState
 from app.widgets.curves import Curves
 from app.widgets.layer_editor import LayerEditor
 from app.widgets.network_view import NetworkView
 from app.widgets.training_panel import TrainingPanel
-
-
-def run_label(spec: dict, settings: dict) -> str:
-    """'784-64-32-10 tanh · adam lr 0.001 · batch 64' — what tells two overlaid runs apart."""
-    sizes = "-".join(str(n) for n in [spec["input_size"], *(l["units"] for l in spec["layers"])])
-    acts = sorted({HIDDEN_ACTIVATIONS.get(l["activation"], l["activation"]) for l in spec["layers"][:-1]})
-    opt = settings["optimizer"]
-    batch = {"sgd": "batch 1", "bgd": "full batch"}.get(opt, f"batch {settings['batch_size']}")
-    return f"{sizes} {'/'.join(acts)} · {OPTIMIZER_LABELS.get(opt, opt)} lr {settings['lr']:g} · {batch}"
 
 
 class MainWindow(QMainWindow):
