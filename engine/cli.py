@@ -7,6 +7,7 @@ failed download or a diverged run exits 1; never a Python traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -15,11 +16,6 @@ import time
 import numpy as np
 
 from .errors import DownloadError, EngineError
-
-# What --augment alone means: the recipe that reaches >= 97% on the bundled sample (Adam + cosine, 30 epochs).
-PLAIN_DEFAULTS = dict(optimizer="momentum", lr=0.05, epochs=20, schedule="constant", batch_size=64)
-AUGMENT_DEFAULTS = dict(optimizer="adam", lr=1e-3, epochs=30, schedule="cosine", batch_size=64)
-LR_DEFAULTS = {"adam": 1e-3, "rmsprop": 1e-3}       # other optimizers: 0.05
 
 
 class UsageError(Exception):
@@ -78,15 +74,15 @@ def build_parser() -> Parser:
     t.add_argument("--loss", choices=list(LOSSES), help="loss (cross_entropy)")
     t.add_argument("--optimizer", choices=list(OPTIMIZERS), help="momentum (default), adam with --augment")
     t.add_argument("--lr", type=_number, help="learning rate (0.05; 0.001 for adam/rmsprop)")
-    t.add_argument("--momentum", type=_number, default=0.9)
+    t.add_argument("--momentum", type=_number, help="momentum's mu (0.9)")
     t.add_argument("--batch-size", type=_positive_int, help="samples per step (64)")
     t.add_argument("--epochs", type=_positive_int, help="20, or 30 with --augment")
     t.add_argument("--schedule", choices=list(SCHEDULES), help="constant, or cosine with --augment")
-    t.add_argument("--min-lr", type=_number, default=0.0, help="cosine schedule's final learning rate")
-    t.add_argument("--weight-decay", type=_number, default=0.0)
-    t.add_argument("--val-fraction", type=_number, default=0.0, help="share of the training set kept for "
+    t.add_argument("--min-lr", type=_number, help="cosine schedule's final learning rate (0)")
+    t.add_argument("--weight-decay", type=_number, help="L2 weight decay (0)")
+    t.add_argument("--val-fraction", type=_number, help="share of the training set kept for "
                    "validation (default 0: train on all of it; the test set is always separate)")
-    t.add_argument("--patience", type=int, default=0, help="early stopping after N epochs without improvement")
+    t.add_argument("--patience", type=int, help="early stopping after N epochs without improvement (0: never)")
     t.add_argument("--augment", action="store_true", help="random shifts, rotations, scaling, shear, elastic "
                    "distortion and stroke width on every training batch")
     t.add_argument("--seed", type=int, help="random seed (0)")
@@ -206,16 +202,17 @@ def make_spec(args, ds) -> dict:
 
 
 def make_config(args):
-    from .training import TrainConfig
-    base = AUGMENT_DEFAULTS if args.augment else PLAIN_DEFAULTS
-    optimizer = args.optimizer or base["optimizer"]
-    lr = args.lr if args.lr is not None else (base["lr"] if args.optimizer is None
-                                              else LR_DEFAULTS.get(optimizer, 0.05))
-    return TrainConfig(optimizer=optimizer, lr=lr, momentum=args.momentum,
-                       batch_size=args.batch_size or base["batch_size"], epochs=args.epochs or base["epochs"],
-                       weight_decay=args.weight_decay, schedule=args.schedule or base["schedule"],
-                       min_lr=args.min_lr, val_fraction=args.val_fraction, patience=args.patience,
-                       seed=args.seed or 0, augment=args.augment).validate()
+    """The TrainConfig of a `train` command line: the cli_plain or cli_augment preset, overridden by options."""
+    from .presets import preset, starting_lr
+    base = preset("cli_augment" if args.augment else "cli_plain")
+    chosen = {"optimizer": args.optimizer, "lr": args.lr, "momentum": args.momentum,
+              "batch_size": args.batch_size, "epochs": args.epochs, "weight_decay": args.weight_decay,
+              "schedule": args.schedule, "min_lr": args.min_lr, "val_fraction": args.val_fraction,
+              "patience": args.patience, "seed": args.seed}
+    chosen = {k: v for k, v in chosen.items() if v is not None}
+    if args.optimizer is not None and args.lr is None:
+        chosen["lr"] = starting_lr(args.optimizer)     # the preset's rate belongs to the preset's optimizer
+    return dataclasses.replace(base, **chosen).validate()
 
 
 def cmd_train(args) -> int:
