@@ -11,6 +11,13 @@ _SANDBOX = tempfile.mkdtemp(prefix="mlp-studio-tests-")
 os.environ.setdefault("MLP_STUDIO_SETTINGS", os.path.join(_SANDBOX, "settings.ini"))
 os.environ.setdefault("MLP_STUDIO_DATA_DIR", os.path.join(_SANDBOX, "data"))
 
+# Hypothesis: under CI the examples are derived from each test's name, so a CI failure reruns identically;
+# elsewhere they are random and a failure prints the @reproduce_failure line that replays it.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+_hypothesis_settings.register_profile("dev", derandomize=False, database=None, print_blob=True)
+_hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
 
 def numeric_grad(f, x, eps=1e-6):
     """Central finite differences of scalar f() with respect to array x (modified in place, then restored)."""
@@ -60,3 +67,23 @@ def _digit_net(mnist_sample):
 def digit_net(_digit_net):
     """784-128-10 trained 5 epochs on the bundled digits (~93% test accuracy); a fresh copy per test."""
     return _digit_net.copy()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "bug_expected: the test provokes a bug report on purpose")
+
+
+@pytest.fixture(autouse=True)
+def no_bug_reports(request):
+    """Fail the test when an exception that is not an EngineError reaches the training session's error path,
+    the data-set loader or the app's excepthook: each is a bug the user would only see as a sentence."""
+    from app import excepthook
+    bugs = []
+
+    def listener(exc, where):
+        bugs.append(f"{where}: {type(exc).__name__}: {exc}")
+    excepthook.listeners.append(listener)
+    yield bugs
+    excepthook.listeners.remove(listener)
+    if bugs and request.node.get_closest_marker("bug_expected") is None:
+        pytest.fail("bug reported to the user: " + "; ".join(bugs))

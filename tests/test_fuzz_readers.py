@@ -85,14 +85,23 @@ def check_network(net):
     assert net.forward(x).shape == (2, net.n_outputs)
 
 
+def check_two_splits(out):
+    check_xy(out[0], out[1])
+    check_xy(out[2], out[3])
+
+
 def only_engine_errors(read, check, path):
-    """read(path) succeeds and passes check, or raises an EngineError whose message is a non-empty sentence."""
+    """read(path) succeeds and passes check, or raises an EngineError whose message is a non-empty sentence.
+
+    check asserts, or returns True/None for a good result; anything else (False, a tuple) fails the test.
+    """
     try:
         out = read(path)
     except EngineError as e:
         assert str(e).strip(), f"{type(e).__name__} without a message"
         return "refused"
-    check(out)
+    verdict = check(out)
+    assert verdict is None or verdict is True, f"the reader accepted the file but returned {str(out)[:200]}"
     return "accepted"
 
 
@@ -189,7 +198,7 @@ def test_npz_data_sets_with_hostile_values(content, name):
 @given(content=st.one_of(mutated(DATA_NPZ), st.binary(max_size=400)))
 def test_npz_random_and_mutated_bytes(content):
     with scratch_file("digits.npz", content) as p:
-        only_engine_errors(load_npz, lambda out: (check_xy(out[0], out[1]), check_xy(out[2], out[3])), p)
+        only_engine_errors(load_npz, check_two_splits, p)
 
 
 # ---- CSV --------------------------------------------------------------------------------------------------
