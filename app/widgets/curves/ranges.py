@@ -1,0 +1,111 @@
+"""Robust y ranges: the axes follow the bulk of the shown runs; spikes and far-off runs go off-scale.
+
+A run's loss is summarised by medians of BIN consecutive smoothed points (a spike narrower than half a bin moves
+nothing) and by its epoch points. A run is off-scale when its typical distance from the ideal (loss 0, accuracy
+100 %) is more than OUTLIER_RATIO times the other runs' median distance: one lr-10 run then squashes nobody.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+BIN = 8
+OUTLIER_RATIO = 8.0
+LOSS_FLOOR = 0.5          # a loss gap below this is never an outlier (all runs are learning)
+ACCURACY_FLOOR = 20.0     # nor an accuracy gap below this many points
+
+
+@dataclass
+class RunSpan:
+    """What one run needs on each axis (NaN when it has no such data yet)."""
+    loss_level: float = np.nan     # typical loss (median)
+    loss_top: float = np.nan
+    loss_min: float = np.nan       # smallest positive loss (log scale)
+    acc_level: float = np.nan      # typical accuracy in %, training and validation
+    acc_low: float = np.nan
+    acc_high: float = np.nan
+
+
+def _finite(values) -> np.ndarray:
+    values = np.asarray(values, np.float64).reshape(-1)
+    return values[np.isfinite(values)]
+
+
+def bin_medians(values: np.ndarray) -> np.ndarray:
+    """Medians of BIN consecutive values (the last, partial bin included); NaNs ignored."""
+    values = np.where(np.isfinite(values), values, np.nan)
+    if not values.size:
+        return values
+    full = values.size // BIN * BIN
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)      # a bin of a diverged run holds no finite value
+        parts = [np.nanmedian(values[:full].reshape(-1, BIN), axis=1)] if full else []
+        if full < values.size:
+            parts.append([np.nanmedian(values[full:])])
+    return np.concatenate(parts)
+
+
+def span(bins: np.ndarray, epoch_losses: list, epoch_accuracies: list) -> RunSpan:
+    """A run's RunSpan from its smoothed-loss bin medians, epoch losses and epoch accuracies (fractions)."""
+    s = RunSpan()
+    losses = _finite(np.concatenate([_finite(bins), *(_finite(v) for v in epoch_losses)]))
+    if losses.size:
+        s.loss_top = float(losses.max())
+        s.loss_level = float(np.median(losses))
+        positive = losses[losses > 0]
+        s.loss_min = float(positive.min()) if positive.size else np.nan
+    acc = 100 * _finite(np.concatenate([_finite(v) for v in epoch_accuracies])) if epoch_accuracies else []
+    if len(acc):
+        s.acc_low, s.acc_high, s.acc_level = float(acc.min()), float(acc.max()), float(np.median(acc))
+    return s
+
+
+def in_bulk(gaps, floor: float) -> np.ndarray:
+    """True for each run inside the bulk; False for runs without data or too far from the others."""
+    gaps = np.asarray(gaps, np.float64)
+    keep = np.isfinite(gaps)
+    for i in np.flatnonzero(keep):
+        others = np.delete(gaps, i)
+        others = others[np.isfinite(others)]
+        if others.size and gaps[i] > floor and gaps[i] > OUTLIER_RATIO * np.median(others):
+            keep[i] = False
+    return keep
+
+
+def loss_range(spans: list[RunSpan]) -> tuple[tuple[float, float] | None, list[bool]]:
+    """((0, top) over the runs in the bulk, or None without data; off-scale flag per run)."""
+    gaps = [s.loss_level for s in spans]
+    keep = in_bulk(gaps, LOSS_FLOOR)
+    tops = [s.loss_top for s, k in zip(spans, keep) if k]
+    off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
+    if not tops:
+        return None, off
+    top = max(tops)
+    return (0.0, top * 1.05 if top > 0 else 1.0), off
+
+
+def log_loss_range(spans: list[RunSpan]) -> tuple[float, float] | None:
+    """(log10 low, log10 high) over every run: on a log axis all runs fit."""
+    lows = _finite([s.loss_min for s in spans])
+    highs = _finite([s.loss_top for s in spans])
+    highs = highs[highs > 0]
+    if not lows.size or not highs.size:
+        return None
+    lo, hi = np.log10(lows.min()), np.log10(highs.max())
+    pad = max(0.05 * (hi - lo), 0.05)
+    return float(lo - pad), float(hi + pad)
+
+
+def accuracy_range(spans: list[RunSpan]) -> tuple[tuple[float, float], list[bool]]:
+    """((low, high) in % over the runs in the bulk, (0, 100) without data; off-scale flag per run)."""
+    gaps = [100 - s.acc_level for s in spans]
+    keep = in_bulk(gaps, ACCURACY_FLOOR)
+    kept = [s for s, k in zip(spans, keep) if k]
+    off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
+    if not kept:
+        return (0.0, 100.0), off
+    low, high = min(s.acc_low for s in kept), max(s.acc_high for s in kept)
+    pad = max(1.0, 0.05 * (high - low))
+    return (max(0.0, low - pad), min(100.0, high + pad)), off
