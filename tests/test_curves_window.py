@@ -1,0 +1,46 @@
+"""The curves inside the real window: live epoch points at batch 1, plot sizes at 1280x800."""
+import dataclasses
+
+import pytest
+from PySide6.QtCore import Qt
+
+from helpers_app import make_window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    return make_window(qtbot, tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def small_digits():
+    """300 training digits: an epoch at batch 1 lasts a fraction of a second."""
+    from engine.data import load_dataset
+    ds = load_dataset("sample")
+    return dataclasses.replace(ds, x_train=ds.x_train[:300], y_train=ds.y_train[:300], x_test=ds.x_test[:200],
+                               y_test=ds.y_test[:200])
+
+
+def drawn(curve) -> int:
+    x, _ = curve.getData()
+    return 0 if x is None else len(x)
+
+
+def test_epoch_points_reach_the_accuracy_plot_while_training_at_batch_1(qtbot, window, small_digits):
+    st = window.state
+    st.set_dataset("sample", small_digits)
+    for k, v in dict(optimizer="minibatch", lr=0.01, batch_size=1, epochs=500, augment=False,
+                     schedule="constant").items():
+        st.set_setting(k, v)
+    with qtbot.waitSignal(window.session.epochStats, timeout=30000):
+        qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    run = window.curves.current
+    qtbot.waitUntil(lambda: run.train_acc.getData()[0] is not None, timeout=1000)
+    assert window.session.is_running()                                   # drawn while training goes on
+    x, acc = run.train_acc.getData()
+    assert x[0] == 1 and 0 <= acc[0] <= 100
+    seen = run.ex.n
+    qtbot.waitUntil(lambda: run.ex.n > seen, timeout=30000)
+    qtbot.waitUntil(lambda: drawn(run.val_acc) > seen, timeout=1000)
+    assert window.session.is_running()
+    window.session.stop()
