@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +22,13 @@ from .preprocess import FIELD, preprocess_digit, render_strokes, stroke_layout
 
 EVAL_WRITERS = tuple(range(3, 31, 3))      # 10 of pendigits' 30 training writers: 3, 6, ..., 30
 Z95 = 1.959964
+PENDIGITS_FILE = "pendigits-orig.tra.gz"
+
+
+def bundled_pendigits() -> Path:
+    """The bundled UCI pendigits pen trajectories (30 writers; attribution in resources/pendigits/SOURCES.md)."""
+    from .data.paths import resources_dir
+    return resources_dir() / "pendigits" / PENDIGITS_FILE
 
 
 def render_digit(strokes) -> np.ndarray | None:
@@ -120,3 +128,17 @@ def evaluate_drawn(net, path, eval_writers=EVAL_WRITERS) -> DrawnReport:
                         f"{net.input_size} inputs and has {net.n_outputs} outputs.")
     X, y, writers = load_drawn_eval(path, eval_writers)
     return drawn_report(y, net.predict(X), writers)
+
+
+def run_drawn_evaluation(net, path, as_json: bool = False, model_name: str = "the model") -> int:
+    """`python -m engine evaluate MODEL.npz --drawn [PATH]`: print the per-digit table (or JSON); exit code 0."""
+    path = bundled_pendigits() if path in (None, "", "bundled") else Path(path).expanduser()
+    report = evaluate_drawn(net, path)
+    if as_json:
+        import json
+        print(json.dumps({**report.to_dict(), "model": str(model_name), "drawn": str(path)}))
+    else:
+        print(f"drawn digits: {report.accuracy:.2%} of {int(report.n.sum()):,} digits by {report.writers} writers "
+              f"never used for training ({path.name}, pen strokes read like the drawing pad)\n")
+        print(report.table())
+    return 0
