@@ -92,6 +92,8 @@ def build_parser() -> Parser:
     e = sub.add_parser("evaluate", help="accuracy and confusion matrix of a saved model")
     e.add_argument("model", metavar="MODEL.npz")
     e.add_argument("--dataset", default="sample")
+    e.add_argument("--drawn", nargs="?", const="bundled", metavar="PATH", help="instead: per-digit accuracy on "
+                   "pen-drawn digits (a pendigits file; the bundled one without PATH), evaluation writers only")
     _common(e)
     d = sub.add_parser("download", help="download the full MNIST (60,000 training digits)")
     d.add_argument("what", choices=["mnist"])
@@ -318,6 +320,9 @@ def cmd_evaluate(args) -> int:
     from .metrics import confusion_matrix
     _threads(args.threads)
     net = _load_model(args.model)
+    if args.drawn:
+        from .drawn import run_drawn_evaluation
+        return run_drawn_evaluation(net, args.drawn, args.json, args.model)
     ds = load_dataset(args.dataset)
     if ds.notice:
         _note(f"note: {ds.notice}")
