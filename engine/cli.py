@@ -149,11 +149,8 @@ def _note(message: str) -> None:
 
 
 def _bench(rest) -> int:
-    try:
-        from . import bench
-    except ImportError as exc:
-        return _fail(f"the benchmark is not available in this installation ({exc}).", 2)
-    return bench.main(rest)
+    from bench.main import main as bench_main      # a tool beside the engine: loaded only for this command
+    return bench_main(rest)
 
 
 def _threads(n, augment=False) -> None:

@@ -8,8 +8,10 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 
-from engine import bench
-from engine.naive import NaiveMLP
+from bench import main as bench_main
+from bench.measure import flops_per_epoch
+from bench.naive import NaiveMLP
+from bench.runners import ARCHS
 from engine.network import Network
 from engine.training import TrainConfig, Trainer
 
@@ -17,7 +19,7 @@ from engine.training import TrainConfig, Trainer
 def run_bench(*args):
     buf = io.StringIO()
     with redirect_stdout(buf):
-        assert bench.main(list(args)) == 0
+        assert bench_main.main(list(args)) == 0
     return buf.getvalue()
 
 
@@ -28,11 +30,11 @@ def quick():
 
 def test_flops_per_epoch_match_the_issue():
     n = 60_000
-    assert bench.flops_per_epoch([784, 128, 10], n) / 1e9 == pytest.approx(24.5, abs=0.05)
-    assert bench.flops_per_epoch([784, 256, 128, 10], n) / 1e9 == pytest.approx(60.4, abs=0.05)
-    assert bench.flops_per_epoch([784, 800, 10], n) / 1e9 == pytest.approx(153.4, abs=0.05)
+    assert flops_per_epoch([784, 128, 10], n) / 1e9 == pytest.approx(24.5, abs=0.05)
+    assert flops_per_epoch([784, 256, 128, 10], n) / 1e9 == pytest.approx(60.4, abs=0.05)
+    assert flops_per_epoch([784, 800, 10], n) / 1e9 == pytest.approx(153.4, abs=0.05)
     # forward 2n*fi*fo + dW 2n*fi*fo per layer, + the delta 2n*fi*fo passed below every layer but the first
-    assert bench.flops_per_epoch([3, 5, 2], 7) == 2 * 7 * (2 * (15 + 10) + 10)
+    assert flops_per_epoch([3, 5, 2], 7) == 2 * 7 * (2 * (15 + 10) + 10)
 
 
 def test_flop_formula_counts_the_matrix_products_the_trainer_really_does(monkeypatch):
@@ -53,11 +55,11 @@ def test_flop_formula_counts_the_matrix_products_the_trainer_really_does(monkeyp
 
     monkeypatch.setattr(np, "matmul", counting)
     list(events)
-    assert counted[0] == bench.flops_per_epoch(sizes, n)
+    assert counted[0] == flops_per_epoch(sizes, n)
 
 
 def test_quick_json_has_every_field(quick):
-    assert quick["data"]["samples"] == bench.QUICK["samples"]
+    assert quick["data"]["samples"] == bench_main.QUICK["samples"]
     assert quick["machine"]["threads"] == 1 and quick["machine"]["cores"] >= 1
     g = quick["gemm"]
     assert g["gflops"] > 0
@@ -66,9 +68,9 @@ def test_quick_json_has_every_field(quick):
     assert g["gflops"] == pytest.approx(statistics.median(g["beside"]))
     assert g["best"] >= max(g["beside"] + [g["before"], g["after"]])
     rows = {(r["arch"], r["batch"]) for r in quick["results"]}
-    assert rows == {(a, b) for a in bench.ARCHS for b in bench.QUICK["batches"]}
+    assert rows == {(a, b) for a in ARCHS for b in bench_main.QUICK["batches"]}
     for r in quick["results"]:
-        assert r["flops"] == bench.flops_per_epoch(bench.ARCHS[r["arch"]], quick["data"]["samples"])
+        assert r["flops"] == flops_per_epoch(ARCHS[r["arch"]], quick["data"]["samples"])
         for name in ("ours", "naive"):
             m = r["impl"][name]
             assert len(m["times"]) == quick["epochs"] and m["seconds"] > 0
@@ -99,7 +101,7 @@ def test_table_shows_ratios_and_targets():
 
 def test_bad_arguments_give_a_usage_message(capsys):
     with pytest.raises(SystemExit) as exc:
-        bench.main(["--impl", "tensorflow"])
+        bench_main.main(["--impl", "tensorflow"])
     assert exc.value.code == 2
     assert "unknown implementation" in capsys.readouterr().err
 
@@ -108,7 +110,7 @@ def test_bad_arguments_give_a_usage_message(capsys):
 def test_with_torch_and_sklearn_the_ratios_are_reported():
     pytest.importorskip("torch")
     pytest.importorskip("sklearn")
-    out = bench.benchmark(["784-128-10"], [64], ["ours", "torch", "sklearn"], epochs=1, warmup=0, n=256,
+    out = bench_main.benchmark(["784-128-10"], [64], ["ours", "torch", "sklearn"], epochs=1, warmup=0, n=256,
                           n_threads=1, gemm_n=128, latency_calls=5, log=lambda s: None, memory=False)
     r = out["results"][0]
     assert set(r["ratios"]) == {"ours/torch", "ours/sklearn"}
@@ -174,6 +176,6 @@ def test_results_saved_before_the_gemm_rate_was_timed_beside_the_epochs_still_re
 def test_a_damaged_results_file_is_one_line_error(tmp_path, capsys):
     bad = tmp_path / "bench.json"
     bad.write_text("{not json")
-    assert bench.main(["--load", str(bad)]) == 1
+    assert bench_main.main(["--load", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "bench.json is not a result file" in err and err.count("\n") == 1

@@ -1,4 +1,4 @@
-"""A deliberately textbook MLP trainer: the floor `python -m engine bench` measures the engine against (issue 4).
+"""A deliberately textbook MLP trainer: the floor `python -m engine bench` measures the engine against.
 
 The same math as engine.network (ReLU hidden layers, softmax + cross-entropy, mini-batch SGD with momentum
 v = mu v + g; w -= lr v), written the way a first course writes it: float64, a fancy-indexed copy of every

@@ -1,0 +1,8 @@
+"""MLP Studio's benchmark: a tool beside the engine (the engine's library modules never import it). Map:
+
+  runners   one runner per implementation (ours, torch, sklearn, naive) and the digits they train on
+  naive     the textbook float64 trainer: the floor the engine is measured against
+  measure   FLOPs per epoch, GEMM rate, interleaved epoch timing, latency, peak memory (fresh processes)
+  report    the issue's targets, the text and Markdown tables, reading a saved --json result
+  main      benchmark() (the whole run) and the command line behind `python -m engine bench` / `python -m bench`
+"""
