@@ -26,6 +26,7 @@ VERSION = 1
 SUFFIX = ".mlpstudio"
 MAX_JSON_BYTES = 64 * 2**20
 MAX_WEIGHT_BYTES = 2**30            # 50 M float64 parameters is 400 MB; anything far bigger is not ours
+WEIGHT_MEMBER_OVERHEAD = 1024       # bytes per array in weights.npz beyond its numbers: .npy header, zip headers
 
 
 @dataclasses.dataclass
@@ -172,15 +173,20 @@ def _read_network(path: Path, zf: zipfile.ZipFile, meta: dict):
         info = zf.getinfo("weights.npz")
     except KeyError:
         raise _error(path, "its weights are missing") from None
-    if info.file_size > MAX_WEIGHT_BYTES:
-        raise _error(path, "its weights are implausibly large")
     dtype = meta.get("dtype") or "float32"
     if dtype not in ("float32", "float64"):
         raise _error(path, f"its weights have an unsupported type ({dtype})")
     from engine.safe_npz import NpzError, read_npz
+    from engine.spec import count_params
+    # The network's own size bounds the member before a byte is inflated (a zip bomb claims far more).
+    weight_bytes = count_params(meta["spec"]) * np.dtype(dtype).itemsize
+    budget = min(weight_bytes + 2 * len(meta["spec"]["layers"]) * WEIGHT_MEMBER_OVERHEAD, MAX_WEIGHT_BYTES)
+    if info.file_size > budget:
+        raise _error(path, f"its weights take {info.file_size:,} bytes but its network needs at most {budget:,}; "
+                           "the file is damaged or was not made by MLP Studio")
     try:
         # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
-        arrays = read_npz(io.BytesIO(zf.read(info)), MAX_WEIGHT_BYTES)
+        arrays = read_npz(io.BytesIO(_read_bounded(zf, info, budget)), budget)
     except (NpzError, OSError):
         raise _error(path, "its weights are damaged") from None
     net = Network.from_spec(meta["spec"], dtype=dtype)
@@ -197,6 +203,17 @@ def _read_network(path: Path, zf: zipfile.ZipFile, meta: dict):
     if len(arrays) != 2 * len(net.layers):
         raise _error(path, "its weights do not fit the network (extra arrays)")
     return net
+
+
+def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """The member's bytes, inflated in chunks and never more than budget (whatever its header says)."""
+    data = bytearray()
+    with zf.open(info) as member:
+        while chunk := member.read(min(1 << 20, budget + 1 - len(data))):
+            data += chunk
+            if len(data) > budget:
+                raise OSError("the member holds more than its size says")
+    return bytes(data)
 
 
 def _app_version() -> str:
@@ -220,6 +237,4 @@ def from_state(state, handwriting: str | os.PathLike | None = None) -> Project:
 
 def apply_to_state(project: Project, state) -> None:
     """Make the app show the project: settings, spec, then weights (with their history) last."""
-    state.set_config(project.settings)
-    state.set_spec(project.spec)
-    state.set_network(project.network, trained=project.trained)
+    state.load(project.spec, project.settings, project.network, trained=project.trained)
