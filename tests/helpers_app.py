@@ -22,12 +22,12 @@ def quiet(w):
         from app.menus import install
         install(w)
     w.errors = []
-    w.menus.ask_unsaved = lambda: "discard"
+    w.prompts.ask_unsaved = lambda: "discard"
 
     def show_error(title, text):
         w.errors.append(text)
         w.statusBar().showMessage(text)
-    w.menus.show_error = show_error
+    w.prompts.show_error = show_error
     return w
 
 

@@ -23,8 +23,8 @@ def sample():
 def window(qtbot, sample, tmp_path, monkeypatch):
     monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))   # no remembered settings
     w = MainWindow()
-    if hasattr(w, "menus"):
-        w.menus.ask_unsaved = lambda: "discard"                               # closing never blocks on a dialog
+    if hasattr(w, "prompts"):
+        w.prompts.ask_unsaved = lambda: "discard"                               # closing never blocks on a dialog
     qtbot.addWidget(w)
     w.state.set_dataset("sample", sample)
     w.show()

@@ -169,16 +169,16 @@ def test_app_save_failure_shows_a_message_and_keeps_the_project(tmp_path, monkey
     net.params[...] = 0.125
     w.state.set_network(net, trained=True)
     path = tmp_path / "mine.mlpstudio"
-    assert w.menus._save_to(path)
+    assert w.document.save_to(path)
     before = path.read_bytes()
     w.state.network.params[...] = 0.5
     with monkeypatch.context() as m:
         _fault(m, "enospc-write")
-        assert w.menus._save_to(path) is False
+        assert w.document.save_to(path) is False
     assert len(errors) == 1 and "disk is full" in errors[0] and "mine.mlpstudio" in errors[0]
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".ini"
                                                   and p.name != "data") == ["mine.mlpstudio"]
-    assert w.menus._save_to(path)                          # the disk has room again: saving works
+    assert w.document.save_to(path)                          # the disk has room again: saving works
     assert np.all(load_project(path).network.params == 0.5)
 
 

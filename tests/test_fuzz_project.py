@@ -131,7 +131,7 @@ def window(tmp_path, monkeypatch, qtbot):
 def test_app_opens_forged_projects_without_an_error_in_any_slot(window, qtbot, content):
     """Whatever the file holds, opening it shows it or says why; the app stays able to build a config."""
     with scratch_file("forged.mlpstudio", content) as p, qtbot.capture_exceptions() as errors:
-        window.menus.open_path(p, ask=False)
+        window.document.open_path(p, ask=False)
         qtbot.wait(1)
     assert not errors, "".join(f"{type(e).__name__}: {e}\n" for _, e, _ in errors)
     try:

@@ -12,8 +12,8 @@ STABLE = ["activationView", "confusionMatrix", "firstLayerWeightsView", "gradien
 @pytest.fixture
 def window(qtbot):
     w = MainWindow()
-    if hasattr(w, "menus"):
-        w.menus.ask_unsaved = lambda: "discard"                 # closing never blocks on a dialog
+    if hasattr(w, "prompts"):
+        w.prompts.ask_unsaved = lambda: "discard"                 # closing never blocks on a dialog
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()

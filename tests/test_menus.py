@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
+from app.dialogs import shortcut_rows
 from app.settings import Settings
 from engine.network import Network
 
@@ -42,7 +43,7 @@ def build_window():
     window = MainWindow()
     if not hasattr(window, "menus"):  # until MainWindow._build_menus calls install itself
         install(window)
-    window.menus.ask_unsaved = lambda: "discard"  # never block a test on a question
+    window.prompts.ask_unsaved = lambda: "discard"  # never block a test on a question
     return window
 
 
@@ -83,11 +84,11 @@ def shared_window(qapp, tmp_path_factory):
 def window(shared_window, qtbot):
     """The shared window, back to a new untitled project with the system theme, active."""
     w = shared_window
-    w.menus.new()
+    w.document.new()
     w.menus.settings.clear_recent()
     activate(qtbot, w)
     yield w
-    box = w.menus.last_message
+    box = w.prompts.last_message
     if box is not None and shiboken6.isValid(box):  # closed boxes delete themselves
         box.close()
     w.menus.set_theme("system")
@@ -134,7 +135,7 @@ def test_save_with_ctrl_s_new_then_reopen_from_recent_restores_everything(window
     net = trained_network(st)
     assert window.isWindowModified()
     target = tmp_path / "mine.mlpstudio"
-    m.ask_save_path = lambda *a: str(tmp_path / "mine")  # the suffix is added
+    window.prompts.ask_save_path = lambda *a: str(tmp_path / "mine")  # the suffix is added
     press(qtbot, window, "Ctrl+S")
     assert target.is_file() and not window.isWindowModified()
     assert window.windowTitle().startswith("mine.mlpstudio")
@@ -157,7 +158,7 @@ def test_save_with_ctrl_s_new_then_reopen_from_recent_restores_everything(window
 def test_second_save_goes_to_the_same_file_without_asking(window, tmp_path, qtbot):
     trained_network(window.state)
     asked = []
-    window.menus.ask_save_path = lambda *a: asked.append(a) or str(tmp_path / "a.mlpstudio")
+    window.prompts.ask_save_path = lambda *a: asked.append(a) or str(tmp_path / "a.mlpstudio")
     window.menus.save_action.trigger()
     window.state.set_setting("epochs", 3)
     press(qtbot, window, "Ctrl+S")
@@ -172,9 +173,9 @@ def test_open_a_damaged_file_shows_a_dialog_and_changes_nothing(window, tmp_path
     spec_before, settings_before = dict(st.spec), dict(st.settings)
     bad = tmp_path / "broken.mlpstudio"
     bad.write_bytes(b"PK\x03\x04 definitely not a whole zip")
-    window.menus.ask_open_path = lambda: str(bad)
+    window.prompts.ask_open_path = lambda *a: str(bad)
     press(qtbot, window, "Ctrl+O")
-    box = window.menus.last_message
+    box = window.prompts.last_message
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "broken.mlpstudio" in box.text() and "Nothing was changed" in box.text()
     assert st.network is net and st.spec == spec_before and st.settings == settings_before
@@ -185,31 +186,31 @@ def test_foreign_zip_is_refused_too(window, tmp_path):
     foreign = tmp_path / "photos.mlpstudio"
     with zipfile.ZipFile(foreign, "w") as zf:
         zf.writestr("cat.jpg", b"\xff\xd8")
-    assert not window.menus.open_path(foreign, ask=False)
-    assert "not an MLP Studio project" in window.menus.last_message.text()
-    window.menus.last_message.close()
+    assert not window.document.open_path(foreign, ask=False)
+    assert "not an MLP Studio project" in window.prompts.last_message.text()
+    window.prompts.last_message.close()
 
 
 def test_missing_recent_file_is_dropped_from_the_list(window, tmp_path):
     gone = tmp_path / "gone.mlpstudio"
     window.menus.settings.add_recent(gone)
-    assert not window.menus.open_path(gone, ask=False)
+    assert not window.document.open_path(gone, ask=False)
     assert str(gone) not in Settings().recent_files()
-    window.menus.last_message.close()
+    window.prompts.last_message.close()
 
 
 def test_exports_need_a_network_then_write_npz_and_pytorch_files(window, tmp_path):
-    m = window.menus
-    m.ask_save_path = lambda *a: str(tmp_path / "model.npz")
-    assert not m.export_npz()
-    assert "Train a network" in m.last_message.text()
-    m.last_message.close()
+    e, p = window.exports, window.prompts
+    p.ask_save_path = lambda *a: str(tmp_path / "model.npz")
+    assert not e.export_npz()
+    assert "Train a network" in p.last_message.text()
+    p.last_message.close()
     net = trained_network(window.state)
-    assert m.export_npz()
+    assert e.export_npz()
     loaded = Network.load(tmp_path / "model.npz")
     np.testing.assert_array_equal(loaded.layers[0].W, net.layers[0].W)
-    m.ask_save_path = lambda *a: str(tmp_path / "my digits.py")
-    assert m.export_torch()
+    p.ask_save_path = lambda *a: str(tmp_path / "my digits.py")
+    assert e.export_torch()
     script = tmp_path / "my_digits.py"  # made a valid module name
     assert script.is_file() and (tmp_path / "my_digits.pt").is_file()
     assert "nn.Linear(784, 128)" in script.read_text()
@@ -241,8 +242,8 @@ def test_closing_over_an_unsaved_trained_network_asks_first(env, qtbot):
     window = open_window(qtbot)
     trained_network(window.state)
     answers = iter(["cancel", "save"])
-    window.menus.ask_unsaved = lambda: next(answers)
-    window.menus.ask_save_path = lambda *a: str(env / "kept.mlpstudio")
+    window.prompts.ask_unsaved = lambda: next(answers)
+    window.prompts.ask_save_path = lambda *a: str(env / "kept.mlpstudio")
     window.close()
     assert window.isVisible()  # cancelled
     window.close()
@@ -259,7 +260,7 @@ def test_about_box_names_version_license_and_mnist_attribution(window):
 
 
 def test_shortcut_list_names_the_main_actions(window):
-    keys = {k for _, k in window.menus.shortcut_rows()}
+    keys = {k for _, k in shortcut_rows(window)}
     assert {"Ctrl+O", "Ctrl+S", "Ctrl+N", "Ctrl+Q"} <= keys
     window.menus.show_shortcuts().close()
 
@@ -279,9 +280,9 @@ def test_a_project_named_on_the_command_line_opens_after_the_window_shows(env, q
 
     path = save_project(env / "from-file-manager.mlpstudio",
                         Project(spec=DEFAULT_SPEC, settings={**DEFAULT_SETTINGS, "epochs": 7}))
-    monkeypatch.setattr("app.menus.QApplication.arguments", lambda: ["mlp-studio", str(path)])
+    monkeypatch.setattr("app.last_session.QApplication.arguments", lambda: ["mlp-studio", str(path)])
     window = open_window(qtbot)
-    qtbot.waitUntil(lambda: window.menus.path == path, timeout=3000)
+    qtbot.waitUntil(lambda: window.document.path == path, timeout=3000)
     assert window.state.settings["epochs"] == 7
     assert window.windowTitle().startswith("from-file-manager.mlpstudio")
 
