@@ -1,6 +1,6 @@
 """Robust y ranges: the axes follow the bulk of the shown runs; spikes and far-off runs go off-scale.
 
-A run's loss is summarised by medians of BIN consecutive smoothed points (a spike narrower than half a bin moves
+A run's loss is summarised by medians of BIN consecutive batch losses (a spike narrower than half a bin moves
 nothing) and by its epoch points. A run is off-scale when its typical distance from the ideal (loss 0, accuracy
 100 %) is more than OUTLIER_RATIO times the other runs' median distance: one lr-10 run then squashes nobody.
 """
@@ -47,10 +47,13 @@ def bin_medians(values: np.ndarray) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def span(bins: np.ndarray, epoch_losses: list, epoch_accuracies: list) -> RunSpan:
-    """A run's RunSpan from its smoothed-loss bin medians, epoch losses and epoch accuracies (fractions)."""
+def span(bins: np.ndarray, train_losses, val_losses, epoch_accuracies: list) -> RunSpan:
+    """A run's RunSpan from its batch-loss bin medians, epoch losses and epoch accuracies (fractions).
+
+    An epoch's training loss is the mean of its batches (one spike lifts it), so it counts only for a run
+    without batches (a saved history)."""
     s = RunSpan()
-    losses = _finite(np.concatenate([_finite(bins), *(_finite(v) for v in epoch_losses)]))
+    losses = np.concatenate([_finite(bins) if len(bins) else _finite(train_losses), _finite(val_losses)])
     if losses.size:
         s.loss_top = float(losses.max())
         s.loss_level = float(np.median(losses))

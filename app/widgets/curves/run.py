@@ -103,15 +103,15 @@ class Run:
 
     def span(self) -> ranges.RunSpan:
         """What this run needs on the y axes; recomputed only when new data arrived."""
-        key = (self.smooth.n, self.ex.n)
+        key = (self.bloss.n, self.ex.n)
         if key != self._span_key:
-            full = self.smooth.n // ranges.BIN * ranges.BIN
+            full = self.bloss.n // ranges.BIN * ranges.BIN
             if full > self._binned:
-                self._bins.extend(ranges.bin_medians(self.smooth.view[self._binned:full]))
+                self._bins.extend(ranges.bin_medians(self.bloss.view[self._binned:full]))
                 self._binned = full
-            bins = np.concatenate([self._bins.view, ranges.bin_medians(self.smooth.view[full:])])
+            bins = np.concatenate([self._bins.view, ranges.bin_medians(self.bloss.view[full:])])
             e = self.epoch
-            self._span = ranges.span(bins, [e["train_loss"].view, e["val_loss"].view],
+            self._span = ranges.span(bins, e["train_loss"].view, e["val_loss"].view,
                                      [e["train_accuracy"].view, e["val_accuracy"].view])
             self._span_key = key
         return self._span

@@ -1,0 +1,139 @@
+"""What the curves show: a legend beside the plots that lists every run, y ranges that follow the bulk of the data
+(spikes and far-off runs off-scale, a log scale to see all), x ranges that keep every run, the augmentation note,
+and readable text in both themes."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.widgets.curves import Curves
+from engine.training import BatchStats, EpochStats
+from helpers_contrast import AA, contrast_ratio, plot_background, plot_texts, text_span_colors
+
+N_BATCHES = 20
+
+
+@pytest.fixture
+def curves(qtbot):
+    c = Curves()
+    qtbot.addWidget(c)
+    c.resize(900, 420)
+    c.show()
+    qtbot.waitExposed(c)
+    return c
+
+
+def feed(curves, label, losses, accuracies, epochs=None, augment=False):
+    """One run: the given batch losses, then each epoch's point (validation loss measured apart from the
+    batches, so a batch spike is not in it); drawn at once."""
+    curves.begin_run(label, augment=augment)
+    curves.set_epochs(epochs or len(accuracies))
+    losses = np.asarray(losses, float).reshape(len(accuracies), -1)
+    for e, (row, acc) in enumerate(zip(losses, accuracies), start=1):
+        curves.add_batches([BatchStats(e, b + 1, len(row), float(v), acc, 0.01, 0.0, b + 1)
+                            for b, v in enumerate(row)])
+        curves.add_epoch(EpochStats(e, len(accuracies), float(row.mean()), acc, float(np.median(row)) * 1.1,
+                                    acc - 0.01, 0.01, 0.1, 0.1 * e, False))
+    curves.flush()
+    return curves.current
+
+
+def y_range(plot):
+    return plot.getPlotItem().getViewBox().viewRange()[1]
+
+
+def x_range(plot):
+    return plot.getPlotItem().getViewBox().viewRange()[0]
+
+
+def learning_run(curves, label="adam", epochs=10, **kw):
+    losses = np.linspace(2.3, 0.1, epochs * N_BATCHES)
+    return feed(curves, label, losses, np.linspace(0.85, 0.98, epochs), **kw)
+
+
+def test_legend_sits_outside_the_plots_and_lists_every_shown_run(qtbot, curves):
+    import pyqtgraph as pg
+    for k in range(5):
+        learning_run(curves, f"net {k}")
+    for plot in (curves.loss_plot, curves.accuracy_plot):
+        assert not any(isinstance(i, pg.LegendItem) for i in plot.scene().items())     # nothing drawn over curves
+        assert not curves.legend.geometry().intersects(plot.geometry())
+    assert curves.legend.isVisible()
+    assert [e.label for e in curves.legend.entries] == [r.label for r in curves.runs]
+    for run in curves.runs:
+        assert run.label in curves.legend.text()
+
+
+def test_one_loss_spike_goes_off_scale(qtbot, curves):
+    losses = np.linspace(2.3, 0.2, 10 * N_BATCHES)
+    losses[57] = 900.0                                              # one SGD batch blows up, then training recovers
+    feed(curves, "sgd", losses, np.linspace(0.8, 0.95, 10))
+    low, high = y_range(curves.loss_plot)
+    assert low <= 0.2 and 2.3 <= high < 5                            # the whole fall of the loss, not the spike
+    assert curves.off_scale == [False]
+
+
+def test_a_diverging_run_does_not_squash_the_others(qtbot, curves):
+    learning_run(curves, "adam")
+    learning_run(curves, "sigmoid sgd")
+    feed(curves, "lr 10", np.full(10 * N_BATCHES, 80.0) + np.arange(10 * N_BATCHES), [0.1] * 10)
+    low, high = y_range(curves.loss_plot)
+    assert 2.3 <= high < 5                                            # the learning runs fill the plot
+    acc_low, acc_high = y_range(curves.accuracy_plot)
+    assert 75 < acc_low < 85 and acc_high <= 101
+    assert curves.off_scale == [False, False, True]
+    assert "lr 10 (off scale)" in curves.legend.text()
+
+    qtbot.mouseClick(curves.log_scale, Qt.LeftButton)               # log scale: every run fits
+    low, high = y_range(curves.loss_plot)
+    assert low <= np.log10(0.11) and high >= np.log10(80 + 10 * N_BATCHES - 1)
+    assert curves.off_scale == [False, False, True]                 # still off the accuracy plot
+    qtbot.mouseClick(curves.log_scale, Qt.LeftButton)
+    assert y_range(curves.loss_plot)[1] < 5
+
+
+def test_a_short_run_keeps_the_x_axis_of_a_longer_one(qtbot, curves):
+    learning_run(curves, "long", epochs=40)
+    learning_run(curves, "short", epochs=5)
+    for plot in (curves.loss_plot, curves.accuracy_plot):
+        assert x_range(plot)[1] >= 40
+    curves.clear()
+    learning_run(curves, "alone", epochs=5)
+    assert 5 <= x_range(curves.loss_plot)[1] < 6
+
+
+def test_training_curve_label_says_augmented_digits_are_distorted(qtbot, curves):
+    learning_run(curves, "plain")
+    assert "augmentation" not in curves.legend.text()
+    learning_run(curves, "distorted", augment=True)
+    text = curves.legend.text()
+    assert "distorted by augmentation" in text and "below validation" in text
+    assert "Run 1: plain</span>" in text and "Run 2: distorted · augmented</span>" in text
+
+
+@pytest.fixture(params=["light", "dark"])
+def themed(request, qtbot):
+    from app.theme import dark_palette, light_palette
+    app = QApplication.instance()
+    old = app.palette()
+    app.setPalette(dark_palette() if request.param == "dark" else light_palette())
+    yield request.param
+    app.setPalette(old)
+
+
+def test_text_on_the_curves_is_readable_in_both_themes(qtbot, curves, themed):
+    run = learning_run(curves, "themed", augment=True)
+    curves.mark("lr → 0.01", 3)
+    curves.mark_best(5)
+    for plot in (curves.loss_plot, curves.accuracy_plot):
+        bg = plot_background(plot)
+        texts = plot_texts(plot)
+        assert any(k.startswith("title") for k in texts) and any("label" in k for k in texts)
+        for what, color in texts.items():
+            assert contrast_ratio(color, bg) >= AA, (themed, plot.objectName(), what, color.name(), bg.name())
+        for _, line in run.marks:
+            assert contrast_ratio(line.label.color, bg) >= AA, (themed, line.label.toPlainText())
+    pal = curves.legend.palette()
+    legend_bg = pal.color(curves.legend.backgroundRole())
+    for color in [pal.color(curves.legend.foregroundRole()), *text_span_colors(curves.legend.text())]:
+        assert contrast_ratio(color, legend_bg) >= AA, (themed, color.name(), legend_bg.name())
