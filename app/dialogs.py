@@ -6,7 +6,6 @@ the document, the exports and the View menu ask through it, and tests replace it
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -15,21 +14,12 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.paths import icon_path
+from app.version import app_version
 
 LICENSE = "MIT"
 MNIST_ATTRIBUTION = ('The bundled digits come from the <a href="http://yann.lecun.com/exdb/mnist/">MNIST database'
                      '</a> by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, used under the '
                      '<a href="https://creativecommons.org/licenses/by-sa/3.0/">CC&nbsp;BY\u2011SA&nbsp;3.0</a> license.')
-
-
-def app_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("mlp-studio")
-    except Exception:  # run from the source folder, not pip-installed: read pyproject.toml
-        text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
-        match = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
-        return match.group(1) if match else "unknown"
 
 
 def shortcut_text(action: QAction) -> str:

@@ -21,6 +21,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from app.version import app_version
+
 FORMAT = "mlp-studio-project"
 VERSION = 1
 SUFFIX = ".mlpstudio"
@@ -72,7 +74,7 @@ def save_project(path: str | os.PathLike, project: Project) -> Path:
     path = Path(path)
     net = project.network
     history = project.history if project.history else list(getattr(net, "history", None) or [])
-    meta = {"format": FORMAT, "version": VERSION, "app": _app_version(),
+    meta = {"format": FORMAT, "version": VERSION, "app": app_version(),
             "spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
             "dataset": project.dataset, "handwriting": project.handwriting, "history": history,
             "trained": bool(project.trained and net is not None), "has_weights": net is not None,
@@ -214,14 +216,6 @@ def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> by
             if len(data) > budget:
                 raise OSError("the member holds more than its size says")
     return bytes(data)
-
-
-def _app_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("mlp-studio")
-    except Exception:  # not pip-installed (run from the source folder)
-        return "0.1.0"
 
 
 # ---- AppState <-> Project ----------------------------------------------------------------------------------
