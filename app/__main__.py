@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import sys
 
+from app.desktop_entry import handle_cli
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    try:
-        from app.desktop_entry import handle_cli
-    except ImportError:
-        handle_cli = None
-    if handle_cli is not None:
-        code = handle_cli(argv)
-        if code is not None:
-            return code
+    code = handle_cli(argv)
+    if code is not None:
+        return code
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from app import excepthook
     from app.paths import icon_path
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0], *argv])
@@ -27,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.main_window import MainWindow   # the heavy imports (pyqtgraph, numpy) after Qt is up
 
     window = MainWindow()
+    excepthook.install(window)               # a bug: a sentence for the student, the traceback to the log
     window.show()
     return qt_app.exec()
 

@@ -3,7 +3,8 @@
 Files (in engine.data.user_data_dir() / "handwriting", or MLP_STUDIO_DATA_DIR/handwriting in tests):
 train-images-idx3-ubyte (magic 2051, n x 28 x 28 uint8) and train-labels-idx1-ubyte (magic 2049, n uint8),
 the exact MNIST layout, so the engine's own IDX loader (and any MNIST tool) reads them.
-No Qt here: the Draw tab runs `fine_tune` on a worker thread.
+No Qt here: the Draw tab fine-tunes through the app's TrainingSession with `fine_tune_dataset` and
+`fine_tune_config`.
 """
 from __future__ import annotations
 
@@ -131,15 +132,34 @@ def fine_tune_set(x_base, y_base, x_mine, y_mine, share: float = 0.15, max_base:
     return x, y
 
 
+def fine_tune_config(epochs: int = 3, lr: float = 5e-4, seed: int = 0):
+    """A few gentle Adam epochs: enough to learn the personal digits without forgetting the others."""
+    from engine.training import TrainConfig
+    return TrainConfig(optimizer="adam", lr=lr, batch_size=64, epochs=epochs, val_fraction=0.0, seed=seed,
+                       augment=False, schedule="constant")
+
+
+def fine_tune_dataset(base, x_mine, y_mine, seed: int = 0):
+    """A Dataset to fine-tune on: `base`'s training digits plus the oversampled personal ones; `base`'s test set
+    stays the test set, so the accuracy reported after fine-tuning means what it meant before."""
+    from engine.data import Dataset
+
+    if len(x_mine) == 0:
+        raise DataError("Your handwriting set is empty: correct a few predictions first.")
+    x, y = fine_tune_set(base.x_train, base.y_train, x_mine, y_mine, seed=seed)
+    return Dataset(name=f"{base.name} + your {len(y_mine)} digits", x_train=x, y_train=y, x_test=base.x_test,
+                   y_test=base.y_test, image_shape=base.image_shape, n_classes=base.n_classes)
+
+
 def fine_tune(net, x_base, y_base, x_mine, y_mine, epochs: int = 3, lr: float = 5e-4, seed: int = 0,
               callback=None):
-    """A copy of `net` trained a few epochs (Adam) on the training data plus the oversampled personal digits."""
-    from engine import TrainConfig, fit
+    """A copy of `net` trained a few epochs (Adam) on the training data plus the oversampled personal digits.
+    (The app fine-tunes through its TrainingSession with the same data and settings; this is the script form.)"""
+    from engine import fit
 
     if len(x_mine) == 0:
         raise DataError("Your handwriting set is empty: correct a few predictions first.")
     x, y = fine_tune_set(x_base, y_base, x_mine, y_mine, seed=seed)
     tuned = net.copy()
-    cfg = TrainConfig(optimizer="adam", lr=lr, batch_size=64, epochs=epochs, val_fraction=0.0, seed=seed)
-    fit(tuned, cfg, x, y, callback=callback)
+    fit(tuned, fine_tune_config(epochs, lr, seed), x, y, callback=callback)
     return tuned

@@ -10,12 +10,16 @@ from __future__ import annotations
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from superqt.utils import GeneratorWorker
+
+from app.excepthook import report_bug
+from engine.errors import EngineError
+from engine.threads import default_threads, set_blas_threads
+from engine.training import Trainer
 
 GUI_RATE = 30            # max updates/s delivered to the GUI thread
 SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
@@ -29,14 +33,23 @@ class Update:
     batches: list = field(default_factory=list)
     epochs: list = field(default_factory=list)
     weights: object = None
-    dataset: object = None
     test_accuracy: float | None = None
     finished: object = None
     notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
 
     def empty(self) -> bool:
-        return not (self.batches or self.epochs or self.weights is not None or self.dataset is not None
+        return not (self.batches or self.epochs or self.weights is not None
                     or self.test_accuracy is not None or self.finished is not None or self.notice)
+
+
+@dataclass
+class Run:
+    """What a training run is, for the views: its curve label, whether it continues the current curve (one more
+    epoch) and from which epoch, and its kind ("train" | "fine-tune")."""
+    label: str = ""
+    continues: bool = False
+    offset: int = 0
+    kind: str = "train"
 
 
 class _Control:
@@ -65,25 +78,14 @@ class _Control:
 
 def _limit_blas() -> None:
     """Leave the GUI a core: training uses the engine's BLAS thread count for the app (1 on 2 cores)."""
-    try:
-        from engine.threads import default_threads, set_blas_threads
-    except ImportError:                      # engine without threads.py: one BLAS thread, as measured best here
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(1, user_api="blas")
-        return
     set_blas_threads(default_threads("app"))
 
 
 def _train(net, cfg, dataset, control: _Control, done: threading.Event):
-    """Worker generator: load data if needed, run the trainer, yield Updates at <= GUI_RATE per second."""
+    """Worker generator: run the trainer, yield Updates at <= GUI_RATE per second."""
     try:
-        from engine.training import Trainer
         _limit_blas()
         pending = Update()
-        if isinstance(dataset, str):
-            from engine.data import load_dataset
-            dataset = load_dataset(dataset)
-            pending.dataset = dataset
         trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train)   # cfg.augment: its own augmenter
         control.attach(trainer)
         pending.notice = getattr(trainer, "notice", "")
@@ -121,8 +123,8 @@ class TrainingSession(QObject):
     batchChunk = Signal(object)        # list[BatchStats]: every batch since the previous update, for curves
     epochStats = Signal(object)        # EpochStats, each one
     weightsUpdated = Signal(object)    # a Network copy, a few times a second and at the end
-    datasetLoaded = Signal(object)     # the Dataset, when start() was given a name and loaded it
     testEvaluated = Signal(float)      # test-set accuracy after training
+    evaluated = Signal(object, float)  # (the final weights as sent by weightsUpdated, their test accuracy)
     finished = Signal(object)          # engine Finished
     failed = Signal(str)               # a sentence for the user
     stateChanged = Signal(str)         # "running" | "paused" | "idle"
@@ -137,13 +139,16 @@ class TrainingSession(QObject):
         self._done.set()
         self._paused = False
         self._holds = 0
+        self.run, self.config = Run(), None
 
     # ---- lifecycle ----------------------------------------------------------------------------------
-    def start(self, net, cfg, dataset) -> None:
-        """Train `net` (modified in place on the worker) with `cfg` on `dataset` (a Dataset or a name)."""
+    def start(self, net, cfg, dataset, run: Run | None = None) -> None:
+        """Train `net` (modified in place on the worker) with `cfg` on `dataset` (a loaded Dataset); `run` says what
+        the run is, for the views that begin a curve or a progress bar when `started` is emitted."""
         if self.is_running():
             raise RuntimeError("A training run is already in progress.")
         cfg.validate()
+        self.run, self.config = run or Run(), cfg
         # The GUI thread waits up to one switch interval for the GIL after each Qt call: keep it short.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._control, self._done, self._paused = _Control(), threading.Event(), False
@@ -216,7 +221,6 @@ class TrainingSession(QObject):
         self._set("set_batch_size", "batch_size", int(n))
 
     def _set(self, method: str, name: str, value) -> None:
-        from engine.errors import EngineError
         if not self.is_running():
             return
         try:
@@ -232,8 +236,6 @@ class TrainingSession(QObject):
             return
         if up.notice:
             self.warning.emit(up.notice)
-        if up.dataset is not None:
-            self.datasetLoaded.emit(up.dataset)
         if up.batches:
             self.batchChunk.emit(up.batches)
             probed = [b for b in up.batches if b.grad_norms is not None]
@@ -246,18 +248,15 @@ class TrainingSession(QObject):
             self.weightsUpdated.emit(up.weights)
         if up.test_accuracy is not None:
             self.testEvaluated.emit(up.test_accuracy)
+            self.evaluated.emit(up.weights, up.test_accuracy)
         if up.finished is not None:
             self._paused = False
             self.stateChanged.emit("idle")
             self.finished.emit(up.finished)
 
     def _on_error(self, exc: Exception) -> None:
-        from engine.errors import EngineError
-        if isinstance(exc, EngineError):
-            message = str(exc)
-        else:
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-            message = f"Training stopped by an unexpected error: {type(exc).__name__}: {exc}"
+        """An engine error is the user's sentence; anything else is a bug: logged, and a sentence saying so."""
+        message = str(exc) if isinstance(exc, EngineError) else report_bug(exc, "training")
         self._paused = False
         self.stateChanged.emit("idle")
         self.failed.emit(message)

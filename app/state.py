@@ -1,7 +1,13 @@
-"""AppState: the app's model — the spec being built, the training settings, the data set and the current Network.
+"""AppState: the app's model. One owner for each fact the views show; views follow its signals, keep no copy.
 
-Widgets read and write it and listen to its signals; it knows nothing about widgets. It also keeps the output
-activation and the loss consistent (cross-entropy needs softmax) and says, in a sentence, when it changed one.
+It owns the spec being built, the training settings, the current data set (and the one loader for data sets),
+the current network and ITS results, the digit drawn on the Draw pad, and the history of runs. It knows nothing
+about widgets. Two promises every view can rely on:
+- a spec and a network that disagree are never both current: the network is cleared (or the spec follows a new
+  network) before specChanged is emitted;
+- results belong to one network: replacing the network clears them (resultsChanged(None)).
+It also keeps the output activation and the loss consistent (cross-entropy needs softmax) and says, in a
+sentence, when it changed one.
 """
 from __future__ import annotations
 
@@ -12,14 +18,8 @@ import numbers
 
 from PySide6.QtCore import QObject, Signal
 
-HIDDEN_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU"}
-OUTPUT_ACTIVATIONS = {"softmax": "Softmax", "sigmoid": "Sigmoid", "tanh": "tanh", "relu": "ReLU",
-                      "leaky_relu": "Leaky ReLU", "linear": "Linear (identity)"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "bgd": "batch GD", "minibatch": "mini-batch GD", "momentum": "momentum",
-                    "nesterov": "Nesterov", "rmsprop": "RMSProp", "adam": "Adam"}
-LOSSES = {"cross_entropy": "Cross-entropy", "mse": "Mean squared error (MSE)", "l1": "Mean absolute error (L1)"}
-# A loss that only makes sense with one output activation; the others accept any.
-LOSS_NEEDS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
+from app import choices
+from app.dataset_loader import DatasetLoader
 
 DEFAULT_SPEC = {"input_size": 784,
                 "layers": [{"units": 128, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
@@ -29,17 +29,6 @@ DEFAULT_SPEC = {"input_size": 784,
 DEFAULT_SETTINGS = dict(optimizer="adam", lr=0.003, momentum=0.9, batch_size=64, epochs=40, weight_decay=0.0,
                         schedule="cosine", step_size=10, gamma=0.5, min_lr=0.0, val_fraction=0.1, patience=0,
                         seed=0, augment=True, probe_every=50)
-
-
-def _known(registry_name: str, names: dict) -> dict:
-    """Keep only the names the engine's registry knows (all of them while the engine is not importable)."""
-    try:
-        import importlib
-        module, attr = registry_name.rsplit(".", 1)
-        registry = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return dict(names)
-    return {k: v for k, v in names.items() if k in registry}
 
 
 def _sane(name: str, value) -> bool:
@@ -55,21 +44,32 @@ def _sane(name: str, value) -> bool:
     if name in ("optimizer", "schedule") and not isinstance(value, str):
         return False                                        # a list or dict from a forged file is not a name
     if name == "optimizer":
-        return value in OPTIMIZER_LABELS
+        return value in choices.optimizers()
     if name == "schedule":
-        return value in _known("engine.schedules.SCHEDULES", {"constant": 0, "step": 0, "cosine": 0})
+        return value in choices.schedules()
     return True
 
 
-def _architecture(spec: dict) -> dict:
-    return {k: v for k, v in spec.items() if k != "seed"}
+def architecture(spec: dict) -> tuple:
+    """What a network's weights depend on: sizes, activations (and leaky ReLU's slope) and the loss; not the seed."""
+    layers = tuple((int(l["units"]), l["activation"], l.get("alpha", 0.01) if l["activation"] == "leaky_relu"
+                    else None) for l in spec["layers"])
+    return int(spec["input_size"]), layers, spec.get("loss")
+
+
+def network_architecture(net) -> tuple:
+    return architecture(net.to_spec())
 
 
 class AppState(QObject):
     specChanged = Signal(dict)
     configChanged = Signal(object)
     datasetChanged = Signal(object)
+    datasetFailed = Signal(str)        # a sentence: the data set asked for could not be loaded
     networkChanged = Signal(object)
+    resultsChanged = Signal(object)    # dict (test_accuracy, n_test, dataset) for the current network, or None
+    drawnDigitChanged = Signal(object)  # the Draw pad's 28x28 image, or None
+    runsChanged = Signal(list)
     trainingStateChanged = Signal(str)
     noteChanged = Signal(str)          # a sentence when the app changed a setting for the user
 
@@ -80,8 +80,14 @@ class AppState(QObject):
         self.dataset_name = "sample"
         self.dataset = None
         self.network = None
-        self.training_state = "idle"
         self.trained = False               # True once self.network holds trained weights
+        self.results: dict | None = None
+        self.drawn_digit = None
+        self.runs: list[dict] = []
+        self.training_state = "idle"
+        self._loader = DatasetLoader(self)
+        self._loader.loaded.connect(self.set_dataset)
+        self._loader.failed.connect(lambda name, message: self.datasetFailed.emit(message))
 
     # ---- spec -------------------------------------------------------------------------------------
     @property
@@ -96,9 +102,9 @@ class AppState(QObject):
         spec = copy.deepcopy(spec)
         if spec == self.spec:
             return
+        if self.network is not None and network_architecture(self.network) != architecture(spec):
+            self.set_network(None)             # first: no view may see the new spec with the old weights
         self.spec = spec
-        if self.network is not None and _architecture(self.network.to_spec()) != _architecture(spec):
-            self.set_network(None)
         self.specChanged.emit(copy.deepcopy(spec))
 
     def set_hidden(self, hidden: list[dict]) -> None:
@@ -115,11 +121,11 @@ class AppState(QObject):
         spec = copy.deepcopy(self.spec)
         spec["loss"] = loss
         note = ""
-        need = LOSS_NEEDS.get(loss)
+        need = choices.output_needed_by(loss)
         if need and spec["layers"][-1]["activation"] != need:
             spec["layers"][-1]["activation"] = need
-            note = (f"Output activation set to {OUTPUT_ACTIVATIONS.get(need, need)}: "
-                    f"{LOSSES.get(loss, loss)} compares probabilities, which {need} produces.")
+            note = (f"Output activation set to {choices.activation_label(need)}: "
+                    f"{choices.loss_label(loss)} compares probabilities, which {need} produces.")
         self.set_spec(spec)
         if note:
             self.noteChanged.emit(note)
@@ -130,9 +136,9 @@ class AppState(QObject):
         spec = copy.deepcopy(self.spec)
         spec["layers"][-1]["activation"] = activation
         note = ""
-        need = LOSS_NEEDS.get(spec["loss"])
+        need = choices.output_needed_by(spec["loss"])
         if need and need != activation:
-            note = (f"Loss set to MSE: {LOSSES.get(spec['loss'], spec['loss'])} needs a {need} output, "
+            note = (f"Loss set to MSE: {choices.loss_label(spec['loss'])} needs a {need} output, "
                     f"MSE works with any output activation.")
             spec["loss"] = "mse"
         self.set_spec(spec)
@@ -146,7 +152,7 @@ class AppState(QObject):
             return
         self.settings[name] = value
         if name == "seed":
-            self.spec["seed"] = int(value)
+            self.set_spec({**self.spec, "seed": int(value)})
         self.configChanged.emit(self.config())
 
     def set_config(self, cfg) -> None:
@@ -154,6 +160,8 @@ class AppState(QObject):
         values = dataclasses.asdict(cfg) if dataclasses.is_dataclass(cfg) else dict(cfg)
         self.settings.update({k: v for k, v in values.items()
                               if (k in DEFAULT_SETTINGS or k in self.settings) and _sane(k, v)})
+        if self.spec.get("seed") != self.settings["seed"]:
+            self.set_spec({**self.spec, "seed": int(self.settings["seed"])})
         self.configChanged.emit(self.config())
 
     def config(self, **overrides):
@@ -163,17 +171,84 @@ class AppState(QObject):
         values = {k: v for k, v in {**self.settings, **overrides}.items() if k in names}
         return TrainConfig(**values)
 
-    # ---- data and weights ---------------------------------------------------------------------------
+    # ---- data ---------------------------------------------------------------------------------------
+    def load_dataset(self, name: str) -> None:
+        """Load a data set on a worker; datasetChanged when it is in, datasetFailed with a sentence if not."""
+        self._loader.load(name)
+
+    def loading_dataset(self) -> str | None:
+        return self._loader.loading()
+
     def set_dataset(self, name: str, dataset) -> None:
         self.dataset_name, self.dataset = name, dataset
         if dataset is not None:
             self.set_input_outputs(int(dataset.x_train.shape[1]), int(dataset.n_classes))
+        if self.results is not None and self.results.get("dataset") not in (None, name):
+            self._set_results(None)            # measured on another data set
         self.datasetChanged.emit(dataset)
 
-    def set_network(self, net, trained: bool | None = None) -> None:
+    # ---- the network and its results ---------------------------------------------------------------
+    def set_network(self, net, trained: bool | None = None, results: dict | None = None) -> None:
+        """Make `net` the current network (None: no network). Its results replace the old network's (or clear them).
+        A network of another architecture brings its spec along, before anyone hears of either."""
         self.network = net
-        self.trained = net is not None if trained is None else trained
+        self.trained = net is not None if trained is None else bool(trained and net is not None)
+        if net is not None and network_architecture(net) != architecture(self.spec):
+            self.spec = {**net.to_spec(), "seed": self.spec.get("seed", 0)}
+            self.specChanged.emit(copy.deepcopy(self.spec))
         self.networkChanged.emit(net)
+        self._set_results(dict(results) if results and net is not None else None)
+
+    def set_results(self, results: dict | None, network=None) -> None:
+        """Results measured on `network` (default: the current one); ignored if another network is current."""
+        if network is not None and network is not self.network:
+            return
+        self._set_results(dict(results) if results else None)
+        if results and self.runs and self.runs[-1].get("results") is None:
+            self.runs[-1]["results"] = dict(results)
+            self.runsChanged.emit(list(self.runs))
+
+    def _set_results(self, results: dict | None) -> None:
+        if results != self.results:
+            self.results = results
+            self.resultsChanged.emit(None if results is None else dict(results))
+
+    # ---- the document: New and Open -----------------------------------------------------------------
+    def reset(self) -> None:
+        """A new document: no network, the default settings, the default architecture fitted to the data set."""
+        self.set_network(None)
+        self.set_config(DEFAULT_SETTINGS)
+        spec = copy.deepcopy(DEFAULT_SPEC)
+        if self.dataset is not None:
+            spec["input_size"] = int(self.dataset.x_train.shape[1])
+            spec["layers"][-1]["units"] = int(self.dataset.n_classes)
+        self.set_spec(spec)
+        self.clear_runs()
+
+    def load(self, spec: dict, settings: dict, network=None, trained: bool = False,
+             results: dict | None = None) -> None:
+        """An opened document: its settings, its spec, then its network with its results."""
+        self.set_network(None)
+        self.set_config(settings)
+        self.set_spec(spec)
+        self.set_network(network, trained=trained, results=results)
+
+    # ---- the drawn digit and the runs ---------------------------------------------------------------
+    def set_drawn_digit(self, image) -> None:
+        """The Draw pad's current 28x28 network input (None when the pad is empty)."""
+        self.drawn_digit = image
+        self.drawnDigitChanged.emit(image)
+
+    def begin_run(self, label: str) -> dict:
+        """A training run starts: remembered with its settings; its results arrive with set_results."""
+        run = {"label": label, "spec": copy.deepcopy(self.spec), "settings": dict(self.settings), "results": None}
+        self.runs.append(run)
+        self.runsChanged.emit(list(self.runs))
+        return run
+
+    def clear_runs(self) -> None:
+        self.runs.clear()
+        self.runsChanged.emit([])
 
     def set_training_state(self, state: str) -> None:
         if state != self.training_state:

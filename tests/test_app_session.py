@@ -176,13 +176,37 @@ def test_lr_change_while_running_reaches_the_trainer(qtbot, session, sample):
         session.stop()
 
 
-def test_a_dataset_name_is_loaded_on_the_worker(qtbot, session):
-    got = []
-    session.datasetLoaded.connect(got.append)
-    cfg = TrainConfig(optimizer="adam", lr=1e-3, epochs=1, augment=False)
-    with qtbot.waitSignal(session.finished, timeout=30000):
-        session.start(Network.from_spec(SPEC), cfg, "sample")
-    assert got and got[0].x_train.shape[1] == 784
+@pytest.mark.bug_expected
+def test_a_bug_inside_training_is_logged_and_told_as_a_sentence(qtbot, session, sample, monkeypatch,
+                                                                  no_bug_reports):
+    from app import excepthook
+    from engine.training import Trainer
+
+    def broken_run(self):
+        raise IndexError("index 10 is out of bounds for axis 1 with size 10")
+        yield
+    monkeypatch.setattr(Trainer, "run", broken_run)
+    rec = Recorder(session)
+    with qtbot.waitSignal(session.failed, timeout=20000):
+        session.start(Network.from_spec(SPEC), TrainConfig(optimizer="adam", lr=1e-3, epochs=1), sample)
+    log = excepthook.log_path()
+    assert rec.failed == [f"Something went wrong inside MLP Studio (details saved to {log})."]
+    assert "IndexError: index 10 is out of bounds" in log.read_text()            # the traceback is in the log
+    assert no_bug_reports and "IndexError" in no_bug_reports[0]                  # and the suite hears of it
+
+
+def test_an_engine_error_reaches_the_user_as_its_own_sentence(qtbot, session, sample, monkeypatch):
+    from engine.errors import DataError
+    from engine.training import Trainer
+
+    def refusing_run(self):
+        raise DataError("These digits cannot be trained on.")
+        yield
+    monkeypatch.setattr(Trainer, "run", refusing_run)
+    rec = Recorder(session)
+    with qtbot.waitSignal(session.failed, timeout=20000):
+        session.start(Network.from_spec(SPEC), TrainConfig(optimizer="adam", lr=1e-3, epochs=1), sample)
+    assert rec.failed == ["These digits cannot be trained on."] and not session.is_running()
 
 
 def test_shutdown_stops_quietly(qtbot, session, sample):

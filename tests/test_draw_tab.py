@@ -6,6 +6,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.handwriting import PersonalDigits
+from app.runs import Runs
+from app.session import TrainingSession
 from app.state import AppState
 from app.widgets.draw_tab import DrawTab
 from test_draw_canvas import drag
@@ -23,10 +25,12 @@ def trained_net(digit_net):
 
 
 @pytest.fixture
-def tab(qtbot, tmp_path):
+def tab(qtbot, tmp_path, mnist_sample):
     state = AppState()
-    t = DrawTab(state, digits=PersonalDigits(tmp_path / "hw"))
-    qtbot.addWidget(t)
+    state.set_dataset("sample", mnist_sample)
+    session = TrainingSession()
+    t = DrawTab(state, Runs(state, session), digits=PersonalDigits(tmp_path / "hw"))
+    qtbot.addWidget(t, before_close_func=lambda _: session.shutdown(10000))
     t.resize(1000, 640)
     t.show()
     qtbot.waitExposed(t)
@@ -126,10 +130,12 @@ def test_teach_and_fine_tune_round_trip_in_the_gui(qtbot, tab, trained_net):
         prediction(qtbot, tab)
         qtbot.mouseClick(tab.digit_buttons[label], Qt.LeftButton)
     assert len(tab.digits) == 3 and tab.finetune_button.isEnabled()
-    with qtbot.waitSignal(tab.state.networkChanged, timeout=30_000):
+    session = tab.runs.session
+    with qtbot.waitSignal(session.finished, timeout=60_000):
         qtbot.mouseClick(tab.finetune_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: tab._worker is None, timeout=5000)
-    assert tab.network is not trained_net and tab.state.network is tab.network
+        assert session.is_running() and not tab.finetune_button.isEnabled()    # a run of the one session
+    assert tab._fine_tune is None and tab.finetune_button.isEnabled()
+    assert tab.network is not trained_net and tab.state.network is tab.network and tab.state.trained
     x_mine, y_mine = tab.digits.as_training()
     assert (tab.network.predict(x_mine) == y_mine).all()
     assert "3 of your 3" in tab.status.text()

@@ -83,6 +83,7 @@ def test_a_data_set_that_cannot_be_loaded_is_a_sentence(qtbot, window, tmp_path)
     window.state.set_network(Network.from_spec(window.state.spec))
     if window.state.dataset is not None or inside.dataset is not None:
         pytest.skip("the window had already loaded a data set")
-    qtbot.waitUntil(lambda: inside._loader is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.state.loading_dataset() is None, timeout=10000)
     assert "Could not load the digits" in inside.forward.result.text()
+    assert "missing-folder" in inside.forward.result.text()          # the engine's sentence, not a traceback
     assert inside.dataset is None

@@ -7,8 +7,10 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
-from app.handwriting import PersonalDigits, fine_tune
-from engine.errors import EngineError
+from app.handwriting import PersonalDigits, fine_tune_config, fine_tune_dataset
+from app.session import Run
+from engine.errors import DataError, EngineError
+from engine.network import Network
 from engine.preprocess import FIELD, preprocess_digit
 
 from .digit_image import DigitImage
@@ -26,22 +28,28 @@ def _caption(text: str) -> QLabel:
 
 
 class DrawTab(QWidget):
-    """Takes the app's AppState: reads `state.network` / `state.trained`, follows `networkChanged`; a loaded or
-    fine-tuned network goes back through `state.set_network`. `digits` defaults to the user's own set."""
+    """Follows the app's model: `state.network` / `state.trained` and `networkChanged`; the drawing goes to the
+    model as `state.drawn_digit`; a loaded model goes back through `state.set_network`. Fine-tuning is a run of
+    the one TrainingSession, started by `runs` (app.runs.Runs). `digits` defaults to the user's own set."""
 
-    def __init__(self, state, parent=None, digits: PersonalDigits | None = None):
+    def __init__(self, state, runs, parent=None, digits: PersonalDigits | None = None):
         super().__init__(parent)
-        self.state = state
+        self.state, self.runs = state, runs
         self.network = None
         self.image = None                       # the current 28x28 network input, or None
         self.probabilities = None
-        self._worker = None
         self._strokes_changed = True            # redo the preprocessing only when the drawing changed
         self._stale = False                     # a network arrived while the tab was hidden
+        self._training = False                  # a run (any run) is under way: no fine-tuning now
+        self._fine_tune = None                  # (digits recognised before, how many) while fine-tuning
+        self.digits = None                      # the student's handwriting set, loaded after the widgets
         self._build()
         self._load_digits(digits)
         state.networkChanged.connect(self.set_network)
         state.trainingStateChanged.connect(self._on_training_state)
+        runs.session.finished.connect(self._fine_tune_finished)
+        runs.session.failed.connect(self._fine_tune_failed)
+        runs.failed.connect(self._fine_tune_failed)
         self._on_training_state(state.training_state)
         self.set_network(state.network)
 
@@ -214,9 +222,6 @@ class DrawTab(QWidget):
         net = self.network
         return net is not None and net.input_size == FIELD * FIELD
 
-    def _set_state_network(self, net) -> None:
-        self.state.set_network(net, trained=True)
-
     def go_to_training(self) -> None:
         """Switch the main window to the Build & train tab."""
         w = self.parentWidget()
@@ -230,8 +235,6 @@ class DrawTab(QWidget):
                 return
 
     def load_model(self) -> None:
-        from engine import Network
-
         path, _ = QFileDialog.getOpenFileName(self, "Load a model", "", "MLP Studio models (*.npz);;All files (*)")
         if not path:
             return
@@ -240,7 +243,7 @@ class DrawTab(QWidget):
         except EngineError as exc:
             QMessageBox.warning(self, "Could not load the model", str(exc))
             return
-        self._set_state_network(net)
+        self.state.set_network(net, trained=True)
         self.status.setText(f"Loaded {path}.")
 
     # ---- prediction ----
@@ -256,6 +259,7 @@ class DrawTab(QWidget):
             gray = rasterize(self.canvas.strokes())
             image, steps = preprocess_digit(gray, return_steps=True) if gray is not None else (None, None)
             self.image = image
+            self.state.set_drawn_digit(image)
             self.input_view.set_array(image)
             for key, view in self.step_views.items():
                 view.set_array(None if steps is None else getattr(steps, key))
@@ -287,16 +291,14 @@ class DrawTab(QWidget):
         self._update_digit_buttons()
 
     def _update_digit_buttons(self) -> None:
-        n = len(self.digits) if hasattr(self, "digits") else 0
+        n = len(self.digits) if self.digits is not None else 0
         self.digits_label.setText(f"Your handwriting set: {n} digit{'s' if n != 1 else ''}")
         for button in self.digit_buttons:
             button.setEnabled(self.image is not None)
-        busy = self._worker is not None
+        busy = self._fine_tune is not None
         self.finetune_button.setEnabled(n > 0 and self._usable() and not busy and not self._training)
         for w in (self.browse_button, self.export_button, self.clear_digits_button):
             w.setEnabled(n > 0 and not busy)
-
-    _training = False
 
     def _on_training_state(self, state: str) -> None:
         self._training = state in ("running", "paused")
@@ -339,47 +341,46 @@ class DrawTab(QWidget):
             self.status.setText("Your handwriting set is empty.")
             self._update_digit_buttons()
 
-    def _training_data(self):
-        ds = getattr(self.state, "dataset", None)
-        if ds is None or ds.x_train.shape[1] != FIELD * FIELD:
-            from engine.data import load_dataset
-            ds = load_dataset("sample")
-        return ds.x_train, ds.y_train
-
-    def start_fine_tune(self, epochs: int = 3):
-        """Fine-tune a copy of the current network on a worker thread; the result replaces it in AppState."""
-        from superqt.utils import create_worker
-
-        if not self._usable() or not len(self.digits) or self._worker is not None:
-            return None
+    def start_fine_tune(self, epochs: int = 3) -> bool:
+        """Fine-tune the current network on the training digits plus the student's, as a run of the session
+        (hold, pause, stop and shutdown apply); the tuned weights reach the model like any run's."""
+        if not self._usable() or not len(self.digits) or self._fine_tune is not None or self.runs.busy():
+            return False
         x_mine, y_mine = self.digits.as_training()
-        net = self.network
-
-        def job():
-            x, y = self._training_data()
-            return fine_tune(net, x, y, x_mine, y_mine, epochs=epochs)
-
+        net = self.network.copy()
+        before = int((net.predict(x_mine) == y_mine).sum())
+        run = Run(f"fine-tune on your {len(y_mine)} digits", kind="fine-tune")
+        self._fine_tune = (before, len(y_mine))
         self.status.setText(f"Fine-tuning on the training data plus your {len(y_mine)} digits…")
-        self._worker = create_worker(job, _start_thread=False,
-                                     _connect={"returned": self._fine_tuned, "errored": self._fine_tune_failed})
-        self._worker.finished.connect(self._fine_tune_done)
         self._update_digit_buttons()
-        self._worker.start()
-        return self._worker
+        started = self.runs.start(net, fine_tune_config(epochs), run, trained=True,
+                                  data=lambda ds: fine_tune_dataset(self._digits_only(ds), x_mine, y_mine))
+        if not started:
+            self._fine_tune = None
+            self._update_digit_buttons()
+        return started
 
-    def _fine_tuned(self, tuned) -> None:
+    @staticmethod
+    def _digits_only(ds):
+        if ds.x_train.shape[1] != FIELD * FIELD:
+            raise DataError("Fine-tuning needs 28x28 digits: choose a digits data set in Build & train first.")
+        return ds
+
+    def _fine_tune_finished(self, fin) -> None:
+        if self._fine_tune is None:
+            return
+        before, n = self._fine_tune
+        self._fine_tune = None
         x_mine, y_mine = self.digits.as_training()
-        before = int((self.network.predict(x_mine) == y_mine).sum()) if self._usable() else 0
-        after = int((tuned.predict(x_mine) == y_mine).sum())
-        self._set_state_network(tuned)
-        self.status.setText(f"Fine-tuned: {after} of your {len(y_mine)} digits are now recognised "
-                            f"(before: {before}).")
+        after = int((self.state.network.predict(x_mine[:n]) == y_mine[:n]).sum()) if self._usable() else before
+        stopped = "" if fin.reason in ("completed", "early_stopped") else f" ({fin.message})"
+        self.status.setText(f"Fine-tuned: {after} of your {n} digits are now recognised (before: {before})."
+                            + stopped)
+        self._update_digit_buttons()
 
-    def _fine_tune_failed(self, exc) -> None:
-        message = str(exc) if isinstance(exc, EngineError) else f"Fine-tuning failed: {exc}"
-        self.status.setText(message)
-        QMessageBox.warning(self, "Fine-tuning failed", message)
-
-    def _fine_tune_done(self) -> None:
-        self._worker = None
+    def _fine_tune_failed(self, message: str) -> None:
+        if self._fine_tune is None:
+            return
+        self._fine_tune = None
+        self.status.setText(f"Fine-tuning did not run: {message}")
         self._update_digit_buttons()

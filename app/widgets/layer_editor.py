@@ -1,7 +1,9 @@
 """LayerEditor: add, remove and reorder hidden layers; units and activation per layer; output activation.
 
 Edits go to AppState. Changing the architecture of a trained network first asks before discarding its weights.
-Shows the parameter count and memory estimate from engine.spec, and the engine's sentence when a size is refused.
+Shows the parameter count and memory estimate from engine.spec. A size is kept as typed (0 and 99,999,999 too):
+the engine judges it, and a refused one is shown in red with the engine's sentence, in room kept for it, so the
+panel below never moves.
 """
 from __future__ import annotations
 
@@ -11,10 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
+from app import choices
 from app.widgets import tips
-from app.state import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, _known
+from app.widgets.field_messages import RefusalLabel, error_color
+from engine.errors import SpecError
+from engine.spec import MAX_UNITS, count_params, estimate_memory, validate_spec
 
-MAX_UNITS = 1_000_000   # the spin box's ceiling; the engine decides what actually fits
+MAX_TYPED = 2**31 - 1   # the spin box's own ceiling: what is typed is kept, the engine decides what fits
 
 
 def _human_bytes(n: float) -> str:
@@ -27,8 +32,6 @@ def _human_bytes(n: float) -> str:
 
 def spec_summary(spec: dict, batch_size: int = 64) -> tuple[str, str]:
     """('101,770 parameters · about 1.4 MB', '') or ('', the engine's reason the spec cannot work)."""
-    from engine.errors import SpecError
-    from engine.spec import count_params, estimate_memory, validate_spec
     try:
         validate_spec(spec)
         n = count_params(spec)
@@ -49,14 +52,15 @@ class _LayerRow(QWidget):
         self.label = QLabel(f"{index + 1}.")
         self.label.setMinimumWidth(18)
         self.units = QSpinBox()
-        self.units.setRange(1, MAX_UNITS)
+        self.units.setRange(0, MAX_TYPED)
         self.units.setAccelerated(True)
         self.units.setMaximumWidth(84)
         self.units.setKeyboardTracking(False)
         self.units.setToolTip(tips.NEURONS)
         self.units.setAccessibleName(f"hiddenUnits{index + 1}")
+        self.units.setObjectName(f"hiddenUnits{index + 1}")
         self.activation = QComboBox()
-        for key, label in _known("engine.activations.ACTIVATIONS", HIDDEN_ACTIVATIONS).items():
+        for key, label in choices.hidden_activations().items():
             self.activation.addItem(label, key)
         self.activation.setToolTip(tips.ACTIVATION)
         self.activation.setAccessibleName(f"hiddenActivation{index + 1}")
@@ -100,6 +104,12 @@ class _LayerRow(QWidget):
         self.alpha.setVisible(layer["activation"] == "leaky_relu")
         for w in (self.units, self.activation, self.alpha):
             w.blockSignals(False)
+        self.mark_size()
+
+    def mark_size(self) -> None:
+        """Red digits when the engine refuses this layer's size on its own (below 1 or past its limit)."""
+        refused = not 1 <= self.units.value() <= MAX_UNITS
+        self.units.setStyleSheet(f"QSpinBox {{ color: {error_color(self.palette())}; }}" if refused else "")
 
     def layer(self) -> dict:
         layer = {"units": self.units.value(), "activation": self.activation.currentData()}
@@ -139,33 +149,25 @@ class LayerEditor(QFrame):
         self.output_label = QLabel()
         self.output_activation = QComboBox()
         self.output_activation.setAccessibleName("outputActivation")
-        for key, label in _known("engine.activations.ACTIVATIONS", OUTPUT_ACTIVATIONS).items():
+        for key, label in choices.output_activations().items():
             self.output_activation.addItem(label, key)
         self.output_activation.setToolTip(tips.OUTPUT_ACTIVATION)
         out.addWidget(self.output_label, 0, 0)
         out.addWidget(self.output_activation, 0, 1)
         out.setColumnStretch(2, 1)
         outer.addLayout(out)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(link);")
-        self.note.setAccessibleName("architectureNote")
-        outer.addWidget(self.note)
         self.summary = QLabel()
         self.summary.setToolTip(tips.PARAMETERS)
         self.summary.setAccessibleName("parameterCount")
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing())   # empty while refused
         outer.addWidget(self.summary)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setAccessibleName("architectureError")
+        self.error = RefusalLabel(3, "architectureError")     # its room is kept: the panel below never moves
         outer.addWidget(self.error)
         outer.addStretch(1)
 
         self.add_button.clicked.connect(self.add_layer)
         self.output_activation.currentIndexChanged.connect(self._output_changed)
         state.specChanged.connect(self.sync)
-        state.noteChanged.connect(self.note.setText)
         state.configChanged.connect(lambda _: self._update_summary())
         self.sync()
 
@@ -194,13 +196,9 @@ class LayerEditor(QFrame):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        try:
-            text, problem = spec_summary(self.state.spec, int(self.state.settings.get("batch_size", 64)))
-        except ImportError:
-            text, problem = "", ""
+        text, problem = spec_summary(self.state.spec, int(self.state.settings.get("batch_size", 64)))
         self.summary.setText(text)
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
+        self.error.set_reason(problem)
 
     # ---- from widgets to state ----------------------------------------------------------------------
     def hidden(self) -> list[dict]:
@@ -238,7 +236,6 @@ class LayerEditor(QFrame):
         if not self._may_discard():
             self.sync()                      # the user kept the trained network: undo the edit on screen
             return
-        self.note.clear()
         self.state.set_hidden(copy.deepcopy(hidden))
 
     def _may_discard(self) -> bool:

@@ -1,34 +1,40 @@
-"""TrainingPanel: loss, optimizer and its settings, data set, Start / Pause / Stop / One epoch, progress.
+"""TrainingPanel: loss, optimizer and its settings, data set, Start / Pause / Stop / One epoch, progress, the current
+network's result and the notices of the run.
 
-Settings are written to AppState. Learning rate, momentum and batch size also reach a running session at once
-(the trainer applies them before its next batch); the other settings are locked while training runs.
+Settings are written to AppState as typed; the engine judges them (TrainConfig.validate, validate_spec) and a
+refused value is shown refused beside its field with the engine's sentence, while Start stays off and says why.
+Learning rate, momentum and batch size also reach a running session at once (before the trainer's next batch);
+the other settings are locked while training runs. The progress (value, maximum, text) is emitted as
+progressChanged so the status bar shows the same batch at the same moment.
 """
 from __future__ import annotations
 
+import html
 import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from app.state import LOSSES, _known
+from app import choices
+from app.coach_rules import chance_level
 from app.widgets import tips
+from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
+from app.widgets.number_field import NumberField
+from engine.data import mnist_available
+from engine.errors import EngineError
+from engine.spec import check_memory, validate_spec
+from engine.training import TrainConfig
 
-OPTIMIZERS = {"sgd": "Stochastic GD (1 sample/step)", "bgd": "Batch GD (whole set/step)",
-              "minibatch": "Mini-batch GD", "momentum": "Momentum", "nesterov": "Nesterov momentum",
-              "rmsprop": "RMSProp", "adam": "Adam"}
-SCHEDULES = {"constant": "Constant", "step": "Step decay", "cosine": "Cosine decay"}
 DATASETS = {"sample": "Bundled sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
 OPEN_ITEM = "__open__"
 PROGRESS_MAX = 1000
-
-
-def _mnist_available() -> bool:
-    try:
-        from engine.data import mnist_available
-    except ImportError:
-        return False
-    return bool(mnist_available())
+FIELD_WIDTH = 110
+CHECKED = ("lr", "batch_size", "epochs")       # the fields whose value the engine may refuse
+MAX_TYPED = 2**31 - 1                          # a spin box's own ceiling: what is typed is kept, the engine judges
+FINISHED = {"completed": "Done", "early_stopped": "Stopped early (best epoch restored)", "stopped": "Stopped",
+            "diverged": "Diverged"}
+BLOCKED_TEXT = "Fix the value in red to start"
 
 
 class TrainingPanel(QWidget):
@@ -37,52 +43,70 @@ class TrainingPanel(QWidget):
     pauseToggled = Signal()
     stopRequested = Signal()
     datasetRequested = Signal(str)      # "sample" | "mnist" | a path the user opened
+    progressChanged = Signal(int, int, str)   # value, maximum, text: the one source of the run's progress
 
     def __init__(self, state, session, parent=None):
         super().__init__(parent)
         self.state, self.session = state, session
         self._epochs_total = 1
         self._t0 = time.perf_counter()
+        self._run_state = "idle"
+        self._idle_text = "Ready"
+        self._blocker = ""
+        self.refusals: dict[str, RefusalLabel] = {}
         outer = QVBoxLayout(self)
         outer.addWidget(QLabel("<b>Training</b>"))
+        outer.addLayout(self._build_form())
+        outer.addLayout(self._build_buttons())
+        self.progress = QProgressBar()
+        self._name(self.progress, "trainingProgress")
+        self.progress.setRange(0, PROGRESS_MAX)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        outer.addWidget(self.progress)
+        self.result = QLabel("")
+        self._name(self.result, "trainingResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        outer.addWidget(self.result)
+        self.notice = NoticeArea()                  # last in the panel: showing it moves nothing above
+        outer.addWidget(self.notice)
+        outer.addStretch(1)
+
+        self._fill_datasets()
+        self.sync()
+        self._wire()
+        self.set_running_state("idle")
+        self._set_progress(0, self._idle_text)
+
+    # ---- building -----------------------------------------------------------------------------------
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        outer.addLayout(form)
-
-        self.dataset = QComboBox()
-        self.dataset.setToolTip(tips.DATASET)
-        self.dataset.setAccessibleName("datasetCombo")
-        self.loss = self._combo(_known("engine.losses.LOSSES", LOSSES), tips.LOSS, "lossCombo")
-        self.optimizer = self._combo(OPTIMIZERS,
-                                     tips.OPTIMIZER, "optimizerCombo")
-        self.lr = self._double(1e-6, 10.0, 5, tips.LEARNING_RATE, "learningRate")
+        self.dataset = self._name(QComboBox(), "datasetCombo", tips.DATASET)
+        self.loss = self._combo(choices.losses(), tips.LOSS, "lossCombo")
+        self.optimizer = self._combo(choices.optimizers(), tips.OPTIMIZER, "optimizerCombo")
+        self.lr = self._name(NumberField(tips.LEARNING_RATE), "learningRateInput")
         self.momentum = self._double(0.0, 0.999, 3, tips.MOMENTUM, "momentum")
-        self.batch_size = self._int(1, 1_000_000, tips.BATCH_SIZE, "batchSize")
-        self.epochs = self._int(1, 10_000, tips.EPOCHS, "epochs")
-        self.schedule = self._combo(SCHEDULES, tips.SCHEDULE, "scheduleCombo")
+        self.batch_size = self._int(0, MAX_TYPED, tips.BATCH_SIZE, "batchSize")
+        self.epochs = self._int(0, MAX_TYPED, tips.EPOCHS, "epochs")
+        self.schedule = self._combo(choices.schedules(), tips.SCHEDULE, "scheduleCombo")
         self.patience = self._int(0, 1000, tips.PATIENCE, "patience")
         self.patience.setSpecialValueText("off")
         self.val_fraction = self._double(0.0, 0.5, 2, tips.VALIDATION, "validationFraction")
         self.val_fraction.setSingleStep(0.05)
-        self.seed = self._int(0, 2**31 - 1, tips.SEED, "seed")
-        self.augment = QCheckBox("Augment (shift, rotate, scale, thicken)")
-        self.augment.setToolTip(tips.AUGMENT)
-        self.augment.setAccessibleName("augmentCheck")
-        self.lr.setSingleStep(0.0005)
+        self.seed = self._int(0, MAX_TYPED, tips.SEED, "seed")
+        self.augment = self._name(QCheckBox("Augment (shift, rotate, scale, thicken)"), "augmentCheck", tips.AUGMENT)
+        for label, widget in (("Data set", self.dataset), ("Loss", self.loss), ("Optimizer", self.optimizer),
+                              ("Learning rate", self._checked("lr", self.lr)), ("Momentum", self.momentum),
+                              ("Batch size", self._checked("batch_size", self.batch_size)),
+                              ("Epochs", self._checked("epochs", self.epochs)), ("LR schedule", self.schedule),
+                              ("Early stopping", self.patience), ("Validation", self.val_fraction),
+                              ("Seed", self.seed), ("", self.augment)):
+            form.addRow(label, widget)
+        return form
 
-        form.addRow("Data set", self.dataset)
-        form.addRow("Loss", self.loss)
-        form.addRow("Optimizer", self.optimizer)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Momentum", self.momentum)
-        form.addRow("Batch size", self.batch_size)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("LR schedule", self.schedule)
-        form.addRow("Early stopping", self.patience)
-        form.addRow("Validation", self.val_fraction)
-        form.addRow("Seed", self.seed)
-        form.addRow("", self.augment)
-
+    def _build_buttons(self) -> QGridLayout:
         buttons = QGridLayout()
         self.start_button = self._button("Start", "startButton", "Build a fresh network from the architecture and "
                                          "train it (Ctrl+Return).")
@@ -96,66 +120,58 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.epoch_button, 0, 1)
         buttons.addWidget(self.pause_button, 1, 0)
         buttons.addWidget(self.stop_button, 1, 1)
-        outer.addLayout(buttons)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("trainingProgress")
-        self.progress.setAccessibleName("trainingProgress")
-        self.progress.setRange(0, PROGRESS_MAX)
-        self.progress.setValue(0)
-        self.progress.setFormat("Ready")
-        self.progress.setTextVisible(True)
-        outer.addWidget(self.progress)
-        self.result = QLabel("")
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName("trainingResult")
-        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        outer.addWidget(self.result)
-        outer.addStretch(1)
+        return buttons
 
-        self._fill_datasets()
-        self.sync()
-        self._wire()
-        self.set_running_state("idle")
+    @staticmethod
+    def _name(widget, name: str, tip: str = ""):
+        widget.setObjectName(name)
+        widget.setAccessibleName(name)
+        if tip:
+            widget.setToolTip(tip)
+        return widget
 
-    # ---- small builders -----------------------------------------------------------------------------
     def _combo(self, items: dict, tip: str, name: str) -> QComboBox:
-        c = QComboBox()
+        c = self._name(QComboBox(), name, tip)
         for key, label in items.items():
             c.addItem(label, key)
-        c.setToolTip(tip)
-        c.setAccessibleName(name)
         return c
 
     def _double(self, lo, hi, decimals, tip, name) -> QDoubleSpinBox:
-        s = QDoubleSpinBox()
+        s = self._name(QDoubleSpinBox(), name, tip)
         s.setRange(lo, hi)
         s.setDecimals(decimals)
         s.setKeyboardTracking(False)
-        s.setToolTip(tip)
-        s.setAccessibleName(name)
+        s.setFixedWidth(FIELD_WIDTH)
         return s
 
     def _int(self, lo, hi, tip, name) -> QSpinBox:
-        s = QSpinBox()
+        s = self._name(QSpinBox(), name, tip)
         s.setRange(lo, hi)
         s.setKeyboardTracking(False)
-        s.setToolTip(tip)
-        s.setAccessibleName(name)
+        s.setFixedWidth(FIELD_WIDTH)
         return s
 
+    def _checked(self, name: str, field) -> QWidget:
+        """The field with room beside it for the engine's reason when it refuses the value."""
+        field.setFixedWidth(FIELD_WIDTH)
+        self.refusals[name] = RefusalLabel(2, f"{field.objectName()}Refusal")
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field)
+        row.addWidget(self.refusals[name], 1)
+        return box
+
     def _button(self, text, name, tip) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.setAccessibleName(name)
-        b.setToolTip(tip)
-        return b
+        return self._name(QPushButton(text), name, tip)
 
     def _fill_datasets(self) -> None:
+        have_mnist = bool(mnist_available())
         self.dataset.blockSignals(True)
         self.dataset.clear()
         for key, label in DATASETS.items():
-            self.dataset.addItem(label if key != "mnist" or _mnist_available() else label + " — not downloaded", key)
-        if not _mnist_available():
+            self.dataset.addItem(label if key != "mnist" or have_mnist else label + " — not downloaded", key)
+        if not have_mnist:
             self.dataset.model().item(1).setEnabled(False)
         name = self.state.dataset_name
         if name not in DATASETS:
@@ -185,6 +201,7 @@ class TrainingPanel(QWidget):
         for w in widgets:
             w.blockSignals(False)
         self._update_enabled()
+        self._check()
 
     def _wire(self) -> None:
         st = self.state
@@ -196,12 +213,15 @@ class TrainingPanel(QWidget):
         self.val_fraction.valueChanged.connect(lambda v: self._set("val_fraction", round(v, 4)))
         self.seed.valueChanged.connect(lambda v: self._set("seed", v))
         self.augment.toggled.connect(lambda v: self._set("augment", bool(v)))
-        self.lr.valueChanged.connect(lambda v: self._live("lr", v, self.session.set_lr))
+        self.lr.valueEdited.connect(self._lr_edited)
         self.momentum.valueChanged.connect(lambda v: self._live("momentum", v, self.session.set_momentum))
         self.batch_size.valueChanged.connect(lambda v: self._live("batch_size", v, self.session.set_batch_size))
         self.dataset.activated.connect(self._dataset_chosen)
         st.specChanged.connect(self.sync)
         st.configChanged.connect(self.sync)
+        st.noteChanged.connect(self.show_notice)
+        self.session.warning.connect(self.show_notice)
+        self.session.started.connect(self.notice.clear)         # a notice stays until the next run
         self.start_button.clicked.connect(self.startRequested)
         self.epoch_button.clicked.connect(self.oneEpochRequested)
         self.pause_button.clicked.connect(self.pauseToggled)
@@ -210,17 +230,24 @@ class TrainingPanel(QWidget):
     def _set(self, name, value) -> None:
         self.state.set_setting(name, value)
         self._update_enabled()
+        self._check()
 
     def _live(self, name, value, apply) -> None:
         self.state.set_setting(name, value)
-        if self.state.training_state != "idle":
+        problems = self._check()
+        if self.state.training_state != "idle" and name not in problems:
             apply(value)
+
+    def _lr_edited(self, value) -> None:
+        if value is None:                 # not a number: it stays in the field, refused, and reaches no one
+            self._check()
+        else:
+            self._live("lr", value, self.session.set_lr)
 
     def _update_enabled(self) -> None:
         opt = self.optimizer.currentData()
         self.momentum.setEnabled(opt in ("momentum", "nesterov"))
         self.batch_size.setEnabled(opt not in ("sgd", "bgd"))
-        self.schedule.setToolTip(tips.SCHEDULE)
 
     def _dataset_chosen(self, index: int) -> None:
         key = self.dataset.itemData(index)
@@ -236,37 +263,117 @@ class TrainingPanel(QWidget):
         self.state.dataset_name = name
         self._fill_datasets()
 
+    # ---- what the engine refuses --------------------------------------------------------------------
+    def _field_problems(self) -> dict[str, str]:
+        """The engine's sentence for each checked field whose value it refuses."""
+        problems = {}
+        for name in CHECKED:
+            if name == "lr" and self.lr.problem():
+                problems[name] = self.lr.problem()
+                continue
+            try:
+                TrainConfig(**{name: self.state.settings[name]}).validate()
+            except EngineError as e:
+                problems[name] = str(e)
+        return problems
+
+    def _model_problem(self) -> str:
+        """Why the model's settings and architecture cannot train together ('' if they can)."""
+        try:
+            cfg = self.state.config().validate()
+            spec = validate_spec(self.state.spec)
+            n = len(self.state.dataset.x_train) if self.state.dataset is not None else cfg.batch_size
+            check_memory(spec, min({"sgd": 1, "bgd": n}.get(cfg.optimizer, cfg.batch_size), n))
+        except EngineError as e:
+            return str(e)
+        return ""
+
+    def _check(self) -> dict[str, str]:
+        problems = self._field_problems()
+        for name, label in self.refusals.items():
+            label.set_reason(problems.get(name, ""))
+        self.lr.set_refusal(problems.get("lr", ""))
+        self._blocker = next(iter(problems.values()), "") or self._model_problem()
+        self._update_start()
+        return problems
+
+    def blocker(self) -> str:
+        """Why Start is off ('' when it is not)."""
+        return self._blocker
+
+    def _update_start(self) -> None:
+        can = self._run_state == "idle" and not self._blocker
+        for button, tip in ((self.start_button, "Build a fresh network from the architecture and train it "
+                             "(Ctrl+Return)."),
+                            (self.epoch_button, "Train the current network for one more epoch (one pass through "
+                             "the training set).")):
+            button.setEnabled(can)
+            button.setToolTip(f"Start is off: {self._blocker}" if self._blocker else tip)
+        if self._run_state == "idle":
+            self._set_progress(self.progress.value(), BLOCKED_TEXT if self._blocker else self._idle_text)
+
     # ---- running state and progress -----------------------------------------------------------------
     def set_running_state(self, state: str) -> None:
+        self._run_state = state
         idle = state == "idle"
         for w in (self.dataset, self.loss, self.optimizer, self.epochs, self.schedule, self.patience,
-                  self.val_fraction, self.seed, self.augment, self.start_button, self.epoch_button):
+                  self.val_fraction, self.seed, self.augment):
             w.setEnabled(idle)
         self.pause_button.setEnabled(not idle)
         self.stop_button.setEnabled(not idle)
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         if idle:
             self._update_enabled()
+        self._update_start()
 
     def begin(self, epochs: int) -> None:
         self._epochs_total, self._t0 = max(int(epochs), 1), time.perf_counter()
-        self.progress.setValue(0)
-        self.progress.setFormat("Starting…")
-        self.result.setText("")
+        self._idle_text = "Ready"
+        self.notice.clear()
+        self.show_result(None)
+        self._set_progress(0, "Starting…")
 
     def on_batch(self, b) -> None:
         frac = (b.epoch - 1 + b.batch / max(b.n_batches, 1)) / self._epochs_total
         frac = min(max(frac, 0.0), 1.0)
-        self.progress.setValue(min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1))   # the maximum means done
         left = b.elapsed * (1 - frac) / frac if frac > 0 else 0.0
-        self.progress.setFormat(f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · "
-                                f"{_clock(left)} left")
+        self._set_progress(min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1),      # the maximum means done
+                           f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · "
+                           f"{_clock(left)} left")
 
     def on_finished(self, fin) -> None:
-        if fin.reason in ("completed", "early_stopped"):
-            self.progress.setValue(PROGRESS_MAX)
-        self.progress.setFormat({"completed": "Done", "early_stopped": "Stopped early (best epoch restored)",
-                                 "stopped": "Stopped", "diverged": "Diverged"}.get(fin.reason, fin.reason))
+        done = fin.reason in ("completed", "early_stopped")
+        self._idle_text = FINISHED.get(fin.reason, fin.reason)
+        self._set_progress(PROGRESS_MAX if done else self.progress.value(), self._idle_text)
+
+    def _set_progress(self, value: int, text: str) -> None:
+        if value != self.progress.value():
+            self.progress.setValue(value)
+        if text != self.progress.format():
+            self.progress.setFormat(text)
+        self.progressChanged.emit(value, PROGRESS_MAX, text)
+
+    # ---- the result line and notices ----------------------------------------------------------------
+    def show_result(self, results) -> None:
+        """Report the current network's test accuracy (and say so when it is chance level); None: nothing."""
+        self.result.setStyleSheet("")
+        acc = (results or {}).get("test_accuracy")
+        if acc is None:
+            self.result.setText("")
+            return
+        ds = self.state.dataset
+        n = results.get("n_test") or 0
+        what = "digits" if getattr(ds, "image_shape", None) == (28, 28) else "samples"
+        text = f"<b>Test accuracy: {100 * acc:.2f}%</b>" + (f" on {n:,} test {what} it never saw." if n else ".")
+        k = results.get("n_classes") or getattr(ds, "n_classes", 0)
+        advice = chance_level(acc, int(k), lr=results.get("lr", self.state.settings.get("lr")))
+        if advice:
+            text += f"<br><span style='color: {error_color(self.palette())}'>{html.escape(advice)}</span>"
+        self.result.setText(text)
+
+    def show_notice(self, text: str) -> None:
+        """A sentence the user must not miss: it stays until dismissed or until the next run starts."""
+        self.notice.show_notice(text)
 
 
 def _clock(seconds: float) -> str:

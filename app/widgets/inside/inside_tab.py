@@ -1,12 +1,15 @@
-"""InsideTab: the "Look inside" tab. Composes the views and feeds them AppState / TrainingSession signals.
+"""InsideTab: the "Look inside" tab. Composes the views and feeds them from the app's model (AppState).
 
-Nothing here polls the engine: weights arrive by state.networkChanged and session.weightsUpdated (a copy made on
-the worker), probes by session batch signals. Views that cost real work redraw only while visible.
+Nothing here polls the engine or keeps its own network: weights, the data set and the drawn digit come from the
+model (while training, its network is the session's latest weight snapshot), gradient probes from the session's
+batches. Views that cost real work redraw only while visible; a hidden tab catches up when shown.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from engine.errors import EngineError
 
 from ..network_view import NetworkView
 from .activation_functions import ActivationView
@@ -23,15 +26,15 @@ class InsideTab(QWidget):
         super().__init__(parent)
         self.setObjectName("insideTab")
         self.state, self.session = state, session
-        self.net = None
+        self.net = None                    # the model's network as last shown here
         self.dataset = None
-        self._loader = None
+        self._deferred = None              # (network, live) that arrived while the tab was hidden
 
         self.activations = ActivationView()
         self.diagram = NetworkView()
         self.diagram.setObjectName("insideNetworkDiagram")          # the Build tab owns "networkDiagram"
         self.diagram.setAccessibleName("insideNetworkDiagram")
-        self.forward = ForwardPassPanel(self.diagram, drawn_digit=self._drawn_digit)
+        self.forward = ForwardPassPanel(self.diagram, drawn_digit=lambda: state.drawn_digit)
         self.backprop = BackpropInspector()
         self.gradients = GradientHealthPlot()
         self.first_layer = FirstLayerWeightsView()
@@ -66,20 +69,14 @@ class InsideTab(QWidget):
         layout.addWidget(self.pages)
 
         state.specChanged.connect(self._on_spec)
-        # while training, the same weights arrive twice (session, then AppState): take them once, as live
-        state.networkChanged.connect(lambda net: None if session.is_running() else self.set_network(net, live=False))
+        # while training, the model's network is each weight snapshot: drawn, but not fully re-measured
+        state.networkChanged.connect(lambda net: self.set_network(net, live=session.is_running()))
         state.datasetChanged.connect(self.set_dataset)
+        state.datasetFailed.connect(self._dataset_failed)
         state.configChanged.connect(self.backprop.set_config)
         session.started.connect(self._on_started)
-        session.weightsUpdated.connect(lambda net: self.set_network(net, live=True))
-        if hasattr(session, "batchChunk"):                 # every batch, so no probe is lost to throttling
-            session.batchChunk.connect(self.gradients.add_batches)
-        else:
-            session.batchStats.connect(self.gradients.add_batches)
-        if hasattr(session, "datasetLoaded"):
-            session.datasetLoaded.connect(self.set_dataset)
-        if hasattr(session, "hold"):                        # a page's first paint gets the machine, as a tab's
-            self.pages.currentChanged.connect(lambda _: session.hold())
+        session.batchChunk.connect(self.gradients.add_batches)       # every batch: no probe lost to throttling
+        self.pages.currentChanged.connect(lambda _: session.hold())  # a page's first paint gets the machine
 
         self._on_spec(state.spec)
         self.backprop.set_config(self._config())
@@ -92,14 +89,14 @@ class InsideTab(QWidget):
     def _config(self):
         try:
             return self.state.config()
-        except Exception:          # settings the engine rejects: the inspector then shows plain GD
+        except EngineError:          # settings the engine rejects: the inspector then shows plain GD
             return None
 
     def _on_spec(self, spec: dict) -> None:
         self.activations.set_spec(spec)
         self.diagram.setSpec(spec)
-        if self.net is not None:
-            self.diagram.setNetwork(self.net)
+        # the model never holds a network that disagrees with its spec; a hidden tab's older one is not shown
+        self.diagram.setNetwork(self.net if self.net is self.state.network else None)
         if not self.gradients.x:
             self.gradients.set_spec(spec)
 
@@ -129,7 +126,7 @@ class InsideTab(QWidget):
         self.errors.set_network(net, live=live)
         if not live and self.dataset is not None and net is not None:
             self.gradients.probe(net, self.dataset.x_train, self.dataset.y_train)
-        if self.dataset is None and net is not None and self.isVisible():
+        if self.dataset is None and net is not None:
             self._load_dataset()
 
     def set_dataset(self, dataset) -> None:
@@ -145,34 +142,18 @@ class InsideTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if getattr(self, "_deferred", None) is not None:
+        if self._deferred is not None:
             self.set_network(*self._deferred)
         if self.dataset is None and self.net is not None:
             self._load_dataset()
 
     def _load_dataset(self) -> None:
-        """The views need test digits: load the chosen data set on a worker (the sample takes ~0.5 s)."""
-        if self._loader is not None:
-            return
-        from superqt.utils import FunctionWorker      # not create_worker: it re-raises errors as tracebacks
+        """The views need test digits: the model loads its data set on a worker (the sample takes ~0.5 s)."""
+        if self.state.dataset is not None:
+            self.set_dataset(self.state.dataset)
+        elif self.state.loading_dataset() is None:
+            self.state.load_dataset(self.state.dataset_name or "sample")
 
-        from engine.data import load_dataset
-        self._loader = FunctionWorker(load_dataset, self.state.dataset_name or "sample")
-        self._loader.returned.connect(self._dataset_loaded)
-        self._loader.errored.connect(lambda exc: self.forward.result.setText(f"Could not load the digits: {exc}"))
-        self._loader.finished.connect(self._loader_done)
-        self._loader.start()
-
-    def _dataset_loaded(self, dataset) -> None:
+    def _dataset_failed(self, message: str) -> None:
         if self.dataset is None:
-            self.set_dataset(dataset)
-
-    def _loader_done(self) -> None:
-        self._loader = None
-
-    def _drawn_digit(self):
-        """The 28x28 digit on the Draw tab's pad, or None (no pad, or empty)."""
-        from ..draw_tab import DrawTab
-        window = self.window()
-        pad = window.findChild(DrawTab) if window is not None else None
-        return None if pad is None else pad.image
+            self.forward.result.setText(f"Could not load the digits: {message}")

@@ -1,0 +1,54 @@
+"""DatasetLoader: the app's one way to load a data set, on a worker thread so the window keeps drawing.
+
+The app model (AppState.load_dataset) owns it; every view that needs digits asks the model. An engine error
+(a missing folder, a damaged file) arrives as its sentence; anything else is a bug: logged, then a sentence.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from superqt.utils import FunctionWorker     # not create_worker: it re-raises errors as tracebacks
+
+from app.excepthook import report_bug
+from engine.data import load_dataset
+from engine.errors import EngineError
+
+
+class DatasetLoader(QObject):
+    loaded = Signal(str, object)       # name, Dataset
+    failed = Signal(str, str)          # name, a sentence for the user
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._worker = None
+        self._name: str | None = None
+
+    def loading(self) -> str | None:
+        """The name being loaded, or None."""
+        return self._name
+
+    def load(self, name: str) -> None:
+        """Load `name` ("sample", "mnist", a folder or file); a request for the name already loading waits for it."""
+        if self._name == name:
+            return
+        worker = FunctionWorker(load_dataset, name)
+        worker.returned.connect(lambda ds, w=worker: self._returned(w, name, ds))
+        worker.errored.connect(lambda exc, w=worker: self._errored(w, name, exc))
+        self._worker, self._name = worker, name
+        worker.start()
+
+    def _current(self, worker) -> bool:
+        """A worker superseded by a later request reports nothing."""
+        if worker is not self._worker:
+            return False
+        self._worker = self._name = None
+        return True
+
+    def _returned(self, worker, name: str, dataset) -> None:
+        if self._current(worker):
+            self.loaded.emit(name, dataset)
+
+    def _errored(self, worker, name: str, exc: Exception) -> None:
+        if not self._current(worker):
+            return
+        message = str(exc) if isinstance(exc, EngineError) else report_bug(exc, f"loading the data set {name}")
+        self.failed.emit(name, message)

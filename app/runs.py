@@ -1,0 +1,68 @@
+"""Runs: how every training run (Start, One epoch, fine-tuning on the student's handwriting) reaches the model.
+
+Starting: it waits for the model's data set if it is not loaded yet (the model loads it), makes the starting
+network the model's current one (so every view shows the network being trained and no results of the one it
+replaces), then hands the run to the one TrainingSession, where hold, pause, stop and shutdown apply to it.
+While it runs: each weight snapshot becomes the model's network, the test accuracy its results, and the
+session's state the model's training state. Views follow the model, never the session's weights.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.session import Run
+from engine.errors import EngineError
+
+
+class Runs(QObject):
+    failed = Signal(str)                   # the engine's sentence when a run cannot start (bad settings, no data)
+
+    def __init__(self, state, session, parent=None):
+        super().__init__(parent)
+        self.state, self.session = state, session
+        self._pending = None               # (net, cfg, run, data, trained) waiting for the data set
+        state.datasetChanged.connect(self._dataset_ready)
+        state.datasetFailed.connect(self._dataset_failed)
+        session.weightsUpdated.connect(lambda net: state.set_network(net, trained=True))
+        session.evaluated.connect(self._evaluated)
+        session.stateChanged.connect(state.set_training_state)
+
+    def busy(self) -> bool:
+        return self.session.is_running() or self._pending is not None
+
+    def start(self, net, cfg, run: Run, data=None, trained: bool = False) -> bool:
+        """Train `net` with `cfg` on the model's data set, or on `data(dataset)` if given (e.g. a mix with the
+        student's digits). `trained`: the starting weights are already trained. False if a run is under way."""
+        if self.busy():
+            return False
+        self._pending = (net, cfg, run, data, trained)
+        if self.state.dataset is None:
+            self.state.load_dataset(self.state.dataset_name)
+        else:
+            self._begin()
+        return True
+
+    def _begin(self) -> None:
+        net, cfg, run, data, trained = self._pending
+        self._pending = None
+        try:
+            cfg.validate()
+            dataset = self.state.dataset if data is None else data(self.state.dataset)
+        except EngineError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.state.set_network(net.copy(), trained=trained)
+        self.session.start(net, cfg, dataset, run)
+
+    def _dataset_ready(self, dataset) -> None:
+        if self._pending is not None and dataset is not None:
+            self._begin()
+
+    def _dataset_failed(self, _message: str) -> None:
+        self._pending = None               # the model has said why; nothing to train on
+
+    def _evaluated(self, net, accuracy: float) -> None:
+        ds = self.state.dataset
+        results = {"test_accuracy": accuracy, "n_test": len(ds.x_test) if ds is not None else 0,
+                   "dataset": self.state.dataset_name}
+        self.state.set_results(results, network=net)
