@@ -43,14 +43,11 @@ _LAZY = {"load_dataset": ("engine.data", "load_dataset"), "preprocess_digit": ("
 
 
 def __getattr__(name):
-    # data and preprocess are imported on first use: they are optional and other modules own them
+    # data and preprocess are imported on first use: `import engine` stays light for the trainer
     if name in _LAZY:
         import importlib
         module, attr = _LAZY[name]
-        try:
-            value = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as exc:
-            raise AttributeError(f"engine.{name} is not available ({exc})") from exc
+        value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

@@ -154,15 +154,11 @@ def _bench(rest) -> int:
 
 
 def _threads(n, augment=False) -> None:
-    try:
-        from .threads import default_threads, set_blas_threads
-    except ImportError:
-        return                                  # thread control is optional
+    from .threads import default_threads, set_blas_threads
     if n is None:
         # augmentation runs on its own thread: leave it a core rather than have BLAS threads spin against it
         n = max(1, default_threads("cli") - 1) if augment else default_threads("cli")
     set_blas_threads(n)
-
 
 
 # --- train ------------------------------------------------------------------------------------------------

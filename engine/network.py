@@ -19,6 +19,7 @@ from .activations import make_activation
 from .errors import DataError, SpecError
 from .layers import Dense
 from .losses import LOSSES, to_targets
+from .serialization import load_network, save_network
 from .spec import copy_spec, count_params, describe, layer_sizes, validate_spec
 
 DTYPES = ("float32", "float64")
@@ -231,10 +232,8 @@ class Network:
 
     # --- files ----------------------------------------------------------------------------------------------
     def save(self, path) -> None:
-        from .serialization import save_network
         save_network(self, path)
 
     @classmethod
     def load(cls, path) -> "Network":
-        from .serialization import load_network
-        return load_network(path)
+        return load_network(path, cls)

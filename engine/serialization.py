@@ -36,8 +36,9 @@ def _jsonable(x):
     raise TypeError(f"cannot store {type(x).__name__} in a model's history")
 
 
-def load_network(path):
-    from .network import Network
+def load_network(path, network_cls):
+    """The network stored at `path`, built as network_cls(spec, dtype, init=False) (Network.load passes itself,
+    so this module needs no import of network.py)."""
     path = Path(path)
     name = path.name
 
@@ -77,7 +78,7 @@ def load_network(path):
     if dtype not in ("float32", "float64"):
         raise bad(f"its weights have an unsupported number type ({dtype[:20]!r})")
     try:
-        net = Network(spec, dtype, init=False)
+        net = network_cls(spec, dtype, init=False)
     except EngineError as exc:
         raise bad(f"its network description is invalid ({exc})") from exc
     for i, layer in enumerate(net.layers):

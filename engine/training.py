@@ -320,10 +320,7 @@ def _split_indices(labels, val_fraction, seed):
 def _default_augmenter(cfg, net):
     if not cfg.augment:
         return None
-    try:
-        from .data.augment import Augmenter
-    except ImportError:
-        return None
+    from .data.augment import Augmenter       # here, not at the top: training alone needs no data package
     side = math.isqrt(net.input_size)
     if side * side != net.input_size:
         raise SpecError(f"Augmentation works on square images; {net.input_size} inputs are not one.")

@@ -8,7 +8,7 @@ from app.widgets.inside.gradient_health import GradientHealthPlot
 from app.widgets.inside.inside_tab import InsideTab
 from engine import Network, TrainConfig
 from engine.data.dataset import Dataset
-from engine.inspect import dead_units, gradient_norms
+from engine.inspection import dead_units, gradient_norms
 
 SPEC = {"input_size": 784, "layers": [{"units": 24, "activation": "sigmoid"}, {"units": 16, "activation": "sigmoid"},
         {"units": 12, "activation": "relu"}, {"units": 10, "activation": "softmax"}],

@@ -2,7 +2,7 @@
 
 For the current sample it shows the local input z_i, the local error delta_j (and where it comes from), their
 product, the engine's dL/dW_{i->j} from net.backprop, and the step the chosen optimizer takes with it
-(all from engine.inspect.weight_backprop: the engine's own backward pass, not a second implementation).
+(all from engine.inspection.weight_backprop: the engine's own backward pass, not a second implementation).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.errors import EngineError
-from engine.inspect import weight_backprop
+from engine.inspection import weight_backprop
 
 ROWS = [("weight", "Weight w<sub>i→j</sub>"),
         ("z_i", "Local input z<sub>i</sub>"),

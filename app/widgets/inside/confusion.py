@@ -1,7 +1,7 @@
 """Errors: the test-set confusion matrix (confusionMatrix), the digits of a clicked cell with the network's
 probabilities, and the digits the network got wrong most confidently.
 
-One forward pass over the test set (engine.inspect.error_analysis, ~20 ms for 10,000 digits) when the view is
+One forward pass over the test set (engine.inspection.error_analysis, ~20 ms for 10,000 digits) when the view is
 visible and the weights changed; while training at most once a second.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout,
                                QWidget)
 
-from engine.inspect import error_analysis
+from engine.inspection import error_analysis
 
 from ..prediction_bars import PredictionBars
 from .digit_gallery import DigitGallery

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from engine.inspect import first_layer_images
+from engine.inspection import first_layer_images
 
 from .colors import diverging_qimage
 from .initial import initial_network

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from engine.inspect import dead_units, gradient_norms
+from engine.inspection import dead_units, gradient_norms
 
 RELU_LIKE = ("relu", "leaky_relu")
 COLORS = [(33, 118, 210), (240, 120, 20), (46, 160, 67), (200, 50, 60), (140, 90, 200), (120, 120, 120)]

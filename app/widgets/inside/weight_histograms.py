@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.inspect import weight_histograms
+from engine.inspection import weight_histograms
 
 from .initial import initial_network
 

@@ -1,10 +1,10 @@
-"""engine.inspect: every number the look-inside views show, checked against the engine and against formulas."""
+"""engine.inspection: every number the look-inside views show, checked against the engine and against formulas."""
 import numpy as np
 import pytest
 
 from conftest import numeric_grad
 from engine.errors import DataError, SpecError
-from engine.inspect import (dead_units, error_analysis, first_layer_images, gradient_norms, histogram_edges,
+from engine.inspection import (dead_units, error_analysis, first_layer_images, gradient_norms, histogram_edges,
                             layer_activations, optimizer_step, weight_backprop, weight_histograms)
 from engine.metrics import confusion_matrix, precision_recall
 from engine.network import Network
