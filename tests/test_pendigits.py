@@ -75,3 +75,23 @@ def test_bundled_file_has_the_documented_counts_and_writer_split():
     assert {d.writer for d in held} == set(EVAL_WRITERS) and len(EVAL_WRITERS) == 10
     assert not {d.writer for d in train} & set(EVAL_WRITERS)
     assert len(train) + len(held) == len(digits)
+
+
+def test_bundled_drawn_training_digits_are_the_other_writers_rendered_like_the_pad():
+    from engine.data.pendigits import load_drawn_training
+    from engine.drawn import render_digit
+    x, y = load_drawn_training()
+    train, _ = split_writers(load_pendigits(bundled_pendigits()))
+    assert x.shape == (len(train), 784) == (4996, 784)
+    assert y.tolist() == [d.label for d in train]          # same order: no evaluation writer's digit slipped in
+    for i in range(0, len(train), 500):
+        np.testing.assert_allclose(x[i], render_digit(train[i].strokes).ravel(), atol=0.5 / 255 + 1e-6)
+
+
+def test_sample_plus_drawn_adds_them_to_training_only():
+    from engine.data import load_dataset
+    plain, both = load_dataset("sample"), load_dataset("sample+drawn")
+    assert len(both.x_train) == len(plain.x_train) + 4996
+    np.testing.assert_array_equal(both.x_train[:len(plain.x_train)], plain.x_train)
+    np.testing.assert_array_equal(both.x_test, plain.x_test)      # still scored on the MNIST test set
+    assert "pendigits" in both.source and both.name == "MNIST sample + drawn digits"

@@ -16,7 +16,7 @@ import numpy as np
 
 from engine.data import load_dataset
 from engine.data.augment import Augmenter
-from engine.data.pendigits import load_pendigits
+from engine.data.pendigits import load_drawn_training, load_pendigits
 from engine.drawn import EVAL_WRITERS, drawn_report, render_digits
 from engine.network import Network
 from engine.training import TrainConfig, Trainer
@@ -47,7 +47,9 @@ def run(cfg: dict, spec: dict, aug: dict, extra: bool, verbose=True) -> dict:
     ev = np.isin(w, EVAL_WRITERS)
     xtr, ytr = ds.x_train, ds.y_train
     if extra:
-        xtr, ytr = np.vstack([xtr, X[~ev]]), np.concatenate([ytr, y[~ev]])
+        xd, yd = load_drawn_training()                 # the bundled, uint8-rounded renders of the other writers
+        keep = np.random.default_rng(1).permutation(len(yd))[:extra if extra > 1 else len(yd)]
+        xtr, ytr = np.vstack([xtr, xd[keep]]), np.concatenate([ytr, yd[keep]])
     net = Network.from_spec(spec)
     conf = TrainConfig.from_dict(cfg).validate()
     augmenter = Augmenter(seed=conf.seed, **aug) if conf.augment else None
@@ -70,7 +72,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--epochs", type=int)
     p.add_argument("--hidden", type=int)
-    p.add_argument("--extra", action="store_true", help="train also on the non-evaluation writers' digits")
+    p.add_argument("--extra", nargs="?", type=int, const=1, default=0,
+                   help="train also on the non-evaluation writers' digits (all, or this many)")
     p.add_argument("--aug", nargs="*", default=[], help="Augmenter keyword=value (python literal)")
     p.add_argument("--set", nargs="*", default=[], help="TrainConfig keyword=value")
     p.add_argument("--save", help="save the model here")

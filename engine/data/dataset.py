@@ -12,6 +12,7 @@ from .csv import load_csv, test_file_beside
 from .idx import _role, find_idx_files, load_idx_pair
 from .npz import load_npz
 from .paths import mnist_available, mnist_dir, sample_dir
+from .pendigits import DRAWN_SAMPLE, with_drawn_digits
 from .toy import TOY_NAMES, load_toy
 from ..split import stratified_split   # the engine core's (one split for everyone)
 
@@ -62,10 +63,11 @@ class Dataset:
 
 
 def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
-    """"sample" (bundled), "mnist" (downloaded full MNIST, else the sample with a notice), a playground set
-    ("xor", "circles", "spiral", "blobs", "moons", "sin", "abs", "step"; keywords n, noise, seed, test_fraction,
-    classes), or a path: a folder of IDX files, one IDX file, an .npz (x_train, y_train, x_test, y_test) or a
-    label-first .csv. Raises DataError."""
+    """"sample" (bundled), "sample+drawn" (the sample plus 4,996 bundled pen-drawn digits in its training part),
+    "mnist" (downloaded full MNIST, else the sample with a notice), a playground set ("xor", "circles",
+    "spiral", "blobs", "moons", "sin", "abs", "step"; keywords n, noise, seed, test_fraction, classes), or a
+    path: a folder of IDX files, one IDX file, an .npz (x_train, y_train, x_test, y_test) or a label-first
+    .csv. Raises DataError."""
     key = str(name_or_path).strip()
     if key.lower() in TOY_NAMES:
         return load_toy(key.lower(), **generated)
@@ -73,6 +75,8 @@ def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
         raise DataError(f"Only generated data sets take {', '.join(generated)}; {key!r} is read from files.")
     if key.lower() == "sample":
         return _from_idx_folder(sample_dir(), "MNIST sample")
+    if key.lower() == DRAWN_SAMPLE:
+        return with_drawn_digits(_from_idx_folder(sample_dir(), "MNIST sample + drawn digits"))
     if key.lower() == "mnist":
         if mnist_available():
             return _from_idx_folder(mnist_dir(), "MNIST")
@@ -82,7 +86,7 @@ def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
         return ds
     path = Path(key).expanduser()
     if not path.exists():
-        raise DataError(f"No data set called {key!r}: use 'sample', 'mnist', a generated set "
+        raise DataError(f"No data set called {key!r}: use 'sample', '{DRAWN_SAMPLE}', 'mnist', a generated set "
                         f"({', '.join(TOY_NAMES)}), or the path of a folder of IDX files, an IDX file, an .npz "
                         "or a .csv file.")
     if path.is_dir():

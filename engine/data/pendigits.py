@@ -15,6 +15,9 @@ import numpy as np
 from ..errors import DataError
 
 MAX_BYTES = 64 * 1024 * 1024      # the upstream training file is ~5 MB unzipped; refuse anything absurd
+# the non-evaluation writers' digits, rendered like the pad by tools/render_drawn_train.py
+DRAWN_SAMPLE = "sample+drawn"      # load_dataset's name for the MNIST sample plus these digits
+DRAWN_IMAGES, DRAWN_LABELS = "drawn-train-images-idx3-ubyte.gz", "drawn-train-labels-idx1-ubyte.gz"
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,22 @@ def load_pendigits(path) -> list[PenDigit]:
     if not path.is_file():
         raise DataError(f"No drawn-digits file at {path}.")
     return parse_pendigits(_text(path), source=str(path))
+
+
+def load_drawn_training():
+    """(x (n, 784) float32, y (n,) int64): the bundled pen-drawn digits of the writers not kept for evaluation."""
+    from .idx import load_idx_pair
+    from .paths import resources_dir
+    folder = resources_dir() / "pendigits"
+    x, y, _ = load_idx_pair(folder / DRAWN_IMAGES, folder / DRAWN_LABELS)
+    return x, y
+
+
+def with_drawn_digits(ds):
+    """The data set with the bundled drawn digits added to its training part (its test part unchanged)."""
+    from dataclasses import replace
+    x, y = load_drawn_training()
+    if x.shape[1] != ds.n_features:
+        raise DataError(f"The drawn digits are 28x28 images; {ds.name} has {ds.n_features} inputs per sample.")
+    return replace(ds, x_train=np.vstack([ds.x_train, x]), y_train=np.concatenate([ds.y_train, y]),
+                   source=ds.source + " + UCI pendigits (20 writers, CC BY 4.0)")
