@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from engine.errors import EngineError
-from engine.export_torch import export as export_torch_files
+from engine.export import export as export_torch_files
 
 
 def module_name(path: Path) -> str:
