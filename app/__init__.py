@@ -4,7 +4,12 @@ __main__.py        `python -m app` / `mlp-studio`: desktop-entry flags without Q
 main_window.py     MainWindow: menus, tabs (Build & train, Draw, Look inside), status bar
 state.py           AppState: the spec being built, training settings, data set, current Network (Qt signals)
 session.py         TrainingSession: runs the engine's Trainer on a worker thread, throttled signals
-menus.py           File / View / Help: projects, recent files, exports, theme, About
+menus.py           File / View / Help menus: builds them and wires each action (install(window))
+document.py        Document: the project file, dirty flag, title, new/open/save, restore defaults (signals)
+dialogs.py         About, shortcuts, error boxes, file choosers as functions; Prompts (the replaceable seam)
+exports.py         File > Export: the network as .npz or a PyTorch script
+last_session.py    last settings and geometry restored/saved, project on the command line, cold start
+version.py         the app's version
 project.py         the .mlpstudio project file (spec, settings, weights, history), atomic, no pickle
 settings.py        QSettings: geometry, last settings, theme, recent files
 theme.py           light/dark palette following the system; pyqtgraph follows
