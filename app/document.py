@@ -7,22 +7,21 @@ user only through a `Prompts` object (app/dialogs.py), which tests replace, and 
 from __future__ import annotations
 
 import contextlib
-import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from app.handwriting import IMAGES, default_folder
 from app.project import SUFFIX, apply_to_state, from_state, load_project, save_project
-from app.state import DEFAULT_SETTINGS, DEFAULT_SPEC
 from engine.errors import EngineError
+from engine.presets import digit_spec, preset
 
 PROJECT_FILTER = f"MLP Studio projects (*{SUFFIX})"
 
 
 def default_spec(state) -> dict:
-    """The app's default network, its input and output fitted to the loaded data set."""
-    spec = copy.deepcopy(DEFAULT_SPEC)
+    """The app's default network (the engine's digit preset), its input and output fitted to the loaded data set."""
+    spec = digit_spec()
     ds = state.dataset
     if ds is not None:
         spec["input_size"] = int(ds.x_train.shape[1])
@@ -151,7 +150,7 @@ class Document(QObject):
         if (self.state.network is not None and self.state.trained and arch(spec) != arch(self.state.spec)
                 and not self.prompts.ask_discard_trained("The default architecture differs from this network.")):
             return False
-        self.state.set_config(DEFAULT_SETTINGS)
+        self.state.set_config(preset("app_digits"))
         self.state.set_spec(spec)
         self.message.emit("Default settings and architecture restored.", 8000)
         return True

@@ -1,5 +1,6 @@
 """The document model and View > Restore default settings, on the real MainWindow driven like a user."""
 import copy
+import dataclasses
 
 import numpy as np
 import pytest
@@ -7,8 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.document import Document, default_spec
-from app.state import DEFAULT_SETTINGS, DEFAULT_SPEC
 from engine.network import Network
+from engine.presets import PRESETS, digit_spec
+
+DEFAULT_SETTINGS = dataclasses.asdict(PRESETS["app_digits"])
+DEFAULT_SPEC = digit_spec()
 from helpers_app import make_window
 
 
