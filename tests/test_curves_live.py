@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from app.widgets.curves import Curves
-from engine.training import BatchStats, EpochStats
+from engine import BatchStats, EpochStats
 
 N_BATCHES = 50
 

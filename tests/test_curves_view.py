@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.widgets.curves import Curves
-from engine.training import BatchStats, EpochStats
+from engine import BatchStats, EpochStats
 from helpers_contrast import AA, contrast_ratio, plot_background, plot_texts, text_span_colors
 
 N_BATCHES = 20

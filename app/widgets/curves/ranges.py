@@ -2,7 +2,7 @@
 
 A run's loss is summarised by medians of BIN consecutive batch losses (a spike narrower than half a bin moves
 nothing) and by its epoch points. A run is off-scale when its typical distance from the ideal (loss 0, accuracy
-100 %) is more than OUTLIER_RATIO times the other runs' median distance: one lr-10 run then squashes nobody.
+100 %) is both above a floor and several times the other runs' median distance: one lr-10 run squashes nobody.
 """
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 BIN = 8
-OUTLIER_RATIO = 8.0
-LOSS_FLOOR = 0.5          # a loss gap below this is never an outlier (all runs are learning)
-ACCURACY_FLOOR = 20.0     # nor an accuracy gap below this many points
+LOSS_RATIO, LOSS_FLOOR = 8.0, 0.5           # a typical loss under 0.5 is never off-scale
+ACCURACY_RATIO, ACCURACY_FLOOR = 4.0, 30.0  # nor a typical accuracy above 70 %
 
 
 @dataclass
@@ -65,14 +64,14 @@ def span(bins: np.ndarray, train_losses, val_losses, epoch_accuracies: list) -> 
     return s
 
 
-def in_bulk(gaps, floor: float) -> np.ndarray:
+def in_bulk(gaps, floor: float, ratio: float) -> np.ndarray:
     """True for each run inside the bulk; False for runs without data or too far from the others."""
     gaps = np.asarray(gaps, np.float64)
     keep = np.isfinite(gaps)
     for i in np.flatnonzero(keep):
         others = np.delete(gaps, i)
         others = others[np.isfinite(others)]
-        if others.size and gaps[i] > floor and gaps[i] > OUTLIER_RATIO * np.median(others):
+        if others.size and gaps[i] > floor and gaps[i] > ratio * np.median(others):
             keep[i] = False
     return keep
 
@@ -80,7 +79,7 @@ def in_bulk(gaps, floor: float) -> np.ndarray:
 def loss_range(spans: list[RunSpan]) -> tuple[tuple[float, float] | None, list[bool]]:
     """((0, top) over the runs in the bulk, or None without data; off-scale flag per run)."""
     gaps = [s.loss_level for s in spans]
-    keep = in_bulk(gaps, LOSS_FLOOR)
+    keep = in_bulk(gaps, LOSS_FLOOR, LOSS_RATIO)
     tops = [s.loss_top for s, k in zip(spans, keep) if k]
     off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
     if not tops:
@@ -104,7 +103,7 @@ def log_loss_range(spans: list[RunSpan]) -> tuple[float, float] | None:
 def accuracy_range(spans: list[RunSpan]) -> tuple[tuple[float, float], list[bool]]:
     """((low, high) in % over the runs in the bulk, (0, 100) without data; off-scale flag per run)."""
     gaps = [100 - s.acc_level for s in spans]
-    keep = in_bulk(gaps, ACCURACY_FLOOR)
+    keep = in_bulk(gaps, ACCURACY_FLOOR, ACCURACY_RATIO)
     kept = [s for s, k in zip(spans, keep) if k]
     off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
     if not kept:
