@@ -3,7 +3,8 @@
 A zip (no pickle anywhere) holding
   project.json   {"format": "mlp-studio-project", "version": 1, "spec", "settings" (TrainConfig fields),
                   "dataset" (name), "handwriting" (folder of the personal digit set or null),
-                  "history" (epoch stats, so the curves reappear), "trained", "dtype", "has_weights"}
+                  "history" (epoch stats, so the curves reappear), "trained", "dtype", "has_weights",
+                  "results" (the network's test accuracy, n_test, dataset; or null)}
   weights.npz    W0, b0, W1, b1, ... as in engine Dense layers (W: fan_in x fan_out), read allow_pickle=False
 Saved atomically; loading reads and checks everything before anything is handed to the app, so a damaged or
 foreign file raises ModelFileError and changes nothing. No Qt here.
@@ -40,6 +41,7 @@ class Project:
     handwriting: str | None = None         # folder of the personal handwriting set, if the user has one
     history: list = dataclasses.field(default_factory=list)
     trained: bool = False
+    results: dict | None = None            # the network's test accuracy (AppState.results), if measured
 
     def __repr__(self) -> str:
         sizes = [self.spec.get("input_size")] + [l.get("units") for l in self.spec.get("layers", [])]
@@ -78,6 +80,7 @@ def save_project(path: str | os.PathLike, project: Project) -> Path:
             "spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
             "dataset": project.dataset, "handwriting": project.handwriting, "history": history,
             "trained": bool(project.trained and net is not None), "has_weights": net is not None,
+            "results": project.results if net is not None else None,
             "dtype": None if net is None else str(np.dtype(net.dtype))}
     meta_bytes = json.dumps(_json_safe(meta), indent=1, allow_nan=False).encode("utf-8")
     with atomic_write(path, "wb") as f:
@@ -119,7 +122,20 @@ def load_project(path: str | os.PathLike) -> Project:
         raise _error(path, "its training settings are not readable")
     return Project(spec=spec, settings=settings, network=net, dataset=str(meta.get("dataset") or "sample"),
                    handwriting=meta.get("handwriting") or None, history=list(meta.get("history") or []),
-                   trained=bool(meta.get("trained")) and net is not None)
+                   trained=bool(meta.get("trained")) and net is not None,
+                   results=_clean_results(meta.get("results")) if net is not None else None)
+
+
+def _clean_results(results) -> dict | None:
+    """The saved test accuracy, if it is one (a hand-edited file may hold anything)."""
+    if not isinstance(results, dict):
+        return None
+    acc = results.get("test_accuracy")
+    if isinstance(acc, bool) or not isinstance(acc, (int, float)) or not 0 <= acc <= 1:
+        return None
+    n = results.get("n_test")
+    return {"test_accuracy": float(acc), "n_test": n if isinstance(n, int) and not isinstance(n, bool) else 0,
+            "dataset": str(results["dataset"]) if results.get("dataset") else None}
 
 
 def _read_meta(path: Path, zf: zipfile.ZipFile) -> dict:
@@ -226,9 +242,10 @@ def from_state(state, handwriting: str | os.PathLike | None = None) -> Project:
     history = list(getattr(net, "history", None) or [])
     return Project(spec=copy.deepcopy(state.spec), settings=dict(state.settings), network=net,
                    dataset=state.dataset_name, handwriting=None if handwriting is None else str(handwriting),
-                   history=history, trained=bool(getattr(state, "trained", False)))
+                   history=history, trained=bool(getattr(state, "trained", False)),
+                   results=getattr(state, "results", None))
 
 
 def apply_to_state(project: Project, state) -> None:
     """Make the app show the project: settings, spec, then weights (with their history) last."""
-    state.load(project.spec, project.settings, project.network, trained=project.trained)
+    state.load(project.spec, project.settings, project.network, trained=project.trained, results=project.results)
