@@ -80,7 +80,8 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
 
 
 def show_shortcuts(window) -> QMessageBox:
-    rows = "".join(f"<tr><td>{what}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>" for what, keys in shortcut_rows(window))
+    rows = "".join(f"<tr><td>{what}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>"
+                   for what, keys in shortcut_rows(window))
     return _open_box(QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>",
                                  QMessageBox.StandardButton.Close, window))
 

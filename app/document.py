@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.handwriting import IMAGES, default_folder
 from app.project import SUFFIX, apply_to_state, from_state, load_project, save_project
+from app.state import architecture
 from engine.errors import EngineError
 from engine.presets import digit_spec, preset
 
@@ -146,9 +147,9 @@ class Document(QObject):
         if self.busy():
             return False
         spec = default_spec(self.state)
-        arch = lambda s: {k: v for k, v in s.items() if k != "seed"}
-        if (self.state.network is not None and self.state.trained and arch(spec) != arch(self.state.spec)
-                and not self.prompts.ask_discard_trained("The default architecture differs from this network.")):
+        discards = self.state.network is not None and self.state.trained and \
+            architecture(spec) != architecture(self.state.spec)
+        if discards and not self.prompts.ask_discard_trained("The default architecture differs from this network."):
             return False
         self.state.set_config(preset("app_digits"))
         self.state.set_spec(spec)
