@@ -44,3 +44,34 @@ def test_epoch_points_reach_the_accuracy_plot_while_training_at_batch_1(qtbot, w
     qtbot.waitUntil(lambda: drawn(run.val_acc) > seen, timeout=1000)
     assert window.session.is_running()
     window.session.stop()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_both_plots_get_a_usable_size_with_every_run_listed(qtbot, window, size):
+    from app.widgets.curves import MAX_SHOWN
+    from app.run_label import run_label
+    window.resize(*size)
+    for k in range(MAX_SHOWN):
+        window.curves.begin_run(run_label(window.state.spec, window.state.settings), augment=True)
+        window.curves.set_epochs(40)
+    qtbot.waitUntil(lambda: window.curves.legend.height() >= window.curves.legend.heightForWidth(
+        window.curves.legend.width()) - 1, timeout=1000)
+    assert len(window.curves.legend.entries) == MAX_SHOWN
+    for plot in (window.curves.loss_plot, window.curves.accuracy_plot):
+        assert plot.isVisible() and plot.height() >= 200 and plot.width() >= 250, (plot.objectName(), plot.size())
+    legend = window.curves.legend
+    assert legend.visibleRegion().boundingRect().height() >= legend.heightForWidth(legend.width()) - 1  # not cut
+
+
+def test_an_augmented_run_says_why_training_accuracy_sits_below_validation(qtbot, window, small_digits):
+    st = window.state
+    st.set_dataset("sample", small_digits)
+    for augment in (False, True):
+        for k, v in dict(optimizer="adam", lr=0.003, batch_size=64, epochs=1, augment=augment).items():
+            st.set_setting(k, v)
+        with qtbot.waitSignal(window.session.finished, timeout=30000):
+            qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: not window.session.is_running(), timeout=5000)
+        text = window.curves.legend.text()
+        assert ("distorted by augmentation" in text) == augment
+        assert text.count("· augmented") == int(augment)
