@@ -19,10 +19,10 @@
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)
   inspect        look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
-  export_torch   export a Network as a PyTorch script + weights
+  export/        carry a Network to PyTorch (model.py, weights.pt, train.py) or ONNX; `python -m engine export`
   version        __version__ from the installed metadata (pyproject.toml in a checkout)
   bench, naive   `python -m engine bench` and the textbook float64 trainer it measures against
-  cli            `python -m engine train|evaluate|download|info|bench`
+  cli            `python -m engine train|evaluate|download|info|bench|export`
 """
 from . import errors
 from .activations import ACTIVATIONS

@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from .errors import DownloadError, EngineError
+from .export import cli as export_cli
 
 
 class UsageError(Exception):
@@ -63,7 +64,7 @@ def build_parser() -> Parser:
     from .optimizers import OPTIMIZERS
     from .schedules import SCHEDULES
     p = Parser(prog="python -m engine", description="MLP Studio's engine on the command line.")
-    sub = p.add_subparsers(dest="command", metavar="{train,evaluate,download,info,bench}")
+    sub = p.add_subparsers(dest="command", metavar="{train,evaluate,download,info,bench,export}")
     sub.required = True
     t = sub.add_parser("train", help="train a network and report its test accuracy")
     t.add_argument("--dataset", default="sample", help="sample (bundled, default), mnist (downloaded) or a path: "
@@ -105,6 +106,7 @@ def build_parser() -> Parser:
     i.add_argument("--json", action="store_true")
     sub.add_parser("bench", help="training speed vs PyTorch and scikit-learn (python -m engine bench --help)",
                    add_help=False)
+    export_cli.add_parser(sub)
     return p
 
 
@@ -124,7 +126,7 @@ def main(argv=None) -> int:
             return _bench(argv[1:])
         args = build_parser().parse_args(argv)
         return {"train": cmd_train, "evaluate": cmd_evaluate, "download": cmd_download,
-                "info": cmd_info}[args.command](args)
+                "info": cmd_info, "export": export_cli.run}[args.command](args)
     except UsageError as exc:
         return _fail(str(exc), 2)
     except DownloadError as exc:

@@ -1,5 +1,6 @@
-"""Network -> PyTorch nn.Sequential script + weights: read back without torch, and (when torch is installed)
-loaded into PyTorch and compared with the engine's forward pass to 1e-5."""
+"""Network -> PyTorch nn.Sequential script + weights: read back without torch, checked against a golden file that
+real torch.save wrote, and (tests marked `export`, run by `pytest -m export` with torch installed) loaded into
+PyTorch and compared with the engine's forward pass to 1e-5."""
 import collections
 import importlib.util
 import os
@@ -12,9 +13,14 @@ import numpy as np
 import pytest
 
 from engine.activations import ACTIVATIONS
+from pathlib import Path
+
 from engine.errors import SaveError, SpecError
-from engine.export_torch import TORCH_ACTIVATIONS, export, state_dict, torch_weights_bytes
+from engine.export.torch_files import TORCH_ACTIVATIONS, export, state_dict, torch_weights_bytes
 from engine.network import Network
+from engine.version import __version__
+
+GOLDEN = Path(__file__).parent / "data" / "torch_golden.pt"     # written by torch 2.13.0's torch.save
 
 
 def make_net(hidden=("relu", "tanh"), out="softmax", loss="cross_entropy", dtype="float32", seed=3, alpha=None):
@@ -112,7 +118,37 @@ def test_script_is_stand_alone_python_describing_the_architecture(tmp_path):
 
 
 def test_every_engine_activation_has_a_pytorch_equivalent():
-    assert set(ACTIVATIONS) <= set(TORCH_ACTIVATIONS)
+    assert set(ACTIVATIONS) == set(TORCH_ACTIVATIONS)
+
+
+def test_golden_file_from_real_torch_save_reads_like_our_export():
+    """What torch.save really writes: the layout, records and pickle our hand-written weights imitate."""
+    sd = read_weights(GOLDEN)
+    assert isinstance(sd, collections.OrderedDict) and list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    np.testing.assert_array_equal(sd["0.weight"], np.arange(6, dtype=np.float32).reshape(3, 2) / 4 - 0.5)
+    np.testing.assert_array_equal(sd["2.bias"], np.array([-2.0, 7.0]))
+    assert sd["0.bias"].dtype == np.float32 and sd["2.weight"].dtype == np.float64
+    ours = torch_weights_bytes({k: np.ascontiguousarray(v) for k, v in sd.items()}, archive="golden")
+    import io
+    with zipfile.ZipFile(GOLDEN) as theirs, zipfile.ZipFile(io.BytesIO(ours)) as mine:
+        their = {n.split("/", 1)[1]: theirs.read(n) for n in theirs.namelist()}
+        our = {n.split("/", 1)[1]: mine.read(n) for n in mine.namelist()}
+    assert set(our) == set(their) - {".data/serialization_id"}
+    for record in ("version", "byteorder", ".format_version", ".storage_alignment", "data/0", "data/3"):
+        assert our[record] == their[record], record
+
+
+def test_script_carries_the_package_version(tmp_path):
+    script, _ = export(make_net(), tmp_path)
+    assert f"exported from MLP Studio {__version__} on" in script.read_text()
+
+
+def test_unknown_activation_error_lists_only_engine_activations(tmp_path, monkeypatch):
+    monkeypatch.delitem(TORCH_ACTIVATIONS, "tanh")
+    with pytest.raises(SpecError) as info:
+        export(make_net(), tmp_path)
+    listed = str(info.value).split("supported: ")[1].rstrip(").").split(", ")
+    assert listed == [a for a in ACTIVATIONS if a != "tanh"]
 
 
 def test_unsupported_activation_and_bad_names_are_clear_errors(tmp_path, monkeypatch):
@@ -142,13 +178,14 @@ def test_large_tensors_use_wide_integers_in_the_pickle():
 
 # ---- the real thing: PyTorch loads it -------------------------------------------------------------------
 
+@pytest.mark.export
 @pytest.mark.parametrize("hidden, out, loss, dtype", [
     (("relu", "tanh"), "softmax", "cross_entropy", "float32"),
     (("leaky_relu", "sigmoid"), "linear", "mse", "float32"),
     (("sigmoid", "relu"), "sigmoid", "mse", "float64"),
 ])
 def test_pytorch_loads_the_export_and_computes_the_same_outputs(tmp_path, hidden, out, loss, dtype):
-    torch = pytest.importorskip("torch")
+    import torch
     net = make_net(hidden=hidden, out=out, loss=loss, dtype=dtype, alpha=0.05)
     script, weights = export(net, tmp_path, name=f"m_{out}")
     spec = importlib.util.spec_from_file_location(f"m_{out}", script)
@@ -167,8 +204,8 @@ def test_pytorch_loads_the_export_and_computes_the_same_outputs(tmp_path, hidden
     assert torch.equal(sd["0.weight"], torch.from_numpy(np.ascontiguousarray(net.layers[0].W.T)))
 
 
+@pytest.mark.export
 def test_exported_script_runs_without_mlp_studio_on_the_path(tmp_path):
-    pytest.importorskip("torch")
     script, _ = export(make_net(), tmp_path)
     code = ("import runpy, sys; runpy.run_path(sys.argv[1], run_name='__main__');"
             "assert not [m for m in sys.modules if m.split('.')[0] in ('engine', 'app')]")

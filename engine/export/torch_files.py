@@ -1,4 +1,5 @@
-"""Export a Network to PyTorch: a stand-alone `.py` defining the same `nn.Sequential`, plus its weights.
+"""Export a Network to PyTorch: a stand-alone `.py` defining the same `nn.Sequential`, plus its weights, and
+the folder DIR/model.py + DIR/weights.pt + DIR/train.py (export_torch_folder).
 
 The weights file is written in PyTorch's own zip format (what `torch.save(state_dict)` writes), by hand, so
 exporting needs no PyTorch here while `torch.load(path, weights_only=True)` reads it there. The format:
@@ -20,8 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write
-from .errors import SpecError
+from ..activations import ACTIVATIONS
+from ..atomic import atomic_write
+from ..errors import SaveError, SpecError
+from ..version import __version__
+from .train_script import train_script_text
 
 ALIGNMENT = 64
 _STORAGE_CLASS = {np.dtype(np.float32): "FloatStorage", np.dtype(np.float64): "DoubleStorage"}
@@ -30,16 +34,10 @@ _TORCH_DTYPE = {np.dtype(np.float32): "torch.float32", np.dtype(np.float64): "to
 # Engine activation name -> the PyTorch module doing the same thing (None: no module, the identity).
 TORCH_ACTIVATIONS = {
     "linear": lambda layer: None,
-    "identity": lambda layer: None,
     "relu": lambda layer: "nn.ReLU()",
     "leaky_relu": lambda layer: f"nn.LeakyReLU(negative_slope={float(layer.get('alpha', 0.01))!r})",
-    "elu": lambda layer: f"nn.ELU(alpha={float(layer.get('alpha', 1.0))!r})",
     "sigmoid": lambda layer: "nn.Sigmoid()",
     "tanh": lambda layer: "nn.Tanh()",
-    "softplus": lambda layer: "nn.Softplus()",
-    "swish": lambda layer: "nn.SiLU()",
-    "silu": lambda layer: "nn.SiLU()",
-    "gelu": lambda layer: "nn.GELU(approximate='tanh')",
     "softmax": lambda layer: "nn.Softmax(dim=1)",
 }
 
@@ -118,8 +116,9 @@ def torch_layers(net) -> list[tuple[str, str, int]]:
     for i, layer in enumerate(spec["layers"]):
         name = layer["activation"]
         if name not in TORCH_ACTIVATIONS:
+            supported = [a for a in ACTIVATIONS if a in TORCH_ACTIVATIONS]
             raise SpecError(f"Cannot export layer {i + 1} to PyTorch: its activation '{name}' has no PyTorch "
-                            f"equivalent here (supported: {', '.join(sorted(TORCH_ACTIVATIONS))}).")
+                            f"equivalent here (supported: {', '.join(supported)}).")
         role = "output layer" if i == len(spec["layers"]) - 1 else f"hidden layer {i + 1}"
         modules.append((f"nn.Linear({sizes[i]}, {sizes[i + 1]})", f"{role}: {sizes[i]} -> {sizes[i + 1]}", i))
         act = TORCH_ACTIVATIONS[name](layer)
@@ -139,7 +138,7 @@ def _usage_note(spec: dict) -> str:
     return f"Trained in MLP Studio with the loss '{spec.get('loss', '?')}'."
 
 
-def script_text(net, weights_name: str, version: str = "") -> str:
+def script_text(net, weights_name: str, version: str = "", module: str | None = None) -> str:
     spec = net.to_spec()
     dtype = np.dtype(net.dtype)
     shape = "-".join(str(n) for n in [spec["input_size"]] + [l["units"] for l in spec["layers"]])
@@ -149,7 +148,7 @@ def script_text(net, weights_name: str, version: str = "") -> str:
     return f'''"""A {shape} multi-layer perceptron exported from MLP Studio{' ' + version if version else ''} on {stamp}.
 
 Plain PyTorch; MLP Studio is not needed:
-    from {Path(weights_name).stem} import load_model
+    from {module or Path(weights_name).stem} import load_model
     model = load_model()              # weights from {weights_name} beside this file
     outputs = model(x)                # x: a {_TORCH_DTYPE[dtype]} tensor of shape (n, {spec["input_size"]})
 
@@ -197,6 +196,16 @@ def state_dict(net) -> dict[str, np.ndarray]:
     return tensors
 
 
+def _write_model(net, script_path: Path, weights_path: Path) -> tuple[Path, Path]:
+    weights = torch_weights_bytes(state_dict(net), archive=weights_path.stem)
+    script = script_text(net, weights_path.name, __version__, module=script_path.stem)
+    with atomic_write(weights_path, "wb") as f:
+        f.write(weights)
+    with atomic_write(script_path, "w") as f:
+        f.write(script)
+    return script_path, weights_path
+
+
 def export(net, folder: str | os.PathLike, name: str = "mlp_studio_model") -> tuple[Path, Path]:
     """Write folder/name.py and folder/name.pt (atomically); return (script_path, weights_path).
 
@@ -205,15 +214,25 @@ def export(net, folder: str | os.PathLike, name: str = "mlp_studio_model") -> tu
     if not name.isidentifier():
         raise SpecError(f"'{name}' cannot be a Python module name; use letters, digits and underscores.")
     folder = Path(folder)
-    script_path, weights_path = folder / f"{name}.py", folder / f"{name}.pt"
+    return _write_model(net, folder / f"{name}.py", folder / f"{name}.pt")
+
+
+def export_torch_folder(net, cfg, out_dir: str | os.PathLike) -> dict[str, Path]:
+    """Write out_dir/model.py, out_dir/weights.pt and out_dir/train.py (the training settings cfg, a TrainConfig);
+    out_dir is created if its parent exists. Returns {"model": ..., "weights": ..., "train": ...}.
+
+    Raises SpecError for an activation or loss PyTorch lacks here, SaveError if the folder cannot be written.
+    """
+    out_dir = Path(out_dir)
+    train = train_script_text(net, cfg, __version__)        # checks everything before a file is written
+    torch_layers(net)
     try:
-        from engine import __version__ as version
-    except ImportError:
-        version = ""
-    weights = torch_weights_bytes(state_dict(net), archive=name)
-    script = script_text(net, weights_path.name, version)
-    with atomic_write(weights_path, "wb") as f:
-        f.write(weights)
-    with atomic_write(script_path, "w") as f:
-        f.write(script)
-    return script_path, weights_path
+        out_dir.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise SaveError(f"Cannot export to {out_dir}: the folder {out_dir.parent} does not exist.") from None
+    except OSError as exc:
+        raise SaveError(f"Cannot export to {out_dir}: {exc.strerror or exc}.") from None
+    model, weights = _write_model(net, out_dir / "model.py", out_dir / "weights.pt")
+    with atomic_write(out_dir / "train.py", "w") as f:
+        f.write(train)
+    return {"model": model, "weights": weights, "train": out_dir / "train.py"}
