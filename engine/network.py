@@ -148,7 +148,8 @@ class Network:
         return f"Network({describe(self.spec)}, {self.n_params:,} params)"
 
     # --- forward --------------------------------------------------------------------------------------------
-    def _inputs(self, X) -> np.ndarray:
+    def as_inputs(self, X) -> np.ndarray:
+        """X as an (n, input_size) array of the network's dtype (one sample may be 1-D); DataError if too wide or narrow."""
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1 and X.size == self.input_size:
             X = X.reshape(1, -1)
@@ -166,7 +167,7 @@ class Network:
     def forward_trace(self, X, ws: Workspace | None = None):
         """(zs, activations): zs[l] = x W + b of layer l; activations[0] = X, activations[l+1] = f(zs[l])."""
         if ws is None:
-            X = self._inputs(X)
+            X = self.as_inputs(X)
         zs, acts = [], [X]
         for l, layer in enumerate(self.layers):
             z, a = layer.forward(acts[-1], *((ws.zs[l], ws.acts[l], ws.rows) if ws is not None else ()))
@@ -190,7 +191,7 @@ class Network:
 
     def loss(self, X, y) -> float:
         """Mean over the samples of the loss summed over the outputs."""
-        X = self._inputs(X)
+        X = self.as_inputs(X)
         zs, acts = self.forward_trace(X)
         return self.loss_fn.value(zs[-1], acts[-1], self.targets(y, len(X)))
 
@@ -216,7 +217,7 @@ class Network:
 
     def backprop(self, X, y) -> Backprop:
         """Forward, loss, and backward over a batch; every array fresh (for inspection and tests)."""
-        X = self._inputs(X)
+        X = self.as_inputs(X)
         Y = self.targets(y, len(X))
         zs, acts = self.forward_trace(X)
         loss = self.loss_fn.value(zs[-1], acts[-1], Y)

@@ -1,4 +1,6 @@
-"""Training: TrainConfig, Trainer (a generator of BatchStats / EpochStats / Finished events) and fit().
+"""Training: Trainer (a generator of the BatchStats / EpochStats / Finished events of events.py) and fit().
+
+The settings are a TrainConfig (config.py); the weights it goes back to are kept by checkpoints.py.
 
 Each epoch reshuffles the training set (seeded) and walks it in batches. One step, all in preallocated buffers:
   gather the batch (np.take into a buffer) -> forward (out=) -> loss and accuracy -> output delta (for
@@ -14,12 +16,13 @@ import math
 import numbers
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .checkpoints import BestWeights, Rollback
 from .config import TrainConfig
 from .errors import DataError, DivergenceError, SpecError
+from .events import BatchStats, EpochStats, Finished
 from .optimizers import make_optimizer
 from .schedules import SCHEDULES
 from .spec import check_memory
@@ -30,52 +33,13 @@ EVAL_CHUNK = 2048
 EXPLODED = 1e4       # a loss this many times the first batch's (at least 1) counts as diverged, like NaN
 
 
-@dataclass
-class BatchStats:
-    epoch: int
-    batch: int
-    n_batches: int
-    loss: float
-    accuracy: float
-    lr: float
-    elapsed: float
-    samples: int
-    grad_norms: list | None = None
-    dead_units: list | None = None
-
-
-@dataclass
-class EpochStats:
-    epoch: int
-    epochs: int
-    train_loss: float
-    train_accuracy: float
-    val_loss: float | None
-    val_accuracy: float | None
-    lr: float
-    seconds: float
-    elapsed: float
-    is_best: bool
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Finished:
-    reason: str                     # "completed" | "stopped" | "early_stopped" | "diverged"
-    message: str
-    best_epoch: int | None
-    history: list = field(default_factory=list)
-
-
 class Trainer:
     """Runs training as a generator (`run()`); see the module docstring. Control methods are thread-safe."""
 
     def __init__(self, net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None):
         self.net, self.cfg = net, cfg.validate()
         dt = net.dtype
-        self.X = np.ascontiguousarray(net._inputs(X))
+        self.X = np.ascontiguousarray(net.as_inputs(X))
         if len(self.X) == 0:
             raise DataError("There is no training data.")
         self.Y = net.targets(y, len(self.X))
@@ -85,7 +49,7 @@ class Trainer:
         self.train_idx = None                   # None: every row of X trains
         self.val = None                         # (X_val, Y_val, labels_val)
         if X_val is not None:
-            Xv = np.ascontiguousarray(net._inputs(X_val))
+            Xv = np.ascontiguousarray(net.as_inputs(X_val))
             Yv = net.targets(y_val, len(Xv))
             self.val = (Xv, Yv, _labels(y_val, Yv))
         elif cfg.val_fraction > 0:
@@ -169,82 +133,100 @@ class Trainer:
                 prefetch.close()
 
     def _run(self, prefetch):
-        net, cfg, params = self.net, self.cfg, self.net.params
+        """The epochs: shuffle, the batches, evaluate, keep the best weights, stop early if asked to."""
+        cfg = self.cfg
         rng = np.random.default_rng(cfg.seed)
-        # weights at the end of the last epoch, and of the one before: the end-of-epoch weights are only proven
-        # good by the next batch's loss, so a divergence at a new epoch's first batch goes back one more epoch
-        good, before_good = params.copy(), params.copy()
-        best = params.copy() if cfg.patience else None
-        best_epoch, best_value, since_best = None, math.inf, 0
-        history, t0, self._paused_for = [], time.perf_counter(), 0.0
+        self._rollback = Rollback(self.net.params)
+        self._best = BestWeights(self.net.params, cfg.patience)
+        self._history, self._t0, self._paused_for = [], time.perf_counter(), 0.0
+        self._samples, self._first_loss = 0, None
         order = np.empty(self.n_train, np.intp)
-        samples, first_loss = 0, None
         for epoch in range(1, cfg.epochs + 1):
-            te = time.perf_counter()
-            perm = rng.permutation(self.n_train)
-            if self.train_idx is None:
-                order[...] = perm
-            else:
-                np.take(self.train_idx, perm, out=order)
-            pos, batch, loss_sum, hit_sum = 0, 0, 0.0, 0
-            while pos < self.n_train:
-                if not self._running.is_set():
-                    tp = time.perf_counter()
-                    self._running.wait()
-                    self._paused_for += time.perf_counter() - tp
-                if self._stop:
-                    fin = Finished("stopped", f"Training stopped at epoch {epoch}, batch {batch + 1}.",
-                                   best_epoch, history)
-                    yield fin
-                    return
-                B = min(self._batch_size, self.n_train)
-                m = min(B, self.n_train - pos)
-                lr = self.lr_at(epoch)
-                probe = (batch + 1) % cfg.probe_every == 0
-                xaug = None
-                if prefetch is not None:
-                    xaug = prefetch.get((epoch, pos, m), order[pos:pos + m])
-                    if pos + m < self.n_train:               # start the next batch while this one trains
-                        m2 = min(B, self.n_train - pos - m)
-                        prefetch.submit((epoch, pos + m, m2), order[pos + m:pos + m + m2])
-                loss, hits, norms, dead = self._step(order[pos:pos + m], m, B, lr, xaug, probe)
-                pos, batch, samples = pos + m, batch + 1, samples + m
-                if first_loss is None:
-                    first_loss = loss
-                if not math.isfinite(loss) or loss > EXPLODED * max(first_loss, 1.0):
-                    params[...] = before_good if batch == 1 else good
-                    what = "NaN" if math.isnan(loss) else "infinite" if math.isinf(loss) else f"huge ({loss:.3g})"
-                    msg = (f"Training diverged at epoch {epoch}, batch {batch}: the loss became {what}. "
-                           f"The learning rate ({lr:g}) is probably too high; try 10x lower.")
-                    yield Finished("diverged", msg, best_epoch, history)
-                    return
-                loss_sum += loss * m
-                hit_sum += hits
-                yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss, hits / m, lr,
-                                 self._elapsed(t0), samples, norms, dead)
-            val_loss, val_acc = self.evaluate(*self.val) if self.val is not None else (None, None)
-            train_loss = loss_sum / self.n_train
-            monitor = val_loss if val_loss is not None else train_loss
-            is_best = monitor < best_value
-            if is_best:
-                best_epoch, best_value, since_best = epoch, monitor, 0
-                if best is not None:
-                    best[...] = params
-            else:
-                since_best += 1
-            stats = EpochStats(epoch, cfg.epochs, train_loss, hit_sum / self.n_train, val_loss, val_acc,
-                               self.lr_at(epoch), time.perf_counter() - te, self._elapsed(t0), is_best)
-            history.append(stats.to_dict())
-            net.history.append(stats.to_dict())
-            before_good[...] = good
-            good[...] = params
-            yield stats
-            if cfg.patience and since_best >= cfg.patience and epoch < cfg.epochs:
-                params[...] = best
-                yield Finished("early_stopped", f"Stopped early after epoch {epoch}: no improvement for "
-                               f"{cfg.patience} epochs; kept the weights of epoch {best_epoch}.", best_epoch, history)
+            started = time.perf_counter()
+            self._shuffle(rng, order)
+            sums = yield from self._batches(epoch, order, prefetch)
+            if isinstance(sums, Finished):
+                yield sums
                 return
-        yield Finished("completed", f"Training completed: {cfg.epochs} epochs.", best_epoch, history)
+            yield self._end_epoch(epoch, started, *sums)
+            if self._best.should_stop(epoch, cfg.epochs):
+                self._best.restore()
+                yield self._finished("early_stopped", f"Stopped early after epoch {epoch}: no improvement for "
+                                     f"{cfg.patience} epochs; kept the weights of epoch {self._best.epoch}.")
+                return
+        yield self._finished("completed", f"Training completed: {cfg.epochs} epochs.")
+
+    def _shuffle(self, rng, order):
+        """This epoch's order of the training rows, drawn into `order`."""
+        perm = rng.permutation(self.n_train)
+        if self.train_idx is None:
+            order[...] = perm
+        else:
+            np.take(self.train_idx, perm, out=order)
+
+    def _batches(self, epoch, order, prefetch):
+        """Yield one epoch's BatchStats; return (loss sum, correct count), or the Finished that ends the run."""
+        pos, batch, loss_sum, hit_sum = 0, 0, 0.0, 0
+        while pos < self.n_train:
+            if self._hold():
+                return self._finished("stopped", f"Training stopped at epoch {epoch}, batch {batch + 1}.")
+            B = min(self._batch_size, self.n_train)
+            m = min(B, self.n_train - pos)
+            lr = self.lr_at(epoch)
+            xaug = self._prefetched(prefetch, epoch, order, pos, m, B)
+            probe = (batch + 1) % self.cfg.probe_every == 0
+            loss, hits, norms, dead = self._step(order[pos:pos + m], m, B, lr, xaug, probe)
+            pos, batch, self._samples = pos + m, batch + 1, self._samples + m
+            if self._diverged(loss):
+                self._rollback.restore(first_batch_of_epoch=batch == 1)
+                return self._finished("diverged", _divergence_message(epoch, batch, loss, lr))
+            loss_sum += loss * m
+            hit_sum += hits
+            yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss, hits / m, lr,
+                             self._elapsed(self._t0), self._samples, norms, dead)
+        return loss_sum, hit_sum
+
+    def _hold(self) -> bool:
+        """Wait here while paused (the wait does not count as training time); True if asked to stop."""
+        if not self._running.is_set():
+            t = time.perf_counter()
+            self._running.wait()
+            self._paused_for += time.perf_counter() - t
+        return self._stop
+
+    @staticmethod
+    def _prefetched(prefetch, epoch, order, pos, m, B):
+        """This batch's augmented inputs (None without augmentation); the next batch starts on the prefetch
+        thread while this one trains."""
+        if prefetch is None:
+            return None
+        xaug = prefetch.get((epoch, pos, m), order[pos:pos + m])
+        n = len(order)
+        if pos + m < n:
+            m2 = min(B, n - pos - m)
+            prefetch.submit((epoch, pos + m, m2), order[pos + m:pos + m + m2])
+        return xaug
+
+    def _diverged(self, loss) -> bool:
+        """NaN, infinite, or EXPLODED times the first batch's loss (at least 1)."""
+        if self._first_loss is None:
+            self._first_loss = loss
+        return not math.isfinite(loss) or loss > EXPLODED * max(self._first_loss, 1.0)
+
+    def _end_epoch(self, epoch, started, loss_sum, hit_sum) -> EpochStats:
+        """Evaluate on the validation set, note the best epoch, record the history and the rollback point."""
+        val_loss, val_acc = self.evaluate(*self.val) if self.val is not None else (None, None)
+        train_loss = loss_sum / self.n_train
+        is_best = self._best.observe(epoch, val_loss if val_loss is not None else train_loss)
+        stats = EpochStats(epoch, self.cfg.epochs, train_loss, hit_sum / self.n_train, val_loss, val_acc,
+                           self.lr_at(epoch), time.perf_counter() - started, self._elapsed(self._t0), is_best)
+        self._history.append(stats.to_dict())
+        self.net.history.append(stats.to_dict())
+        self._rollback.epoch_done()
+        return stats
+
+    def _finished(self, reason, message) -> Finished:
+        return Finished(reason, message, self._best.epoch, self._history)
 
     def _elapsed(self, t0):
         return time.perf_counter() - t0 - self._paused_for
@@ -290,6 +272,12 @@ class Trainer:
             total += net.loss_fn.value(zs[-1], acts[-1], Yc) * len(Yc)
             hits += _count_hits(acts[-1], labels[s:s + EVAL_CHUNK])
         return total / len(X), hits / len(X)
+
+
+def _divergence_message(epoch, batch, loss, lr) -> str:
+    what = "NaN" if math.isnan(loss) else "infinite" if math.isinf(loss) else f"huge ({loss:.3g})"
+    return (f"Training diverged at epoch {epoch}, batch {batch}: the loss became {what}. "
+            f"The learning rate ({lr:g}) is probably too high; try 10x lower.")
 
 
 def _count_hits(a, labels, ws=None) -> int:

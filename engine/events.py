@@ -1,0 +1,43 @@
+"""The events a training run yields: BatchStats after every step, EpochStats after every epoch, then one Finished."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class BatchStats:
+    epoch: int
+    batch: int
+    n_batches: int
+    loss: float
+    accuracy: float
+    lr: float
+    elapsed: float
+    samples: int
+    grad_norms: list | None = None
+    dead_units: list | None = None
+
+
+@dataclass
+class EpochStats:
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    lr: float
+    seconds: float
+    elapsed: float
+    is_best: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Finished:
+    reason: str                     # "completed" | "stopped" | "early_stopped" | "diverged"
+    message: str
+    best_epoch: int | None
+    history: list = field(default_factory=list)
