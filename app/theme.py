@@ -45,6 +45,35 @@ def plot_colors(palette: QPalette | None = None) -> tuple[QColor, QColor]:
     return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
 
 
+def _luminance(color: QColor) -> float:
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(color.redF()) + 0.7152 * lin(color.greenF()) + 0.0722 * lin(color.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; text wants at least 4.5)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def legible(color: QColor, background: QColor, ratio: float = 4.5) -> QColor:
+    """`color`, darkened on a light background or lightened on a dark one until text in it reads (WCAG AA)."""
+    h, s, l, _ = QColor(color).getHslF()
+    darken = _luminance(background) > 0.18
+    out = QColor(color)
+    while contrast_ratio(out, background) < ratio and 0.0 < l < 1.0:
+        l = max(0.0, l - 0.02) if darken else min(1.0, l + 0.02)
+        out = QColor.fromHslF(max(h, 0.0), s, l)
+    return out
+
+
+def text_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on `fill` (either gives at least 4.58:1)."""
+    black, white = QColor(0, 0, 0), QColor(255, 255, 255)
+    return black if contrast_ratio(black, fill) >= contrast_ratio(white, fill) else white
+
+
 def style_plots(app, roots=None) -> None:
     """Recolour the pyqtgraph views under `roots` (default: every window) and set the defaults for new ones."""
     import pyqtgraph as pg
@@ -62,6 +91,9 @@ def style_plots(app, roots=None) -> None:
                 item.setTextPen(foreground)
             elif isinstance(item, pg.LegendItem):
                 item.setLabelTextColor(foreground)
+            elif isinstance(item, pg.LabelItem):            # titles and legend entries: re-render their HTML
+                item.setAttr("color", foreground)
+                item.setText(item.text)
 
 
 class Theme(QObject):

@@ -43,7 +43,7 @@ def test_highlight_follows_the_networks_spec_and_its_leaky_alpha(qtbot, view):
     assert "used in hidden 1" in view.notes["tanh"].text()
     assert "used in hidden 2" in view.notes["leaky_relu"].text()
     assert "used" not in view.notes["relu"].text()
-    assert view.boxes["tanh"].styleSheet() and not view.boxes["relu"].styleSheet()
+    assert view.boxes["tanh"].used and not view.boxes["relu"].used
     _, f = view.f_curves["leaky_relu"].getData()
     np.testing.assert_allclose(f, LeakyReLU(alpha=0.2).forward(Z.copy()))
     assert f[0] == pytest.approx(-5 * 0.2)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ..theme import is_dark
 from . import activation_info
 
 MAX_SHOWN = 14
@@ -245,18 +246,25 @@ class NetworkView(QWidget):
                 p.setPen(QPen(self.palette().highlight().color(), 4))
                 p.drawLine(QPointF(*pi[list(ui).index(i)]), QPointF(*po[list(uo).index(j)]))
 
+    def neuronColors(self) -> tuple[QColor, QColor]:
+        """(fill of a silent neuron, its outline) for the current theme: near white in light, a dark grey in dark."""
+        base, text = self.palette().base().color(), self.palette().text().color()
+        fill = QColor(250, 250, 252) if not is_dark(self.palette()) else self.palette().button().color()
+        outline = QColor(*(int(b + (t - b) * 0.6) for b, t in zip(base.getRgb()[:3], text.getRgb()[:3])))
+        return fill, outline
+
     def _paint_column(self, p: QPainter, c: int, units, pos, r: float) -> None:
         text = self.palette().text().color()
         vals = self._column_values(c, units)
-        p.setPen(QPen(QColor(70, 76, 90), 1.2))
+        silent, outline = self.neuronColors()
+        p.setPen(QPen(outline, 1.2))
         for k, (x, y) in enumerate(pos):
-            fill = QColor(250, 250, 252)
+            fill = QColor(silent)
             if vals is not None:
                 v = float(vals[k])
                 base = POSITIVE if v >= 0 else NEGATIVE
                 m = min(abs(v), 1.0)
-                fill = QColor(int(250 + (base.red() - 250) * m), int(250 + (base.green() - 250) * m),
-                              int(252 + (base.blue() - 252) * m))
+                fill = QColor(*(int(s + (e - s) * m) for s, e in zip(silent.getRgb()[:3], base.getRgb()[:3])))
             p.setBrush(fill)
             p.drawEllipse(QPointF(x, y), r, r)
         p.setPen(text)
@@ -336,6 +344,12 @@ class NetworkView(QWidget):
         cols, _ = self._layout()
         units, pos = cols[column]
         return QPointF(*pos[list(units).index(unit)])
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:      # light/dark switch: the picture's colours are the palette's
+            self._job, self._cache = None, None
+            self.update()
 
     def mouseMoveEvent(self, event) -> None:
         item = self.itemAt(event.position())

@@ -7,17 +7,42 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.activations import ACTIVATIONS, LeakyReLU
 
 from .. import activation_info
+from ...theme import legible
 
 SHOWN = ("sigmoid", "tanh", "relu", "leaky_relu")
 Z = np.linspace(-5, 5, 401, dtype=np.float64)
 Y_VIEWS = {"sigmoid": (-0.3, 1.3), "tanh": (-1.3, 1.3), "relu": (-1.2, 5.2), "leaky_relu": (-1.2, 5.2)}
 F_PEN, D_PEN = (33, 118, 210), (240, 120, 20)
-USED_STYLE = "QFrame#{name} {{ border: 2px solid #e0a030; border-radius: 4px; }}"
+USED = QColor(224, 160, 48)            # the border of a used function's box; its note text is a legible shade
+
+
+class UsedFrame(QFrame):
+    """A box that draws an amber border while `used` (painted, not a style sheet: those freeze the children's
+    palette, so a label inside stayed black after a switch to the dark theme)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.used = False
+
+    def set_used(self, used: bool) -> None:
+        self.used = bool(used)
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.used:
+            p = QPainter(self)
+            p.setRenderHint(QPainter.Antialiasing, True)
+            p.setPen(QPen(USED, 2))
+            p.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 4, 4)
+            p.end()
 
 
 def used_activations(spec: dict | None) -> dict[str, list[str]]:
@@ -47,7 +72,7 @@ class ActivationView(QWidget):
         self.f_curves: dict[str, pg.PlotDataItem] = {}
         self.d_curves: dict[str, pg.PlotDataItem] = {}
         self.notes: dict[str, QLabel] = {}
-        self.boxes: dict[str, QFrame] = {}
+        self.boxes: dict[str, UsedFrame] = {}
 
         self.alpha_box = QDoubleSpinBox()
         self.alpha_box.setObjectName("leakyAlpha")
@@ -96,11 +121,11 @@ class ActivationView(QWidget):
         note = QLabel()
         note.setWordWrap(True)
         self.notes[name] = note
-        box = QFrame()
+        box = UsedFrame()
         box.setObjectName(f"activationBox_{name}")
         self.boxes[name] = box
         v = QVBoxLayout(box)
-        v.setContentsMargins(2, 2, 2, 2)
+        v.setContentsMargins(6, 4, 6, 4)
         v.addWidget(note)
         v.addWidget(plot, 1)
         return box
@@ -132,10 +157,18 @@ class ActivationView(QWidget):
             text = (f"<b>{activation_info.label(name)}</b>  {activation_info.formula(name)}{alpha} · "
                     f"range {activation_info.range_text(name)}")
             if where:
-                text += f" · <span style='color:#c07800'><b>★ used in {', '.join(where)}</b></span>"
+                text += f" · <span style='color:{self._used_text_color()}'><b>★ used in {', '.join(where)}</b></span>"
             self.notes[name].setText(text)
-            self.boxes[name].setStyleSheet(USED_STYLE.format(name=self.boxes[name].objectName()) if where else "")
+            self.boxes[name].set_used(bool(where))
             self.f_curves[name].setPen(pg.mkPen(F_PEN, width=3.5 if where else 2))
+
+    def _used_text_color(self) -> str:
+        return legible(QColor(192, 120, 0), self.palette().color(QPalette.Window)).name()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange and self.notes:
+            self._redraw()                                   # the "used" note's colour depends on the theme
 
     def highlighted(self) -> list[str]:
         return [name for name in SHOWN if name in self.used]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.inspection import weight_histograms
 
+from .. import activation_info
 from .initial import initial_network
 
 BINS = 41
@@ -81,7 +82,7 @@ class WeightHistogramsView(QWidget):
         self._plots_for(len(self.hists))
         for l, (plot, h) in enumerate(zip(self.plots, self.hists)):
             W = net.layers[l].W
-            plot.setTitle(f"Layer {l + 1}: {W.shape[0]} → {W.shape[1]} ({net.layers[l].activation.name}), "
+            plot.setTitle(f"Layer {l + 1}: {W.shape[0]} → {W.shape[1]} ({activation_info.label(net.layers[l].activation.name)}), "
                           f"std {float(np.std(W)):.3f} (at start {float(np.std(init.layers[l].W)):.3f})")
             plot.now.setData(h["edges"], h["now"])
             plot.init.setData(h["edges"], h["init"])
