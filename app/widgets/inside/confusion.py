@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QS
 
 from engine.inspection import error_analysis
 
+from ...theme import text_on
 from ..prediction_bars import PredictionBars
 from .digit_gallery import DigitGallery
 
 CELL_DIGITS = 60
+CELL_PROMPT = "Click a cell of the matrix to see its digits here."
 MISTAKES = 24
 RIGHT, WRONG = QColor(46, 160, 67), QColor(210, 60, 60)
 
@@ -67,6 +69,15 @@ class ConfusionGrid(QWidget):
         k = len(self.cm)
         return (t, q) if 0 <= t < k and 0 <= q < k and pos.x() >= left and pos.y() >= top else None
 
+    def cell_colors(self, t: int, q: int) -> tuple[QColor, QColor]:
+        """(fill, text) of a cell: the theme's background blended towards green (diagonal) or red by the share of
+        its row, sqrt-scaled so a few mistakes still show; the text is black or white, whichever reads better."""
+        share = self.cm[t, q] / max(int(self.cm[t].sum()), 1)
+        m = float(np.sqrt(share))
+        bg, end = self.palette().base().color().getRgb()[:3], (RIGHT if t == q else WRONG).getRgb()[:3]
+        fill = QColor(*(int(b + (e - b) * m) for b, e in zip(bg, end)))
+        return fill, text_on(fill)
+
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), self.palette().base())
@@ -79,19 +90,15 @@ class ConfusionGrid(QWidget):
             return
         k = len(self.cm)
         left, top, side = self._geometry()
-        rows = np.maximum(self.cm.sum(axis=1, keepdims=True), 1)
-        share = self.cm / rows
-        bg = self.palette().base().color().getRgb()[:3]          # blend from the theme's background
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, min(11.0, side / 4.2)))
         p.setFont(font)
         for t in range(k):
             for q in range(k):
                 rect = self.cell_rect(t, q)
-                end = RIGHT if t == q else WRONG
-                m = float(np.sqrt(share[t, q]))          # sqrt: a few mistakes still show
-                p.fillRect(rect, QColor(*(int(b + (e - b) * m) for b, e in zip(bg, end.getRgb()[:3]))))
-                p.setPen(QColor(255, 255, 255) if m > 0.6 else text)
+                fill, ink = self.cell_colors(t, q)
+                p.fillRect(rect, fill)
+                p.setPen(ink)
                 if self.cm[t, q]:
                     p.drawText(rect, Qt.AlignCenter, str(int(self.cm[t, q])))
                 p.setPen(self.palette().mid().color())
@@ -131,6 +138,16 @@ class ConfusionGrid(QWidget):
             self.cellClicked.emit(*cell)
 
 
+def _scrolling(gallery: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    scroll.setMinimumHeight(gallery.minimumHeight())
+    scroll.setWidget(gallery)
+    return scroll
+
+
 class ErrorsView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -149,18 +166,19 @@ class ErrorsView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("errorsSummary")
         self.summary.setWordWrap(True)
-        self.cell_title = QLabel("Click a cell to see its digits.")
+        self.cell_title = QLabel("<b>Digits of one cell</b>")
         self.cell_title.setWordWrap(True)
         self.cell_digits = DigitGallery("confusionCellDigits")
+        self.cell_digits.set_placeholder(CELL_PROMPT)
         self.cell_digits.digitClicked.connect(self.show_digit)
         self.mistakes = DigitGallery("confidentMistakes")
         self.mistakes.digitClicked.connect(self.show_digit)
         self.bars = PredictionBars()
         self.bars.setObjectName("errorProbabilities")
         self.bars.setAccessibleName("errorProbabilities")
-        self.bars.setMinimumHeight(150)
-        self.bars.setMaximumHeight(220)
-        self.digit_title = QLabel("Click a digit to see the network's probabilities for it.")
+        self.bars.setMinimumHeight(140)
+        self.bars.setMaximumHeight(200)
+        self.digit_title = QLabel("Click a digit above to see the network's probabilities for it here.")
         self.digit_title.setWordWrap(True)
 
         left = QWidget()
@@ -168,23 +186,22 @@ class ErrorsView(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.summary)
         lv.addWidget(self.grid, 1)
+        # Only the galleries scroll: the chart stays on screen, so a click on a digit visibly answers.
         right = QWidget()
         rv = QVBoxLayout(right)
+        rv.setContentsMargins(4, 0, 0, 0)
         rv.addWidget(self.cell_title)
-        rv.addWidget(self.cell_digits)
+        rv.addWidget(_scrolling(self.cell_digits), 1)
         rv.addWidget(QLabel("<b>Most confidently wrong</b> (true → predicted, probability of the wrong answer)"))
-        rv.addWidget(self.mistakes)
+        rv.addWidget(_scrolling(self.mistakes), 1)
         rv.addWidget(self.digit_title)
         rv.addWidget(self.bars)
-        rv.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(right)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
-        split.addWidget(scroll)
+        split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
         layout = QHBoxLayout(self)
         layout.addWidget(split)
         self.refresh()
@@ -236,7 +253,9 @@ class ErrorsView(QWidget):
             self.summary.setText(problem)
             self.grid.set_matrix(None)
             self.mistakes.set_digits([], [], [])
+            self.mistakes.set_placeholder("")
             self.cell_digits.set_digits([], [], [])
+            self.cell_digits.set_placeholder(CELL_PROMPT)
             return
         a, y = self.analysis, self.dataset.y_test
         names = self._names()
@@ -247,6 +266,7 @@ class ErrorsView(QWidget):
                              f"each answer that was right).")
         self.grid.set_matrix(a.confusion, names, a.precision, a.recall)
         wrong = a.confident_mistakes(y, MISTAKES)
+        self.mistakes.set_placeholder("The network got every test digit right.")
         self.mistakes.set_digits(self._images(wrong), wrong,
                                  [f"{names[y[i]]}→{names[a.pred[i]]} {a.probs[i, a.pred[i]]:.0%}" for i in wrong])
         if self.cell is not None:
@@ -272,6 +292,7 @@ class ErrorsView(QWidget):
         self.cell_title.setText(f"<b>True {names[true]}, predicted {names[pred]}</b>: {len(idx)} {what} digits{more} "
                                 f"(caption: the network's probability for {names[pred]}).")
         self.cell_digits.set_digits(self._images(shown), shown, [f"{a.probs[i, pred]:.0%}" for i in shown])
+        self.cell_digits.set_placeholder(f"No test digit {names[true]} was taken for {names[pred]}.")
 
     def show_digit(self, index: int) -> None:
         if self.analysis is None:

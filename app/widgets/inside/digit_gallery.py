@@ -24,12 +24,21 @@ class DigitGallery(QWidget):
         self.indices = np.zeros(0, dtype=np.int64)
         self.captions: list[str] = []
         self.selected: int | None = None
+        self._placeholder = ""
         self._images = []
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.setMinimumHeight(TILE + CAPTION + 2 * GAP)
 
     def sizeHint(self) -> QSize:
         return QSize(8 * (TILE + GAP), 2 * (TILE + CAPTION + GAP))
+
+    def placeholder(self) -> str:
+        return self._placeholder
+
+    def set_placeholder(self, text: str) -> None:
+        """What the gallery says while it holds no digit (a prompt before a choice, or why it is empty)."""
+        self._placeholder = text
+        self.update()
 
     def set_digits(self, images, indices, captions) -> None:
         """images (n, h, w) in [0, 1], the sample index and a caption for each."""
@@ -68,7 +77,7 @@ class DigitGallery(QWidget):
         text = self.palette().text().color()
         if not self._images:
             p.setPen(text)
-            p.drawText(self.rect(), Qt.AlignCenter, "No digits here.")
+            p.drawText(self.rect().adjusted(GAP, 0, -GAP, 0), Qt.AlignCenter | Qt.TextWordWrap, self._placeholder)
         font = self.font()
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
         p.setFont(font)
