@@ -55,6 +55,23 @@ class DrawTab(QWidget):
 
     # ---- layout ----
     def _build(self) -> None:
+        middle = QHBoxLayout()
+        middle.addLayout(self._build_pad(), 3)
+        middle.addLayout(self._build_guess(), 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_banner())
+        layout.addLayout(middle, 1)
+        layout.addWidget(self._build_teach_row())
+        self.status = QLabel("")
+        self.status.setObjectName("drawStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREDICT_EVERY_MS)
+        self._timer.timeout.connect(self.update_prediction)
+
+    def _build_banner(self) -> QFrame:
         self.banner = QFrame()
         self.banner.setObjectName("drawModelBanner")
         self.banner.setFrameShape(QFrame.StyledPanel)
@@ -68,7 +85,9 @@ class DrawTab(QWidget):
         b.addWidget(self.banner_text, 1)
         b.addWidget(self.train_button)
         b.addWidget(self.load_button)
+        return self.banner
 
+    def _build_pad(self) -> QVBoxLayout:
         self.canvas = DrawCanvas()
         self.canvas.strokesChanged.connect(self._on_strokes_changed)
         self.clear_button = QPushButton("Clear")
@@ -96,7 +115,9 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(tools)
+        return left
 
+    def _build_guess(self) -> QVBoxLayout:
         self.prediction_label = QLabel("")
         self.prediction_label.setObjectName("predictionLabel")
         self.prediction_label.setAccessibleName("predictionLabel")
@@ -138,24 +159,7 @@ class DrawTab(QWidget):
         right.addLayout(top_right, 2)
         right.addWidget(self.chart, 2)
         right.addWidget(self.steps_panel, 1)
-
-        middle = QHBoxLayout()
-        middle.addLayout(left, 3)
-        middle.addLayout(right, 2)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(middle, 1)
-        layout.addWidget(self._build_teach_row())
-        self.status = QLabel("")
-        self.status.setObjectName("drawStatus")
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(PREDICT_EVERY_MS)
-        self._timer.timeout.connect(self.update_prediction)
+        return right
 
     def _build_teach_row(self) -> QWidget:
         box = QFrame()

@@ -67,7 +67,9 @@ class InsideTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.pages)
+        self._follow(state, session)
 
+    def _follow(self, state, session) -> None:
         state.specChanged.connect(self._on_spec)
         # while training, the model's network is each weight snapshot: drawn, but not fully re-measured
         state.networkChanged.connect(lambda net: self.set_network(net, live=session.is_running()))
