@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from .errors import DownloadError, EngineError
+from .progress import Progress, show_progress
 from .export import cli as export_cli
 
 
@@ -170,16 +171,7 @@ def make_spec(args, ds) -> dict:
     if args.spec:
         if args.layers or args.activation or args.loss:
             raise UsageError("use either --spec or --layers/--activation/--loss, not both")
-        try:
-            with open(args.spec, encoding="utf-8") as f:
-                spec = json.load(f)
-        except OSError as exc:
-            raise UsageError(f"cannot read the spec file {args.spec}: {exc.strerror or exc}") from exc
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"the spec file {args.spec} is not valid JSON ({exc})") from exc
-        if not isinstance(spec, dict):
-            raise UsageError(f"the spec file {args.spec} must hold a JSON object like "
-                             '{"input_size": 784, "layers": [...], "loss": "cross_entropy"}')
+        spec = _read_spec_file(args.spec)
     else:
         loss = args.loss or "cross_entropy"
         out_act = {"cross_entropy": "softmax"}.get(loss, "sigmoid")
@@ -195,6 +187,20 @@ def make_spec(args, ds) -> dict:
     if spec["layers"][-1]["units"] != ds.n_classes:
         raise UsageError(f"the network has {spec['layers'][-1]['units']} outputs but {ds.name} has "
                          f"{ds.n_classes} classes")
+    return spec
+
+
+def _read_spec_file(path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            spec = json.load(f)
+    except OSError as exc:
+        raise UsageError(f"cannot read the spec file {path}: {exc.strerror or exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"the spec file {path} is not valid JSON ({exc})") from exc
+    if not isinstance(spec, dict):
+        raise UsageError(f"the spec file {path} must hold a JSON object like "
+                         '{"input_size": 784, "layers": [...], "loss": "cross_entropy"}')
     return spec
 
 
@@ -215,7 +221,7 @@ def make_config(args):
 def cmd_train(args) -> int:
     from .data import Augmenter, load_dataset
     from .network import Network
-    from .training import BatchStats, EpochStats, Finished, Trainer
+    from .training import Trainer
     _threads(args.threads, augment=args.augment)
     ds = load_dataset(args.dataset)
     if ds.notice:
@@ -231,23 +237,8 @@ def cmd_train(args) -> int:
     trainer = Trainer(net, cfg, ds.x_train, ds.y_train, augmenter=augmenter)
     if trainer.notice:                          # e.g. a batch larger than the data set, clamped to it
         _note(f"note: {trainer.notice}")
-    bar = Progress(enabled=not args.quiet)
-    t0, last, finished = time.perf_counter(), None, None
-    run_loss = run_acc = 0.0
-    for ev in trainer.run():
-        if isinstance(ev, BatchStats):
-            if ev.batch == 1:
-                run_loss = run_acc = 0.0
-            run_loss += (ev.loss - run_loss) / ev.batch             # this epoch's running means, not one batch
-            run_acc += (ev.accuracy - run_acc) / ev.batch
-            bar.update(ev.batch, ev.n_batches, f"epoch {ev.epoch}/{cfg.epochs} loss {run_loss:.4f} acc {run_acc:6.1%}")
-        elif isinstance(ev, EpochStats):
-            last = ev
-            val = f"  val loss {ev.val_loss:.4f} acc {ev.val_accuracy:6.2%}" if ev.val_loss is not None else ""
-            bar.line(f"epoch {ev.epoch:>3}/{ev.epochs}  loss {ev.train_loss:.4f}  acc {ev.train_accuracy:6.2%}"
-                     f"{val}  lr {ev.lr:.3g}  {ev.seconds:.1f} s")
-        elif isinstance(ev, Finished):
-            finished = ev
+    t0 = time.perf_counter()
+    last, finished = show_progress(trainer.run(), cfg, Progress(enabled=not args.quiet))
     seconds = time.perf_counter() - t0
     if finished is not None and finished.reason == "diverged":
         return _fail(finished.message, 1)
@@ -273,35 +264,6 @@ def cmd_train(args) -> int:
     else:
         print(summary)
     return 0
-
-
-class Progress:
-    """A one-line progress bar on stderr, redrawn at most 10 times a second; plain lines when not a terminal."""
-
-    def __init__(self, enabled=True, stream=None, width=24):
-        self.stream = stream or sys.stderr
-        self.enabled = enabled
-        self.tty = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.width, self._last, self._drawn = width, 0.0, False
-
-    def update(self, done, total, text=""):
-        now = time.monotonic()
-        if not self.tty or (now - self._last < 0.1 and done < total):
-            return
-        self._last = now
-        filled = int(self.width * done / max(total, 1))
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done / max(total, 1):4.0%} {text}\x1b[K")
-        self.stream.flush()
-        self._drawn = True
-
-    def line(self, text):
-        if not self.enabled:
-            return
-        if self._drawn:
-            self.stream.write("\r\x1b[K")
-            self._drawn = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
 
 
 # --- evaluate / info / download -----------------------------------------------------------------------------

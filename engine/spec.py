@@ -36,6 +36,35 @@ def _size(value, what: str) -> int:
     return int(value)
 
 
+def _layer(i: int, layer, n_layers: int) -> dict:
+    """Layer i (1-based) of n_layers checked and normalised; SpecError naming the layer if wrong."""
+    if not isinstance(layer, dict):
+        raise SpecError(f"Layer {i} must be a dict like {{'units': 10, 'activation': 'relu'}}.")
+    extra = set(layer) - {"units", "activation", "alpha", "init"}
+    if extra:
+        raise SpecError(f"Layer {i} has unknown key(s): {', '.join(sorted(map(str, extra)))}.")
+    units = _size(layer.get("units"), f"The number of units of layer {i}")
+    act = layer.get("activation")
+    if not isinstance(act, str) or act not in ACTIVATIONS:
+        raise SpecError(f"Layer {i}: unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}.")
+    if act == "softmax" and i != n_layers:
+        raise SpecError(f"Layer {i}: softmax can only be the activation of the last (output) layer.")
+    out = {"units": units, "activation": act}
+    if act == "leaky_relu":
+        alpha = layer.get("alpha", 0.01)
+        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 <= alpha < 1:
+            raise SpecError(f"Layer {i}: leaky_relu alpha must be a number in [0, 1) (got {alpha!r}).")
+        out["alpha"] = float(alpha)
+    elif "alpha" in layer:
+        raise SpecError(f"Layer {i}: alpha only applies to leaky_relu, not {act}.")
+    if "init" in layer:
+        if not isinstance(layer["init"], str) or layer["init"] not in INITIALIZERS:
+            raise SpecError(f"Layer {i}: unknown initialiser {layer['init']!r}; "
+                            f"choose one of {', '.join(INITIALIZERS)}.")
+        out["init"] = layer["init"]
+    return out
+
+
 def validate_spec(spec) -> dict:
     """Check a spec and return a normalised copy (seed and leaky_relu alpha filled in); SpecError if wrong."""
     if not isinstance(spec, dict):
@@ -51,35 +80,9 @@ def validate_spec(spec) -> dict:
         raise SpecError("The network needs at least one layer.")
     if len(layers) > MAX_LAYERS:
         raise SpecError(f"The network has {len(layers)} layers: more than the limit of {MAX_LAYERS}.")
-    out_layers = []
-    for i, layer in enumerate(layers, 1):
-        if not isinstance(layer, dict):
-            raise SpecError(f"Layer {i} must be a dict like {{'units': 10, 'activation': 'relu'}}.")
-        extra = set(layer) - {"units", "activation", "alpha", "init"}
-        if extra:
-            raise SpecError(f"Layer {i} has unknown key(s): {', '.join(sorted(map(str, extra)))}.")
-        units = _size(layer.get("units"), f"The number of units of layer {i}")
-        act = layer.get("activation")
-        if act not in ACTIVATIONS:
-            raise SpecError(f"Layer {i}: unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}.")
-        if act == "softmax" and i != len(layers):
-            raise SpecError(f"Layer {i}: softmax can only be the activation of the last (output) layer.")
-        out = {"units": units, "activation": act}
-        if act == "leaky_relu":
-            alpha = layer.get("alpha", 0.01)
-            if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 <= alpha < 1:
-                raise SpecError(f"Layer {i}: leaky_relu alpha must be a number in [0, 1) (got {alpha!r}).")
-            out["alpha"] = float(alpha)
-        elif "alpha" in layer:
-            raise SpecError(f"Layer {i}: alpha only applies to leaky_relu, not {act}.")
-        if "init" in layer:
-            if layer["init"] not in INITIALIZERS:
-                raise SpecError(f"Layer {i}: unknown initialiser {layer['init']!r}; "
-                                f"choose one of {', '.join(INITIALIZERS)}.")
-            out["init"] = layer["init"]
-        out_layers.append(out)
+    out_layers = [_layer(i, layer, len(layers)) for i, layer in enumerate(layers, 1)]
     loss = spec.get("loss")
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise SpecError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
     last = out_layers[-1]["activation"]
     if loss == "cross_entropy" and last != "softmax":

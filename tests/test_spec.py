@@ -69,3 +69,15 @@ def test_memory_limit_counts_the_batch():
     assert check_memory(spec, 128) > 0
     with pytest.raises(SpecError, match="memory"):
         check_memory(spec, 1_000_000)
+
+
+@pytest.mark.parametrize("where,value", [("activation", ["relu"]), ("loss", ["mse"]), ("init", {}),
+                                         ("activation", {"relu": 1})])
+def test_a_list_or_dict_where_a_name_belongs_is_a_sentence(where, value):
+    # a forged project file can hold anything: unhashable names must not escape as TypeError
+    layer = {"units": 3, "activation": "relu"}
+    spec = {"input_size": 4, "layers": [layer], "loss": "mse"}
+    (spec if where == "loss" else layer)[where] = value
+    with pytest.raises(SpecError) as err:
+        validate_spec(spec)
+    assert "unknown" in str(err.value).lower() and "choose one of" in str(err.value)
