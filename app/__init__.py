@@ -1,24 +1,33 @@
-"""MLP Studio desktop app (PySide6 + pyqtgraph). The engine is reached only through session.py.
+"""MLP Studio desktop app (PySide6 + pyqtgraph).
 
-__main__.py        `python -m app` / `mlp-studio`: desktop-entry flags without Qt, then the main window
-main_window.py     MainWindow: menus, tabs (Build & train, Draw, Look inside), status bar
-state.py           AppState: the spec being built, training settings, data set, current Network (Qt signals)
-session.py         TrainingSession: runs the engine's Trainer on a worker thread, throttled signals
-menus.py           File / View / Help menus: builds them and wires each action (install(window))
-document.py        Document: the project file, dirty flag, title, new/open/save, restore defaults (signals)
-dialogs.py         About, shortcuts, error boxes, file choosers as functions; Prompts (the replaceable seam)
-exports.py         File > Export: the network as .npz or a PyTorch script
-last_session.py    last settings and geometry restored/saved, project on the command line, cold start
-version.py         the app's version
-project.py         the .mlpstudio project file (spec, settings, weights, history), atomic, no pickle
+Rule: views may import the engine's registries and pure functions (labels, formulas, preprocessing,
+inspection); only session.py trains. Views follow the app's model (state.py) and keep no copy of its facts.
+
+__main__.py        `python -m app` / `mlp-studio`: desktop-entry flags without Qt, then the window + excepthook
+main_window.py     MainWindow: tabs (Build & train, Look inside, Draw), Train menu, status bar; wires views to the model
+state.py           AppState, the model: spec, settings, data set, current network and its results, drawn digit, runs
+choices.py         what the lists offer (activations, losses, optimizers, schedules), read from the engine registries
+dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread; a sentence on failure)
+runs.py            Runs: starts every run (Start, One epoch, fine-tuning); brings its weights and results to the model
+session.py         TrainingSession: the only place that trains; the engine's Trainer on a worker, throttled signals
+run_label.py       the line that tells two overlaid runs apart ('784-64-10 tanh · Adam lr 0.003 · batch 64')
+excepthook.py      a bug: traceback to the log in the user's data folder, one sentence to the user
+document.py        Document: the project file being worked on (path, dirty flag, new / open / save)
+project.py         the .mlpstudio project file (spec, settings, weights, history, results), atomic, no pickle
+menus.py           File / View / Help menus wired to the document, exports, theme and dialogs
+dialogs.py         About, shortcuts, error boxes, file choosers as functions; Prompts, the seam tests replace
+exports.py         File > Export: the network as the engine's .npz or a PyTorch script
+last_session.py    what carries over between launches (network, settings, geometry); the cold-start report
 settings.py        QSettings: geometry, last settings, theme, recent files
 theme.py           light/dark palette following the system; pyqtgraph follows
 status_tasks.py    status-bar progress + Cancel for long tasks
-handwriting.py     the personal handwriting set (IDX) and fine-tuning on it
+coach_rules.py     a run's numbers -> a sentence of advice (e.g. accuracy at chance level)
+handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
 desktop_entry.py   freedesktop .desktop entry + icons install/uninstall
 paths.py           where resources/ (icons, bundled digits) is
-widgets/           one widget a file: network_view, layer_editor, training_panel, curves, tips,
-                   draw_canvas, draw_tab, prediction_bars, digit_image, handwriting_browser,
-                   inside/ (activation functions, forward pass, backprop inspector, gradient health,
-                   first-layer weights, confusion matrix, weight histograms)
+version.py         the app's version (installed package or pyproject.toml)
+widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,
+                   field_messages, activation_info, draw_canvas, draw_tab, prediction_bars, digit_image,
+                   handwriting_browser, inside/ (the Look inside tab: activation functions, forward pass,
+                   backprop inspector, gradient health, first-layer weights, errors, weight histograms)
 """
