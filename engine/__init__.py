@@ -2,41 +2,56 @@
 
   errors         EngineError and its subclasses; str(e) is a sentence for the user
   atomic         atomic_write(path): temp file + fsync + os.replace
-  activations    ACTIVATIONS: sigmoid, tanh, relu, leaky_relu, softmax, linear (forward + derivative together)
-  losses         LOSSES: cross_entropy, binary_cross_entropy, mse, l1 (value + output delta together)
+  activations    ACTIVATIONS: sigmoid, tanh, relu, leaky_relu, softmax, linear (forward + derivative together;
+                 label, formula, range_text, description, hidden_ok for the app)
+  losses         LOSSES: cross_entropy, binary_cross_entropy, mse, l1 (value + output delta; label, formula)
   initializers   INITIALIZERS: xavier/glorot and he, uniform and normal; default chosen from the activation
   spec           validate_spec, count_params, estimate_memory, size limits (checked before allocating)
   layers         Dense: z = x W + b, a = f(z); W, b are views into the network's flat parameter buffer
-  network        Network: from_spec/to_spec/forward/forward_trace/loss/backprop/gradients/predict/save/load
-  optimizers     OPTIMIZERS: sgd, bgd, minibatch (plain GD), momentum, nesterov, rmsprop, adam; L2 weight decay
-  schedules      SCHEDULES: constant, step, cosine learning-rate schedules
+  network        Network: from_spec/to_spec/as_inputs/forward/forward_trace/loss/backprop/gradients/predict/save/load
+  optimizers     OPTIMIZERS: sgd, bgd, minibatch (plain GD), momentum, nesterov, rmsprop, adam; L2 weight decay;
+                 label, formula, description per name (OPTIMIZER_INFO)
+  schedules      SCHEDULES: constant, step, cosine learning-rate schedules; SCHEDULE_LABELS
+  config         TrainConfig: every training setting, validate(), from_dict() with a sentence per mistake
+  presets        PRESETS: app_digits, cli_plain, cli_augment (named TrainConfigs); DIGIT_SPEC
   split          stratified_split: seeded, class-stratified train/validation split
-  training       TrainConfig, Trainer (generator of BatchStats/EpochStats/Finished), fit()
+  training       Trainer (generator of events), fit()
+  events         BatchStats, EpochStats, Finished: what a training run yields
+  checkpoints    Rollback (divergence) and BestWeights (early stopping): copies of the flat parameters
+  prefetch       AugmentPrefetcher: augments the next batch on a helper thread while this one trains
   metrics        accuracy, confusion_matrix, precision_recall
   serialization  the model .npz format (version, JSON spec, weights, history); safe load
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
+  drawn          pen-drawn digits read the way the drawing pad does; per-digit accuracy
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)
-  inspect        look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
+  inspection     look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
+  step           one optimizer step recorded in the course's three phases
+  gradcheck      dL/dW by central differences beside the backward pass
+  plane          the input plane of a two-input network (output and neuron maps) for the playground
   export/        carry a Network to PyTorch (model.py, weights.pt, train.py) or ONNX; `python -m engine export`
   version        __version__ from the installed metadata (pyproject.toml in a checkout)
-  bench, naive   `python -m engine bench` and the textbook float64 trainer it measures against
-  cli            `python -m engine train|evaluate|download|info|bench|export`
+  progress       the command line's progress bar
+  cli            `python -m engine train|evaluate|download|info|bench|export` (bench loads the bench/ package,
+                 a tool beside the engine that the library never imports)
 """
 from . import errors
 from .activations import ACTIVATIONS
+from .config import TrainConfig
+from .events import BatchStats, EpochStats, Finished
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .network import Backprop, Network
 from .optimizers import OPTIMIZERS
+from .presets import PRESETS
 from .schedules import SCHEDULES
 from .split import stratified_split
-from .training import BatchStats, EpochStats, Finished, TrainConfig, Trainer, fit
+from .training import Trainer, fit
 from .version import __version__
 
 __all__ = ["__version__", "Network", "Backprop", "TrainConfig", "Trainer", "fit", "BatchStats", "EpochStats", "Finished",
-           "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "errors", "stratified_split",
+           "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "PRESETS", "errors", "stratified_split",
            "load_dataset", "preprocess_digit"]
 
 _LAZY = {"load_dataset": ("engine.data", "load_dataset"), "preprocess_digit": ("engine.preprocess", "preprocess_digit")}
