@@ -58,6 +58,7 @@ def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray
 class NetworkView(QWidget):
     connectionClicked = Signal(int, int, int)   # layer (index into net.layers), input unit i, output unit j
     neuronHovered = Signal(int, int)            # column (0 = input, l+1 = net.layers[l]), unit
+    neuronUnhovered = Signal()                  # the mouse left the neuron it was on
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -352,15 +353,20 @@ class NetworkView(QWidget):
             self.update()
 
     def mouseMoveEvent(self, event) -> None:
-        item = self.itemAt(event.position())
-        if item != self._hover:
-            self._hover = item
-            if item is not None and item[0] == "n":
-                self.neuronHovered.emit(item[1], item[2])
-            self.update()
+        self._set_hover(self.itemAt(event.position()))
 
     def leaveEvent(self, event) -> None:
-        self._hover = None
+        self._set_hover(None)
+
+    def _set_hover(self, item) -> None:
+        if item == self._hover:
+            return
+        was_neuron = self._hover is not None and self._hover[0] == "n"
+        self._hover = item
+        if item is not None and item[0] == "n":
+            self.neuronHovered.emit(item[1], item[2])
+        elif was_neuron:
+            self.neuronUnhovered.emit()
         self.update()
 
     def mousePressEvent(self, event) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from engine.inspection import layer_activations
 
 from ..digit_image import DigitImage
+
+HOVER_HINT = "Hover a neuron in the diagram to see its weighted sum z, bias b and output a = f(z)."
+DETAIL_LINES = 6          # room for the longest neuron details, so hovering never moves what is above
 
 
 class ForwardPassPanel(QWidget):
@@ -40,13 +43,17 @@ class ForwardPassPanel(QWidget):
         self.drawn_button.clicked.connect(self.use_drawn_digit)
         self.drawn_button.setVisible(drawn_digit is not None)
         self.image = DigitImage(min_side=112)
+        self.image.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.image.setFixedHeight(196)
         self.result = QLabel()
         self.result.setObjectName("forwardResult")
         self.result.setWordWrap(True)
-        self.details = QLabel("Hover a neuron in the diagram to see its weighted sum z, bias b and output a = f(z).")
+        self.details = QLabel(HOVER_HINT)
         self.details.setObjectName("neuronDetails")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.RichText)
+        self.details.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * DETAIL_LINES)
 
         pick = QHBoxLayout()
         pick.addWidget(self.index_box, 1)
@@ -58,12 +65,13 @@ class ForwardPassPanel(QWidget):
         layout.addWidget(title)
         layout.addLayout(pick)
         layout.addWidget(self.drawn_button)
-        layout.addWidget(self.image, 1)
+        layout.addWidget(self.image)
         layout.addWidget(self.result)
         layout.addWidget(self.details)
         layout.addStretch(1)
         if diagram is not None:
             diagram.neuronHovered.connect(self.show_neuron)
+            diagram.neuronUnhovered.connect(lambda: self.details.setText(HOVER_HINT))
         self._sync()
         self._run()
 
