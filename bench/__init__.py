@@ -3,6 +3,6 @@
   runners   one runner per implementation (ours, torch, sklearn, naive) and the digits they train on
   naive     the textbook float64 trainer: the floor the engine is measured against
   measure   FLOPs per epoch, GEMM rate, interleaved epoch timing, latency, peak memory (fresh processes)
-  report    the issue's targets, the text and Markdown tables, reading a saved --json result
+  report    the speed and memory targets, the text and Markdown tables, reading a saved --json result
   main      benchmark() (the whole run) and the command line behind `python -m engine bench` / `python -m bench`
 """

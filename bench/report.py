@@ -1,4 +1,4 @@
-"""The benchmark's results as text: the issue's targets judged, the table, the Markdown table for the README,
+"""The benchmark's results as text: the speed and memory targets judged, the table, the Markdown table for the README,
 and reading a saved --json result back.
 """
 from __future__ import annotations
@@ -14,12 +14,12 @@ BATCHES = (32, 128, 512)
 
 
 def memory_budget_mb(probe) -> float:
-    """The issue's limit in MiB: the float32 data set + 3x the parameters + 100 MB (10^8 bytes)."""
+    """The memory target in MiB: the float32 data set + 3x the parameters + 100 MB (10^8 bytes)."""
     return round(probe["data_mb"] + (3 * probe["params"] * 4 + 100e6) / 2**20, 1)
 
 
 def targets(out) -> list:
-    """The issue's targets, each {"target", "value", "met"} (met None when it could not be measured)."""
+    """The speed and memory targets, each {"target", "value", "met"} (met None when it could not be measured)."""
     rows = {(r["arch"], r["batch"]): r for r in out["results"]}
     got = []
 
@@ -93,7 +93,7 @@ def report(out) -> str:
             continue
         lines.append(f"peak memory {p['impl']} training {p['arch']} batch {p['batch']}: {p['peak_rss_mb']:.0f} MiB "
                      f"(loading {p['load_peak_rss_mb']:.0f} MiB; data {p['data_mb']:.0f} MiB)")
-    lines += ["", "targets (issue 4):"]
+    lines += ["", "speed and memory targets:"]
     for t in out["targets"]:
         mark = "n/a    " if t["met"] is None else "met    " if t["met"] else "NOT met"
         lines.append(f"  [{mark}] {t['target']}: {t['value']}")

@@ -1,4 +1,4 @@
-"""Look-inside helpers for the app's views (issue 7): plain NumPy, computed from the engine's own passes.
+"""Look-inside helpers for the app's views: plain NumPy, computed from the engine's own passes.
 
   layer_activations(net, x)      one sample's z (aggregator output) and a = f(z) for every layer (forward_trace)
   weight_backprop(net, x, y, layer, i, j, cfg, state)

@@ -95,7 +95,7 @@ def test_quick_memory_probe_measures_the_engines_loop(quick):
 
 def test_table_shows_ratios_and_targets():
     text = run_bench("--quick", "--impl", "ours,naive", "--arch", "784-128-10", "--batch", "32", "--threads", "1")
-    assert "784-128-10" in text and "naive/o" in text and "targets (issue 4):" in text
+    assert "784-128-10" in text and "naive/o" in text and "speed and memory targets:" in text
     assert "GEMM" in text and "single-sample forward" in text
 
 
@@ -153,7 +153,7 @@ def test_saved_results_render_as_a_table_and_markdown(quick, tmp_path):
     saved = tmp_path / "bench.json"
     saved.write_text(json.dumps(quick))
     text = run_bench("--load", str(saved), "--markdown")
-    assert "targets (issue 4):" in text
+    assert "speed and memory targets:" in text
     assert "| network | batch | GFLOP/epoch | ours s | naive s |" in text
     row = next(r for r in quick["results"] if r["arch"] == "784-128-10" and r["batch"] == 32)
     assert f"| 784-128-10 | 32 | {row['flops'] / 1e9:.1f} | {row['impl']['ours']['seconds']:.3f} |" in text
