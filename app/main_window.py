@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         if self.runs.busy():
             return
         try:
+            cfg.validate()                     # before loading anything: bad settings are said at once
             net = net if net is not None else Network.from_spec(self.state.spec)
         except EngineError as e:
             self._on_failed(str(e))
