@@ -129,14 +129,16 @@ def test_app_refuses_100k_by_100k_with_a_message_and_no_allocation(window, qtbot
     assert [l["units"] for l in window.state.spec["layers"][:-1]] == [100_000, 100_000]
     assert editor.error.isVisible() and "limit" in editor.error.text()
     assert typing < 5, f"the editor took {typing:.1f} s to show a 200,000-neuron spec"
+    start = window.panel.start_button
+    assert not start.isEnabled() and "limit" in start.toolTip() and "parameters" in start.toolTip()
     with Peak() as peak:
-        qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+        qtbot.mouseClick(start, Qt.LeftButton)                   # off: a click trains and allocates nothing
+        window.start_training()                                  # nor does the menu's Start
     assert not window.session.is_running()
-    assert "limit" in window.panel.result.text() and "parameters" in window.panel.result.text()
     assert peak.bytes < 64 << 20, f"{peak.bytes / 2**20:.0f} MB allocated to refuse"
     _type_units(qtbot, editor.rows[1], 16)                      # back to sense: training works
     _type_units(qtbot, editor.rows[0], 16)
-    assert not editor.error.isVisible()
+    assert not editor.error.isVisible() and start.isEnabled()
 
 
 @pytest.mark.parametrize("name,value,why", [("lr", -1.0, "learning rate"), ("epochs", 0, "epochs"),
