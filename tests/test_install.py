@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -43,11 +44,17 @@ def _run_probe(env_path: list[str], cwd: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+SKIP_COPY = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache")
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                            "-w", str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
+    """The wheel pip builds (in its own build environment, as `pip install .` does) from a copy of the checkout,
+    so the build leaves no build/ folder behind in the tree."""
+    source, out = tmp_path_factory.mktemp("src") / "mlp-studio", tmp_path_factory.mktemp("wheel")
+    shutil.copytree(ROOT, source, ignore=SKIP_COPY)
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
+                           capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stderr
     (path,) = out.glob("mlp_studio-*.whl")
     return path
@@ -63,7 +70,7 @@ def test_wheel_carries_the_resources_as_package_data_and_the_license(wheel):
     assert not [n for n in names if ".data/data/" in n], "deprecated data-files must not be used"
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
-    assert "MIT" in zipfile.ZipFile(wheel).read(meta).decode()
+    assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(meta).decode()
 
 
 @pytest.mark.slow
@@ -108,4 +115,5 @@ def test_pyproject_lists_every_package_folder():
 def test_license_is_mit_and_named_in_pyproject():
     text = (ROOT / "LICENSE").read_text()
     assert text.startswith("MIT License") and "2026 MLP Studio developers" in text
-    assert 'license-files = ["LICENSE"]' in (ROOT / "pyproject.toml").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'license = "MIT"' in pyproject and 'license-files = ["LICENSE"]' in pyproject
