@@ -1,4 +1,6 @@
 """gradientHealthPlot: fed by a real training run through the TrainingSession; shows the trainer's probes."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,65 @@ def test_a_loaded_network_is_measured_on_training_digits(qtbot):
     text = view.summary.text()
     assert f"hidden 1: {norms[0]:.2e}" in text and f"output: {norms[1]:.2e}" in text
     assert "Dead ReLU units: 3 of 8 in hidden 1" in text
+
+
+def test_a_perceptron_run_is_drawn_on_its_own_epochs(qtbot):
+    """No hidden layer: one gradient curve, no dead units, an x axis that spans this run (not an earlier one)."""
+    state, session = AppState(), TrainingSession()
+    state.set_spec(SPEC)
+    tab = InsideTab(state, session)
+    qtbot.addWidget(tab)
+    tab.show()
+    view = tab.gradients
+    tab.pages.setCurrentWidget(view)
+    cfg = TrainConfig(optimizer="minibatch", lr=0.05, batch_size=10, epochs=6, val_fraction=0.0, probe_every=4)
+    with qtbot.waitSignal(session.finished, timeout=30000):
+        session.start(Network.from_spec(SPEC), cfg, tiny())
+    qtbot.waitUntil(lambda: view.x and view._norm_curves[0].xData is not None)
+    perceptron = {**SPEC, "layers": [{"units": 10, "activation": "softmax"}]}
+    state.set_spec(perceptron)
+    probes = []
+    session.batchChunk.connect(lambda chunk: probes.extend(b for b in chunk if b.grad_norms is not None))
+    with qtbot.waitSignal(session.finished, timeout=30000):
+        session.start(Network.from_spec(perceptron), dataclasses.replace(cfg, epochs=2), tiny())
+    qtbot.waitUntil(lambda: view._norm_curves and view._norm_curves[0].xData is not None
+                    and len(view._norm_curves[0].xData) == len(probes))
+    assert len(probes) == 2 * (20 // 4) and len(view._norm_curves) == 1 and not view._dead_curves
+    np.testing.assert_allclose(view._norm_curves[0].yData, [b.grad_norms[0] for b in probes])
+    text = view.summary.text()
+    assert "Start training" not in text and f"output: {probes[-1].grad_norms[0]:.2e}" in text
+    assert "No ReLU layers" in text
+    (x0, x1), _ = view.norm_plot.viewRange()
+    assert 0 <= x0 < 0.5 and 1.9 < x1 < 2.5                    # this run's 2 epochs, not the earlier 6
+    session.shutdown(5000)
+
+
+def test_after_a_hidden_layer_run_a_perceptron_run_shows_in_the_window(qtbot, tmp_path, monkeypatch, mnist_sample):
+    """The student's path: train, remove the hidden layer, train again, then open Look inside > Gradient health."""
+    from helpers_app import make_window
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    st = w.state
+    st.set_dataset("sample", mnist_sample)
+    for name, value in (("augment", False), ("probe_every", 20), ("epochs", 3), ("val_fraction", 0.0)):
+        st.set_setting(name, value)
+    with qtbot.waitSignal(w.session.finished, timeout=60000):
+        w.start_training()
+    inside = w.findChild(InsideTab)
+    w.tabs.setCurrentWidget(inside)                                         # look inside, then go back
+    inside.pages.setCurrentWidget(inside.gradients)
+    qtbot.waitUntil(lambda: inside.net is not None)
+    w.tabs.setCurrentIndex(0)
+    st.set_spec({**st.spec, "layers": [st.spec["layers"][-1]]})            # remove the hidden layer
+    st.set_setting("epochs", 2)
+    probes = []
+    w.session.batchChunk.connect(lambda chunk: probes.extend(b for b in chunk if b.grad_norms is not None))
+    with qtbot.waitSignal(w.session.finished, timeout=60000):
+        w.start_training()
+    w.tabs.setCurrentWidget(inside)
+    view = inside.gradients
+    qtbot.waitUntil(lambda: view._norm_curves and view._norm_curves[0].xData is not None)
+    qtbot.wait(50)                                                          # the plot ranges itself on paint
+    assert len(probes) == len(view.x) > 0 and len(view._norm_curves) == 1
+    assert "Start training" not in view.summary.text() and "output:" in view.summary.text()
+    (x0, x1), _ = view.norm_plot.viewRange()
+    assert 0 <= x0 < 0.5 and 1.5 < x1 < 2.5, (x0, x1)                       # this run's 2 epochs, not 3

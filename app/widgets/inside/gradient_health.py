@@ -73,18 +73,23 @@ class GradientHealthPlot(QWidget):
 
     # ---- inputs ----------------------------------------------------------------------------------------
     def set_spec(self, spec: dict | None) -> None:
-        """Start a fresh plot for the layers of `spec`."""
+        """Show the layers of `spec`: a fresh plot if they differ from the shown ones (a run of the same layers
+        stays; its probes are this network's)."""
         layers = (spec or {}).get("layers", [])
-        self.names = [("output" if n == len(layers) else f"hidden {n}") + f" ({l['activation']})"
-                      for n, l in enumerate(layers, 1)]
-        self.relu_layers = [k for k, l in enumerate(layers[:-1]) if l["activation"] in RELU_LIKE]
-        self.units = [int(layers[k]["units"]) for k in self.relu_layers]
+        names = [("output" if n == len(layers) else f"hidden {n}") + f" ({l['activation']})"
+                 for n, l in enumerate(layers, 1)]
+        relu_layers = [k for k, l in enumerate(layers[:-1]) if l["activation"] in RELU_LIKE]
+        units = [int(layers[k]["units"]) for k in relu_layers]
+        if (names, relu_layers, units) == (self.names, self.relu_layers, self.units) and self._norm_curves:
+            return
+        self.names, self.relu_layers, self.units = names, relu_layers, units
         self.clear()
 
     def clear(self) -> None:
         self.x, self.norms, self.dead = [], [], []
         for plot in (self.norm_plot, self.dead_plot):
             plot.clear()
+            plot.enableAutoRange()                      # the next run's axes follow its own probes
         self._norm_curves = [self.norm_plot.plot(pen=pg.mkPen(_color(k), width=2)) for k in range(len(self.names))]
         self._dead_curves = [self.dead_plot.plot(pen=pg.mkPen(_color(k), width=2), symbol="o", symbolSize=4,
                                                  symbolBrush=_color(k)) for k in self.relu_layers]
@@ -102,7 +107,10 @@ class GradientHealthPlot(QWidget):
         for b in probed:
             if len(b.grad_norms) != len(self._norm_curves):
                 continue                                 # a probe of another architecture: ignore
-            self.x.append(b.epoch - 1 + b.batch / max(b.n_batches, 1))
+            x = b.epoch - 1 + b.batch / max(b.n_batches, 1)
+            if self.x and x <= self.x[-1]:
+                self.clear()                             # a new run started: its curves begin again at 0
+            self.x.append(x)
             self.norms.append(list(b.grad_norms))
             dead = b.dead_units or [0] * (len(self.names) - 1)
             self.dead.append([dead[k] for k in self.relu_layers])
