@@ -37,7 +37,8 @@ class Runs(QObject):
             return False
         self._pending = (net, cfg, run, data, trained)
         if self.state.dataset is None:
-            self.state.load_dataset(self.state.dataset_name)
+            if self.state.loading_dataset() is None:       # else the data set being loaded is the one to use
+                self.state.load_dataset(self.state.dataset_name)
         else:
             self._begin()
         return True

@@ -226,3 +226,24 @@ def test_while_shown_a_new_network_repredicts_without_redoing_the_drawing(qtbot,
     other.layers[-1].b = other.layers[-1].b + np.where(np.arange(10) == 4, 50.0, 0.0)
     tab.state.set_network(other)
     assert prediction(qtbot, tab) == "4" and calls == []              # same drawing: only the network ran
+
+
+def test_fine_tuning_is_a_run_of_the_one_session_so_hold_and_stop_apply(qtbot, tab, trained_net):
+    tab.state.set_network(trained_net)
+    for d in (3, 5):
+        draw_zero(qtbot, tab)
+        prediction(qtbot, tab)
+        qtbot.mouseClick(tab.digit_buttons[d], Qt.LeftButton)
+    session, chunks = tab.runs.session, []
+    session.batchChunk.connect(chunks.append)
+    assert tab.start_fine_tune(epochs=500)
+    assert session.is_running() and session.run.kind == "fine-tune" and tab.state.results is None
+    assert not tab.start_fine_tune()                                    # one run at a time
+    qtbot.waitUntil(lambda: session._control.trainer is not None and len(chunks) > 0, timeout=20000)
+    session.hold(400)
+    assert session._control.trainer.paused                              # a tab switch holds it like any run
+    with qtbot.waitSignal(session.finished, timeout=10000) as fin:
+        session.stop()
+    assert fin.args[0].reason == "stopped" and tab._fine_tune is None
+    assert "of your 2 digits" in tab.status.text() and "stopped" in tab.status.text().lower()
+    assert tab.state.network is tab.network and tab.finetune_button.isEnabled()

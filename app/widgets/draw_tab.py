@@ -50,6 +50,7 @@ class DrawTab(QWidget):
         runs.session.finished.connect(self._fine_tune_finished)
         runs.session.failed.connect(self._fine_tune_failed)
         runs.failed.connect(self._fine_tune_failed)
+        state.datasetFailed.connect(self._fine_tune_failed)
         self._on_training_state(state.training_state)
         self.set_network(state.network)
 
