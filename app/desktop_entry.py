@@ -67,7 +67,7 @@ def desktop_file_text(command: list[str], workdir: Path | None = None) -> str:
     lines = [
         "[Desktop Entry]",
         "Type=Application",
-        "Version=1.5",
+        "Version=1.0",                      # the spec version every validator and menu knows
         "Name=MLP Studio",
         "GenericName=Neural Network Trainer",
         "Comment=Build a multi-layer perceptron, train it on handwritten digits and test it on your own",
@@ -75,7 +75,7 @@ def desktop_file_text(command: list[str], workdir: Path | None = None) -> str:
         f"TryExec={command[0]}",
         f"Icon={APP_ID}",
         "Terminal=false",
-        "Categories=Education;Science;ArtificialIntelligence;",
+        "Categories=Education;ComputerScience;ArtificialIntelligence;",   # one main category: listed once
         "Keywords=neural;network;perceptron;MNIST;machine learning;deep learning;",
         f"MimeType={MIME_TYPE};",
         f"StartupWMClass={APP_ID}",

@@ -2,6 +2,7 @@
 import configparser
 import os
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -136,3 +137,19 @@ def test_mlp_studio_flags_through_python_m_app_never_open_a_window(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert remove.returncode == 0 and "removed" in remove.stdout
     assert not (tmp_path / "applications" / f"{APP_ID}.desktop").exists()
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
+                    reason="desktop-file-validate is not installed (apt install desktop-file-utils)")
+@pytest.mark.parametrize("command", [["/usr/bin/mlp-studio"], [sys.executable, "-m", "app"],
+                                     ["/opt/MLP Studio/bin/mlp-studio"]])
+def test_the_written_entry_passes_desktop_file_validate(tmp_path, command):
+    """No error, warning or hint: a known Version and one main category (the app appears once in menus)."""
+    desktop_entry.install(tmp_path, command=command, refresh=False)
+    path = tmp_path / "applications" / f"{APP_ID}.desktop"
+    result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and not (result.stdout + result.stderr).strip(), result.stdout + result.stderr
+    main = {"AudioVideo", "Audio", "Video", "Development", "Education", "Game", "Graphics", "Network", "Office",
+            "Science", "Settings", "System", "Utility"}
+    categories = [c for c in read_desktop(path)["Categories"].split(";") if c]
+    assert [c for c in categories if c in main] == ["Education"]
