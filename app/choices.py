@@ -5,49 +5,51 @@ Hidden-layer choices are the activations whose `hidden_ok` is True (softmax and 
 """
 from __future__ import annotations
 
-from engine import schedules as _schedules
 from engine.activations import ACTIVATIONS
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
+from engine.schedules import SCHEDULE_LABELS, SCHEDULES
 
 
-def _label(entry, name: str) -> str:
-    return getattr(entry, "label", "") or name
+def _label(registry: dict, name: str) -> str:
+    """The entry's label; an unknown name (from a hand-edited file) is shown as it is."""
+    entry = registry.get(name)
+    return entry.label if entry is not None and entry.label else name
 
 
 def hidden_activations() -> dict[str, str]:
-    return {n: _label(a, n) for n, a in ACTIVATIONS.items() if getattr(a, "hidden_ok", n not in ("softmax",))}
+    return {n: _label(ACTIVATIONS, n) for n, a in ACTIVATIONS.items() if a.hidden_ok}
 
 
 def output_activations() -> dict[str, str]:
-    return {n: _label(a, n) for n, a in ACTIVATIONS.items()}
+    return {n: _label(ACTIVATIONS, n) for n in ACTIVATIONS}
 
 
 def losses() -> dict[str, str]:
-    return {n: _label(entry, n) for n, entry in LOSSES.items()}
+    return {n: _label(LOSSES, n) for n in LOSSES}
 
 
 def optimizers() -> dict[str, str]:
-    return {n: _label(entry, n) for n, entry in OPTIMIZERS.items()}
+    return {n: _label(OPTIMIZERS, n) for n in OPTIMIZERS}
 
 
 def schedules() -> dict[str, str]:
-    labels = getattr(_schedules, "SCHEDULE_LABELS", {})
-    return {n: labels.get(n, n) for n in _schedules.SCHEDULES}
+    return {n: SCHEDULE_LABELS.get(n, n) for n in SCHEDULES}
 
 
 def activation_label(name: str) -> str:
-    return _label(ACTIVATIONS.get(name), name)
+    return _label(ACTIVATIONS, name)
 
 
 def loss_label(name: str) -> str:
-    return _label(LOSSES.get(name), name)
+    return _label(LOSSES, name)
 
 
 def optimizer_label(name: str) -> str:
-    return _label(OPTIMIZERS.get(name), name)
+    return _label(OPTIMIZERS, name)
 
 
 def output_needed_by(loss: str) -> str | None:
     """The output activation a loss is fused with (cross-entropy: softmax), or None if it takes any."""
-    return getattr(LOSSES.get(loss), "fused_with", None)
+    entry = LOSSES.get(loss)
+    return entry.fused_with if entry is not None else None
