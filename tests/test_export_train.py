@@ -66,3 +66,11 @@ def test_script_starts_from_the_exported_weights(tmp_path, mnist_sample):
     export_torch_folder(net, TrainConfig(optimizer="minibatch", lr=1e-6, epochs=1, val_fraction=0.0), tmp_path)
     result = run_script(tmp_path, 1, fresh=False)
     assert result["fresh"] is False and abs(result["test_accuracy"] - trained) < 0.002
+
+
+@pytest.mark.export
+def test_script_says_in_one_line_when_the_data_is_missing(folder, tmp_path):
+    out = subprocess.run([sys.executable, str(folder / "train.py"), "--data", str(tmp_path / "nothing-here")],
+                         cwd=folder, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: cannot read the data at") and "Traceback" not in out.stderr

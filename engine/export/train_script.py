@@ -187,7 +187,10 @@ def split_validation(x, y, fraction, seed):
 
 
 def train(args, rank, world, device):
-    x_train, y_train, x_test, y_test = load_data(args.data)
+    try:
+        x_train, y_train, x_test, y_test = load_data(args.data)
+    except (OSError, KeyError, ValueError, IndexError) as exc:      # missing, foreign or damaged data files
+        sys.exit(f"error: cannot read the data at {args.data}: {exc}")
     x_train, y_train, x_val, y_val = split_validation(x_train, y_train, SETTINGS["val_fraction"], SETTINGS["seed"])
     dtype = getattr(torch, SETTINGS["dtype"])
     tensors = [torch.from_numpy(a).to(device) for a in (x_train, y_train, x_val, y_val, x_test, y_test)]
