@@ -6,7 +6,6 @@ nothing) and by its epoch points. A run is off-scale when its typical distance f
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +13,9 @@ import numpy as np
 BIN = 8
 LOSS_RATIO, LOSS_FLOOR = 8.0, 0.5           # a typical loss under 0.5 is never off-scale
 ACCURACY_RATIO, ACCURACY_FLOOR = 4.0, 30.0  # nor a typical accuracy above 70 %
+LEVEL_SAMPLES = 2048
+NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+ACCURACY_STEP = 5.0      # the accuracy axis ends on multiples of 5 %
 
 
 @dataclass
@@ -32,18 +34,34 @@ def _finite(values) -> np.ndarray:
     return values[np.isfinite(values)]
 
 
+def nice_ceil(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) >= value: an axis that
+    changes only now and then, each change a round number."""
+    if not value > 0:
+        return 1.0
+    scale = 10.0 ** np.floor(np.log10(value))
+    for step in NICE_STEPS:
+        if step * scale >= value * (1 - 1e-12):
+            return float(step * scale)
+    return float(10 * scale)
+
+
 def bin_medians(values: np.ndarray) -> np.ndarray:
-    """Medians of BIN consecutive values (the last, partial bin included); NaNs ignored."""
-    values = np.where(np.isfinite(values), values, np.nan)
+    """Medians of BIN consecutive values (the last, partial bin included); a NaN counts as +inf (a blow-up)."""
+    values = np.where(np.isnan(values), np.inf, values)
     if not values.size:
         return values
     full = values.size // BIN * BIN
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)      # a bin of a diverged run holds no finite value
-        parts = [np.nanmedian(values[:full].reshape(-1, BIN), axis=1)] if full else []
-        if full < values.size:
-            parts.append([np.nanmedian(values[full:])])
+    parts = [np.median(values[:full].reshape(-1, BIN), axis=1)] if full else []
+    if full < values.size:
+        parts.append([np.median(values[full:])])
     return np.concatenate(parts)
+
+
+def _typical(values: np.ndarray) -> float:
+    """The median of at most LEVEL_SAMPLES evenly spaced values (a run's level, cheap on 25,000 bins)."""
+    step = max(1, values.size // LEVEL_SAMPLES)
+    return float(np.median(values[::step]))
 
 
 def span(bins: np.ndarray, train_losses, val_losses, epoch_accuracies: list) -> RunSpan:
@@ -55,7 +73,7 @@ def span(bins: np.ndarray, train_losses, val_losses, epoch_accuracies: list) -> 
     losses = np.concatenate([_finite(bins) if len(bins) else _finite(train_losses), _finite(val_losses)])
     if losses.size:
         s.loss_top = float(losses.max())
-        s.loss_level = float(np.median(losses))
+        s.loss_level = _typical(losses)
         positive = losses[losses > 0]
         s.loss_min = float(positive.min()) if positive.size else np.nan
     acc = 100 * _finite(np.concatenate([_finite(v) for v in epoch_accuracies])) if epoch_accuracies else []
@@ -77,15 +95,14 @@ def in_bulk(gaps, floor: float, ratio: float) -> np.ndarray:
 
 
 def loss_range(spans: list[RunSpan]) -> tuple[tuple[float, float] | None, list[bool]]:
-    """((0, top) over the runs in the bulk, or None without data; off-scale flag per run)."""
+    """((0, a round top) over the runs in the bulk, or None without data; off-scale flag per run)."""
     gaps = [s.loss_level for s in spans]
     keep = in_bulk(gaps, LOSS_FLOOR, LOSS_RATIO)
     tops = [s.loss_top for s, k in zip(spans, keep) if k]
     off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
     if not tops:
         return None, off
-    top = max(tops)
-    return (0.0, top * 1.05 if top > 0 else 1.0), off
+    return (0.0, nice_ceil(max(tops) * 1.02)), off
 
 
 def log_loss_range(spans: list[RunSpan]) -> tuple[float, float] | None:
@@ -96,12 +113,11 @@ def log_loss_range(spans: list[RunSpan]) -> tuple[float, float] | None:
     if not lows.size or not highs.size:
         return None
     lo, hi = np.log10(lows.min()), np.log10(highs.max())
-    pad = max(0.05 * (hi - lo), 0.05)
-    return float(lo - pad), float(hi + pad)
+    return float(np.floor(lo * 4 - 0.1) / 4), float(np.ceil(hi * 4 + 0.1) / 4)     # quarter decades
 
 
 def accuracy_range(spans: list[RunSpan]) -> tuple[tuple[float, float], list[bool]]:
-    """((low, high) in % over the runs in the bulk, (0, 100) without data; off-scale flag per run)."""
+    """((low, high) in % on multiples of 5 over the runs in the bulk, (0, 100) without data; off-scale flags)."""
     gaps = [100 - s.acc_level for s in spans]
     keep = in_bulk(gaps, ACCURACY_FLOOR, ACCURACY_RATIO)
     kept = [s for s, k in zip(spans, keep) if k]
@@ -109,5 +125,5 @@ def accuracy_range(spans: list[RunSpan]) -> tuple[tuple[float, float], list[bool
     if not kept:
         return (0.0, 100.0), off
     low, high = min(s.acc_low for s in kept), max(s.acc_high for s in kept)
-    pad = max(1.0, 0.05 * (high - low))
-    return (max(0.0, low - pad), min(100.0, high + pad)), off
+    step = ACCURACY_STEP
+    return (max(0.0, np.floor((low - 1) / step) * step), min(100.0, np.ceil((high + 1) / step) * step)), off
