@@ -213,7 +213,7 @@ def test_exports_need_a_network_then_write_npz_and_pytorch_files(window, tmp_pat
     assert e.export_torch()
     script = tmp_path / "my_digits.py"  # made a valid module name
     assert script.is_file() and (tmp_path / "my_digits.pt").is_file()
-    assert "nn.Linear(784, 128)" in script.read_text()
+    assert f"nn.Linear(784, {net.layers[0].W.shape[1]})" in script.read_text()
 
 
 def test_theme_choice_applies_and_persists(window, qapp):

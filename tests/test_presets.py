@@ -16,7 +16,7 @@ def _cli(*argv):
 
 def test_app_digits_preset_is_the_first_start_recipe():
     c = PRESETS["app_digits"]
-    assert (c.optimizer, c.lr, c.schedule, c.epochs, c.batch_size, c.augment) == ("adam", 0.003, "cosine", 40, 64, True)
+    assert (c.optimizer, c.lr, c.schedule, c.epochs, c.batch_size, c.augment) == ("adam", 0.004, "cosine", 40, 128, True)
     assert (c.val_fraction, c.probe_every, c.momentum, c.patience, c.seed) == (0.1, 50, 0.9, 0, 0)
 
 
@@ -50,7 +50,7 @@ def test_cli_options_override_the_preset():
 def test_preset_returns_a_copy():
     cfg = preset("app_digits")
     cfg.lr = 1.0
-    assert PRESETS["app_digits"].lr == 0.003
+    assert PRESETS["app_digits"].lr == 0.004
     with pytest.raises(SpecError, match="Unknown preset 'nope'; choose one of app_digits"):
         preset("nope")
 
