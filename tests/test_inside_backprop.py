@@ -121,7 +121,7 @@ def test_the_inspector_follows_new_weights_and_a_new_digit(qtbot, tab):
     before = tab.backprop.result.dW
     trained = net.copy()
     trained.layers[2].W = trained.layers[2].W * 2
-    tab.session.weightsUpdated.emit(trained)                    # as during training
+    tab.state.set_network(trained, trained=True)                # as each weight snapshot during training
     ds = tab.state.dataset
     assert tab.backprop.result.dW == pytest.approx(trained.gradients(ds.x_test[1:2], ds.y_test[1:2])[2][0][3, 4])
     tab.forward.show_test_digit(9)

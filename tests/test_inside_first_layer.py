@@ -58,14 +58,14 @@ def test_it_follows_weight_snapshots_while_training_and_waits_when_hidden(qtbot)
     tab.show()
     qtbot.waitExposed(tab)
     net = Network.from_spec(SPEC)
-    session.weightsUpdated.emit(net)                           # First layer page hidden: nothing computed yet
+    state.set_network(net, trained=True)                       # First layer page hidden: nothing computed yet
     assert tab.first_layer.images is None
     tab.pages.setCurrentWidget(tab.first_layer)
     np.testing.assert_allclose(tab.first_layer.images[3], net.layers[0].W[:, 3].reshape(28, 28)
                                / np.abs(net.layers[0].W[:, 3]).max(), rtol=1e-6)
     later = net.copy()
     later.layers[0].W = -later.layers[0].W
-    session.weightsUpdated.emit(later)                         # visible: redrawn at once
+    state.set_network(later, trained=True)                     # visible: redrawn at once
     np.testing.assert_allclose(tab.first_layer.images, -first(net), rtol=1e-6)
 
 

@@ -54,7 +54,7 @@ def test_a_training_run_draws_every_probe_per_layer_on_a_log_scale(qtbot):
     last = probes[-1].grad_norms
     assert f"{last[0]:.2e}" in view.summary.text()
     assert f"Dead ReLU units: {probes[-1].dead_units[2]} of 12 in hidden 3" in view.summary.text()
-    assert all(name in view.legend.text() for name in ("hidden 1 (sigmoid)", "hidden 3 (relu)", "output (softmax)"))
+    assert all(name in view.legend.text() for name in ("hidden 1 (Sigmoid)", "hidden 3 (ReLU)", "output (Softmax)"))
     session.shutdown(5000)
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSp
 
 from engine.inspection import layer_activations
 
+from .. import activation_info
 from ..digit_image import DigitImage
 
 HOVER_HINT = "Hover a neuron in the diagram to see its weighted sum z, bias b and output a = f(z)."
@@ -152,6 +153,6 @@ class ForwardPassPanel(QWidget):
         layer = self.net.layers[l]
         z, a, b = self.trace.z[l][unit], self.trace.a[l][unit], float(layer.b[unit])
         kind = "Output" if l == len(self.net.layers) - 1 else f"Hidden layer {column}"
-        self.details.setText(f"<b>{kind}, neuron {unit}</b> ({layer.activation.name})<br>"
+        self.details.setText(f"<b>{kind}, neuron {unit}</b> ({activation_info.label(layer.activation.name)})<br>"
                              f"weighted sum z = Σ w·x + b = {z:+.4f}<br>bias b = {b:+.4f}<br>"
                              f"output a = f(z) = {a:.4f}")

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from engine.inspection import dead_units, gradient_norms
 
+from .. import activation_info
+
 RELU_LIKE = ("relu", "leaky_relu")
 COLORS = [(33, 118, 210), (240, 120, 20), (46, 160, 67), (200, 50, 60), (140, 90, 200), (120, 120, 120)]
 PROBE_SAMPLES = 256
@@ -76,7 +78,7 @@ class GradientHealthPlot(QWidget):
         """Show the layers of `spec`: a fresh plot if they differ from the shown ones (a run of the same layers
         stays; its probes are this network's)."""
         layers = (spec or {}).get("layers", [])
-        names = [("output" if n == len(layers) else f"hidden {n}") + f" ({l['activation']})"
+        names = [("output" if n == len(layers) else f"hidden {n}") + f" ({activation_info.label(l['activation'])})"
                  for n, l in enumerate(layers, 1)]
         relu_layers = [k for k, l in enumerate(layers[:-1]) if l["activation"] in RELU_LIKE]
         units = [int(layers[k]["units"]) for k in relu_layers]
