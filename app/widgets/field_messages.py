@@ -3,25 +3,33 @@ moves), and a notice that stays until it is dismissed or cleared (a sentence the
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
+from app.theme import legible
 
-def error_color(palette: QPalette) -> str:
-    """A red that reads on the palette's window colour (a dark red on a dark window would not)."""
-    return "#ff8a80" if palette.color(QPalette.Window).lightness() < 128 else "#c62828"
+RED = QColor("#c62828")
+
+
+def error_color(palette: QPalette, role: QPalette.ColorRole = QPalette.Window) -> str:
+    """Red that reads (WCAG AA) on the palette's `role` colour: the window for labels, the base for fields."""
+    return legible(RED, palette.color(role)).name()
 
 
 class RefusalLabel(QLabel):
-    """Why a value is refused, in red; `lines` lines of room are kept for it even while it is empty."""
+    """Why a value is refused, in red, in `lines` lines; keep_room: the room stays while it is hidden."""
 
-    def __init__(self, lines: int = 2, name: str = "", parent=None):
+    def __init__(self, lines: int = 2, name: str = "", parent=None, small: bool = False, keep_room: bool = True):
         super().__init__(parent)
+        if small:                                            # beside a field: a narrow column, a smaller font
+            font = self.font()
+            font.setPointSizeF(font.pointSizeF() * 0.9)
+            self.setFont(font)
         self.setWordWrap(True)
-        self.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 2)
         keep = self.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)
+        keep.setRetainSizeWhenHidden(keep_room)
         keep.setHorizontalPolicy(QSizePolicy.Ignored)        # long sentences wrap, they never widen the panel
         self.setSizePolicy(keep)
         if name:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import copy
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from app import choices
 from app.widgets import tips
 from app.widgets.field_messages import RefusalLabel, error_color
+from engine.activations import ACTIVATIONS
 from engine.errors import SpecError
 from engine.spec import MAX_UNITS, count_params, estimate_memory, validate_spec
 
@@ -62,6 +64,7 @@ class _LayerRow(QWidget):
         self.activation = QComboBox()
         for key, label in choices.hidden_activations().items():
             self.activation.addItem(label, key)
+            self.activation.setItemData(self.activation.count() - 1, tips.entry_tip(ACTIVATIONS[key]), Qt.ToolTipRole)
         self.activation.setToolTip(tips.ACTIVATION)
         self.activation.setAccessibleName(f"hiddenActivation{index + 1}")
         self.alpha = QDoubleSpinBox()
@@ -109,7 +112,7 @@ class _LayerRow(QWidget):
     def mark_size(self) -> None:
         """Red digits when the engine refuses this layer's size on its own (below 1 or past its limit)."""
         refused = not 1 <= self.units.value() <= MAX_UNITS
-        self.units.setStyleSheet(f"QSpinBox {{ color: {error_color(self.palette())}; }}" if refused else "")
+        self.units.setStyleSheet(f"QSpinBox {{ color: {error_color(self.palette(), QPalette.Base)}; }}" if refused else "")
 
     def layer(self) -> dict:
         layer = {"units": self.units.value(), "activation": self.activation.currentData()}
@@ -151,6 +154,8 @@ class LayerEditor(QFrame):
         self.output_activation.setAccessibleName("outputActivation")
         for key, label in choices.output_activations().items():
             self.output_activation.addItem(label, key)
+            self.output_activation.setItemData(self.output_activation.count() - 1, tips.entry_tip(ACTIVATIONS[key]),
+                                               Qt.ToolTipRole)
         self.output_activation.setToolTip(tips.OUTPUT_ACTIVATION)
         out.addWidget(self.output_label, 0, 0)
         out.addWidget(self.output_activation, 0, 1)
@@ -159,10 +164,16 @@ class LayerEditor(QFrame):
         self.summary = QLabel()
         self.summary.setToolTip(tips.PARAMETERS)
         self.summary.setAccessibleName("parameterCount")
-        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing())   # empty while refused
-        outer.addWidget(self.summary)
-        self.error = RefusalLabel(3, "architectureError")     # its room is kept: the panel below never moves
-        outer.addWidget(self.error)
+        self.error = RefusalLabel(3, "architectureError", keep_room=False)
+        # the count or the refusal, one at a time, in a room of fixed height: the panel below never moves
+        room = QWidget()
+        room.setFixedHeight(self.error.height())
+        stack = QVBoxLayout(room)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addWidget(self.summary, 0, Qt.AlignTop)
+        stack.addWidget(self.error, 0, Qt.AlignTop)
+        stack.addStretch(1)
+        outer.addWidget(room)
         outer.addStretch(1)
 
         self.add_button.clicked.connect(self.add_layer)
@@ -198,6 +209,7 @@ class LayerEditor(QFrame):
     def _update_summary(self) -> None:
         text, problem = spec_summary(self.state.spec, int(self.state.settings.get("batch_size", 64)))
         self.summary.setText(text)
+        self.summary.setVisible(not problem)
         self.error.set_reason(problem)
 
     # ---- from widgets to state ----------------------------------------------------------------------

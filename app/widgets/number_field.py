@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLineEdit
 
 from app.widgets.field_messages import error_color
@@ -74,7 +75,7 @@ class NumberField(QLineEdit):
         refused = bool(reason)
         if refused != self._refused:
             self._refused = refused
-            self.setStyleSheet(f"QLineEdit {{ color: {error_color(self.palette())}; }}" if refused else "")
+            self.setStyleSheet(f"QLineEdit {{ color: {error_color(self.palette(), QPalette.Base)}; }}" if refused else "")
         self.setToolTip(f"{reason}\n\n{self._tip}" if refused else self._tip)
 
     def _commit(self) -> None:

@@ -1,11 +1,21 @@
-"""Tooltips: each concept in one or two sentences, in the crash course's terms."""
+"""Tooltips: each concept in one or two sentences, in the crash course's terms. Names, formulas and ranges of
+activations, losses and optimizers are the engine registries' own (entry_tip), never re-spelled here."""
+from engine.activations import ACTIVATIONS
+
+
+def entry_tip(entry) -> str:
+    """A registry entry (activation, loss, optimizer) as a tooltip: formula, output range if any, description."""
+    rng = getattr(entry, "range_text", "")
+    lines = [entry.formula + (f"   output in {rng}" if rng else ""), entry.description]
+    return "\n".join(line for line in lines if line)
+
 
 WEIGHTS = ("Weights: each connection multiplies its input by a weight w. Training adjusts every weight a little "
            "after each batch so the loss goes down.")
 BIAS = "Bias: a number added to a neuron's weighted sum, so it can fire even when all its inputs are 0."
 AGGREGATOR = "Aggregator: a neuron first sums its inputs times their weights, plus the bias: z = Σ w·x + b."
-ACTIVATION = ("Activation: turns a neuron's sum z into its output. Sigmoid → (0, 1); tanh → (−1, 1); "
-              "ReLU → max(0, z), [0, ∞); leaky ReLU → z or α·z, (−∞, ∞).")
+ACTIVATION = ("Activation: turns a neuron's sum z into its output. "
+              + "; ".join(f"{a.label} → {a.range_text}" for a in ACTIVATIONS.values() if a.hidden_ok) + ".")
 OUTPUT_ACTIVATION = ("Output activation: softmax turns the 10 outputs into probabilities that sum to 1 (needed by "
                      "cross-entropy); MSE and L1 accept any output activation.")
 NEURONS = "Neurons in this hidden layer: more neurons can learn more patterns, but cost more time and memory."

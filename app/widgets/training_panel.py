@@ -23,13 +23,15 @@ from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
 from app.widgets.number_field import NumberField
 from engine.data import mnist_available
 from engine.errors import EngineError
+from engine.losses import LOSSES
+from engine.optimizers import OPTIMIZERS
 from engine.spec import check_memory, validate_spec
 from engine.training import TrainConfig
 
 DATASETS = {"sample": "Bundled sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
 OPEN_ITEM = "__open__"
 PROGRESS_MAX = 1000
-FIELD_WIDTH = 110
+FIELD_WIDTH = 90
 CHECKED = ("lr", "batch_size", "epochs")       # the fields whose value the engine may refuse
 MAX_TYPED = 2**31 - 1                          # a spin box's own ceiling: what is typed is kept, the engine judges
 FINISHED = {"completed": "Done", "early_stopped": "Stopped early (best epoch restored)", "stopped": "Stopped",
@@ -84,8 +86,8 @@ class TrainingPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.dataset = self._name(QComboBox(), "datasetCombo", tips.DATASET)
-        self.loss = self._combo(choices.losses(), tips.LOSS, "lossCombo")
-        self.optimizer = self._combo(choices.optimizers(), tips.OPTIMIZER, "optimizerCombo")
+        self.loss = self._combo(choices.losses(), tips.LOSS, "lossCombo", LOSSES)
+        self.optimizer = self._combo(choices.optimizers(), tips.OPTIMIZER, "optimizerCombo", OPTIMIZERS)
         self.lr = self._name(NumberField(tips.LEARNING_RATE), "learningRateInput")
         self.momentum = self._double(0.0, 0.999, 3, tips.MOMENTUM, "momentum")
         self.batch_size = self._int(0, MAX_TYPED, tips.BATCH_SIZE, "batchSize")
@@ -115,7 +117,9 @@ class TrainingPanel(QWidget):
         self.epoch_button = self._button("One epoch", "oneEpochButton", "Train the current network for one more "
                                          "epoch (one pass through the training set).")
         self.start_button.setDefault(True)
-        self.start_button.setStyleSheet("QPushButton#startButton { font-weight: bold; padding: 6px 14px; }")
+        bold = self.start_button.font()
+        bold.setBold(True)                       # a font, not a style sheet: the theme's palette keeps applying
+        self.start_button.setFont(bold)
         buttons.addWidget(self.start_button, 0, 0)
         buttons.addWidget(self.epoch_button, 0, 1)
         buttons.addWidget(self.pause_button, 1, 0)
@@ -130,10 +134,12 @@ class TrainingPanel(QWidget):
             widget.setToolTip(tip)
         return widget
 
-    def _combo(self, items: dict, tip: str, name: str) -> QComboBox:
+    def _combo(self, items: dict, tip: str, name: str, registry: dict | None = None) -> QComboBox:
         c = self._name(QComboBox(), name, tip)
         for key, label in items.items():
             c.addItem(label, key)
+            if registry is not None and key in registry:
+                c.setItemData(c.count() - 1, tips.entry_tip(registry[key]), Qt.ToolTipRole)
         return c
 
     def _double(self, lo, hi, decimals, tip, name) -> QDoubleSpinBox:
@@ -154,7 +160,7 @@ class TrainingPanel(QWidget):
     def _checked(self, name: str, field) -> QWidget:
         """The field with room beside it for the engine's reason when it refuses the value."""
         field.setFixedWidth(FIELD_WIDTH)
-        self.refusals[name] = RefusalLabel(2, f"{field.objectName()}Refusal")
+        self.refusals[name] = RefusalLabel(2, f"{field.objectName()}Refusal", small=True)
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
@@ -308,7 +314,7 @@ class TrainingPanel(QWidget):
                             (self.epoch_button, "Train the current network for one more epoch (one pass through "
                              "the training set).")):
             button.setEnabled(can)
-            button.setToolTip(f"Start is off: {self._blocker}" if self._blocker else tip)
+            button.setToolTip(f"{button.text()} is off: {self._blocker}" if self._blocker else tip)
         if self._run_state == "idle":
             self._set_progress(self.progress.value(), BLOCKED_TEXT if self._blocker else self._idle_text)
 
