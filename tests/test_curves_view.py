@@ -117,6 +117,7 @@ def themed(request, qtbot):
     app = QApplication.instance()
     old = app.palette()
     app.setPalette(dark_palette() if request.param == "dark" else light_palette())
+    qtbot.wait(10)                                                       # the palette change events are posted
     yield request.param
     app.setPalette(old)
 
@@ -137,3 +138,24 @@ def test_text_on_the_curves_is_readable_in_both_themes(qtbot, curves, themed):
     legend_bg = pal.color(curves.legend.backgroundRole())
     for color in [pal.color(curves.legend.foregroundRole()), *text_span_colors(curves.legend.text())]:
         assert contrast_ratio(color, legend_bg) >= AA, (themed, color.name(), legend_bg.name())
+
+
+def test_switching_theme_recolours_titles_axes_and_existing_marks(qtbot, curves):
+    from app.theme import dark_palette, light_palette
+    app = QApplication.instance()
+    old = app.palette()
+    try:
+        app.setPalette(light_palette())
+        run = learning_run(curves, "before the switch")
+        curves.mark("lr → 0.01", 3)
+        curves.mark_best(5)
+        app.setPalette(dark_palette())                                   # the change events are posted
+        qtbot.waitUntil(lambda: plot_background(curves.accuracy_plot).lightness() < 128, timeout=1000)
+        for plot in (curves.loss_plot, curves.accuracy_plot):
+            bg = plot_background(plot)
+            for what, color in plot_texts(plot).items():
+                assert contrast_ratio(color, bg) >= AA, (what, color.name(), bg.name())
+            for _, line in run.marks:
+                assert contrast_ratio(line.label.color, bg) >= AA, line.label.toPlainText()
+    finally:
+        app.setPalette(old)
