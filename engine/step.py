@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import SpecError
+from .errors import DataError, SpecError
 from .optimizers import OPTIMIZERS, make_optimizer
+from .training import _labels, _split_indices
 
 PHASES = ("forward pass", "error estimation", "backward pass + optimizer step")
 STATE_NAMES = ("u", "v", "m", "s")         # the optimizers' memory buffers (see optimizers.py)
@@ -41,6 +42,9 @@ class StepRecord:
     state_after: dict = field(default_factory=dict)
     t_after: int = 0
     hyper: dict = field(default_factory=dict)      # rho, beta1, beta2, eps of the optimizer
+    epoch: int = 1                                  # where the batch sits in the seeded data order (1-based)
+    batch: int = 1
+    n_batches: int = 1
 
     @property
     def batch_size(self) -> int:
@@ -50,6 +54,52 @@ class StepRecord:
     def change(self) -> np.ndarray:
         """Flat parameter change made by the optimizer (after - before)."""
         return self.params_after - self.params_before
+
+
+class BatchOrder:
+    """The training rows in the Trainer's seeded order (same validation split, same shuffles), one batch at a
+    time, without augmentation: Step takes the batch a run with these settings would take next."""
+
+    def __init__(self, cfg, net, y):
+        n_rows = len(y)
+        labels = _labels(y, net.targets(y, n_rows))
+        if cfg.val_fraction > 0:
+            self.rows, _ = _split_indices(labels, cfg.val_fraction, cfg.seed)
+        else:
+            self.rows = np.arange(n_rows)
+        if len(self.rows) == 0:
+            raise DataError("There is no training data.")
+        self.size = min({"sgd": 1, "bgd": len(self.rows)}.get(cfg.optimizer, cfg.batch_size), len(self.rows))
+        self.key = order_key(cfg, n_rows)
+        self._rng = np.random.default_rng(cfg.seed)
+        self._order, self._pos, self.epoch, self.batch = None, 0, 0, 0
+
+    @property
+    def n_batches(self) -> int:
+        return -(-len(self.rows) // self.size)
+
+    def next(self) -> np.ndarray:
+        """The next batch's row numbers; a new epoch reshuffles as the Trainer does."""
+        if self._order is None or self._pos >= len(self.rows):
+            self._order = self.rows[self._rng.permutation(len(self.rows))]
+            self._pos, self.epoch, self.batch = 0, self.epoch + 1, 0
+        idx = self._order[self._pos:self._pos + self.size]
+        self._pos += len(idx)
+        self.batch += 1
+        return idx
+
+
+def order_key(cfg, n_rows: int) -> tuple:
+    """What a BatchOrder depends on: when it changes, the order starts again."""
+    return cfg.seed, cfg.val_fraction, cfg.optimizer, cfg.batch_size, n_rows
+
+
+def next_step(net, opt, order: BatchOrder, X, y, lr: float, weight_decay: float = 0.0, sample: int = 0):
+    """take_step on the next batch of `order` (rows of X, y), with where that batch sits in the order."""
+    idx = order.next()
+    rec = take_step(net, opt, np.take(X, idx, axis=0), np.take(y, idx, axis=0), lr, weight_decay, idx, sample)
+    rec.epoch, rec.batch, rec.n_batches = order.epoch, order.batch, order.n_batches
+    return rec
 
 
 def optimizer_state(opt) -> dict:

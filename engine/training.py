@@ -23,7 +23,7 @@ from .checkpoints import BestWeights, Rollback
 from .config import TrainConfig
 from .errors import DataError, DivergenceError, SpecError
 from .events import BatchStats, EpochStats, Finished
-from .optimizers import make_optimizer
+from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .spec import check_memory
 from .prefetch import AugmentPrefetcher
@@ -36,7 +36,8 @@ EXPLODED = 1e4       # a loss this many times the first batch's (at least 1) cou
 class Trainer:
     """Runs training as a generator (`run()`); see the module docstring. Control methods are thread-safe."""
 
-    def __init__(self, net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None):
+    def __init__(self, net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None, optimizer=None):
+        """optimizer: an existing optimizer of cfg.optimizer's kind for `net` (its memory carries on); None: fresh."""
         self.net, self.cfg = net, cfg.validate()
         dt = net.dtype
         self.X = np.ascontiguousarray(net.as_inputs(X))
@@ -64,7 +65,7 @@ class Trainer:
         if self._batch_size > self.n_train:
             self.notice = (f"The batch size ({self._batch_size:,}) is larger than the {self.n_train:,} training "
                            f"samples, so each step uses all {self.n_train:,} of them (batch gradient descent).")
-        self.opt = make_optimizer(cfg.optimizer, net.n_params, dt, cfg.momentum)
+        self.opt = _own_optimizer(optimizer, cfg, net)
         self.gflat, self.grads = net.zeros_like_params()
         self._ws = {}
         self._base_lr = float(cfg.lr)
@@ -272,6 +273,24 @@ class Trainer:
             total += net.loss_fn.value(zs[-1], acts[-1], Yc) * len(Yc)
             hits += _count_hits(acts[-1], labels[s:s + EVAL_CHUNK])
         return total / len(X), hits / len(X)
+
+
+
+def _own_optimizer(opt, cfg, net):
+    """The optimizer to continue with (its momentum set to the config's), or a fresh one when there is none."""
+    if opt is None:
+        return make_optimizer(cfg.optimizer, net.n_params, net.dtype, cfg.momentum)
+    if type(opt) is not OPTIMIZERS[cfg.optimizer] or not _fits(opt, net):
+        raise SpecError(f"The saved optimizer state is not a {cfg.optimizer} state for this network; "
+                        "start again to train with a fresh optimizer.")
+    opt.momentum = float(cfg.momentum)
+    return opt
+
+
+def _fits(opt, net) -> bool:
+    """True if every memory buffer of `opt` is shaped and typed like the network's parameters."""
+    bufs = [b for b in vars(opt).values() if isinstance(b, np.ndarray) and b.ndim == 1 and b is not opt._wd]
+    return all(b.shape == net.params.shape and b.dtype == net.dtype for b in bufs)
 
 
 def _divergence_message(epoch, batch, loss, lr) -> str:

@@ -105,3 +105,72 @@ def test_gradient_check_flags_a_relu_kink():
     net.layers[0].W[...] = -1e-7 - 0.0
     res = gradient_check(net, np.array([[1.0]]), np.array([[1.0]]), 0, 0, 0, eps=1e-6)
     assert res.at_kink and "kink" in str(res)
+
+
+# ---- the optimizer keeps its memory; Step takes the batch a run would take ----------------------------------
+
+def _digits_run(optimizer="adam", **kw):
+    from engine.data import load_dataset
+    ds = load_dataset("sample")
+    spec = {"input_size": 784, "layers": [{"units": 16, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
+            "loss": "cross_entropy", "seed": 0}
+    cfg = TrainConfig(optimizer=optimizer, lr=0.003, batch_size=64, epochs=1, val_fraction=0.1, **kw)
+    return ds, Network.from_spec(spec), cfg
+
+
+def test_steps_take_the_trainers_batches_in_its_seeded_order():
+    from engine.step import BatchOrder, next_step
+    from engine.training import Trainer
+    ds, net, cfg = _digits_run()
+    stepped = net.copy()
+    gen = Trainer(net, cfg, ds.x_train, ds.y_train).run()
+    for _ in range(3):
+        next(gen)
+    order, opt = BatchOrder(cfg, stepped, ds.y_train), make_step_optimizer(stepped, cfg)
+    recs = [next_step(stepped, opt, order, ds.x_train, ds.y_train, cfg.lr) for _ in range(3)]
+    assert np.array_equal(stepped.params, net.params)          # same batches, same Adam steps, same weights
+    assert [r.batch for r in recs] == [1, 2, 3] and recs[-1].epoch == 1 and opt.t == 3
+    assert recs[0].batch_size == 64 and recs[-1].n_batches == -(-len(order.rows) // 64)
+
+
+@pytest.mark.parametrize("optimizer, size", [("sgd", 1), ("bgd", None), ("minibatch", 64)])
+def test_a_step_is_one_sample_a_mini_batch_or_the_whole_training_set(optimizer, size):
+    from engine.step import BatchOrder, next_step
+    ds, net, cfg = _digits_run(optimizer)
+    order = BatchOrder(cfg, net, ds.y_train)
+    rec = next_step(net, make_step_optimizer(net, cfg), order, ds.x_train, ds.y_train, cfg.lr)
+    assert rec.batch_size == (size or len(order.rows)) and len(order.rows) == 4500
+
+
+def test_an_epoch_continues_the_optimizer_it_is_given():
+    import copy
+    from engine.errors import SpecError
+    from engine.training import Trainer
+    ds, net, cfg = _digits_run("momentum", momentum=0.5)
+    opt = make_step_optimizer(net, cfg)
+    take_step(net, opt, ds.x_train[:64], ds.y_train[:64], lr=cfg.lr)
+    v = np.array(opt.v, copy=True)
+    trainer = Trainer(net, cfg, ds.x_train, ds.y_train, optimizer=copy.deepcopy(opt))
+    assert np.array_equal(trainer.opt.v, v) and trainer.opt.momentum == 0.5
+    adam = make_step_optimizer(net, TrainConfig(optimizer="adam"))
+    with pytest.raises(SpecError, match="fresh optimizer"):
+        Trainer(net, cfg, ds.x_train, ds.y_train, optimizer=adam)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "bgd"])
+def test_step_works_on_the_two_input_playground_data(optimizer):
+    from engine.data import load_dataset
+    from engine.step import BatchOrder, next_step
+    ds = load_dataset("xor")
+    spec = {"input_size": 2, "layers": [{"units": 4, "activation": "tanh"}, {"units": 2, "activation": "softmax"}],
+            "loss": "cross_entropy", "seed": 0}
+    net = Network.from_spec(spec)
+    cfg = TrainConfig(optimizer=optimizer, lr=0.05, batch_size=16, val_fraction=0.0)
+    order, opt = BatchOrder(cfg, net, ds.y_train), make_step_optimizer(net, cfg)
+    ref = net.copy()
+    rec = next_step(net, opt, order, ds.x_train, ds.y_train, cfg.lr)
+    Xb, yb = ds.x_train[rec.indices], ds.y_train[rec.indices]
+    assert rec.loss_before == pytest.approx(ref.loss(Xb, yb), rel=1e-6)
+    assert rec.loss_after == pytest.approx(net.loss(Xb, yb), rel=1e-6)
+    text = update_in_numbers(rec, net, 0, 1, 2)
+    assert text.endswith(f"{float(net.layers[0].W[1, 2]):.5g}")
