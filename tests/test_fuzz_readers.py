@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.data.csv import load_csv
+from engine.data.csv_table import load_csv
 from engine.data.dataset import load_dataset
 from engine.data.idx import IDX_TYPES, load_idx_pair, read_idx
 from engine.data.npz import load_npz

@@ -3,7 +3,7 @@
 paths.py     the bundled MNIST sample and the user's data folder (platformdirs or $MLP_STUDIO_DATA_DIR)
 idx.py       IDX (MNIST-format) files, raw or gzip, header checked against the real byte length
 npz.py       Keras-style .npz (x_train, y_train, x_test, y_test)
-csv.py       label-first CSV (Kaggle layout), header or not
+csv_table.py label-first CSV (Kaggle layout), header or not
 checks.py    shared checks: pixels to float32 [0, 1], labels to int64 class indices
 dataset.py   Dataset and load_dataset("sample" | "mnist" | a generated set | path)
 toy.py       playground sets, generated and seeded: xor, circles, spiral, blobs, moons; sin, abs, step

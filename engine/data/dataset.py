@@ -8,12 +8,12 @@ import numpy as np
 
 from ..errors import DataError
 from .checks import check_test_classes
-from .csv import load_csv, test_file_beside
+from .csv_table import load_csv, test_file_beside
 from .idx import _role, find_idx_files, load_idx_pair
 from .npz import load_npz
 from .paths import mnist_available, mnist_dir, sample_dir
 from .pendigits import DRAWN_SAMPLE, with_drawn_digits
-from .toy import TOY_NAMES, load_toy
+from .toy import TOY_NAMES, split_toy
 from ..split import stratified_split   # the engine core's (one split for everyone)
 
 HELD_OUT = 1 / 6          # a set without a test part gives this share (MNIST's 10k of 60k) to a test part
@@ -70,7 +70,7 @@ def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
     .csv. Raises DataError."""
     key = str(name_or_path).strip()
     if key.lower() in TOY_NAMES:
-        return load_toy(key.lower(), **generated)
+        return Dataset(**split_toy(key.lower(), **generated))
     if generated:
         raise DataError(f"Only generated data sets take {', '.join(generated)}; {key!r} is read from files.")
     if key.lower() == "sample":

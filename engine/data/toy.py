@@ -96,10 +96,10 @@ def generate(name: str, n: int = 200, noise: float = 0.1, seed: int = 0, classes
     return x.astype(np.float32), y.astype(np.int64)
 
 
-def load_toy(name: str, n: int | None = None, noise: float | None = None, seed: int | None = None,
-             test_fraction: float | None = None, classes: int | None = None):
-    """A generated Dataset, split into training and test points (stratified for classes), all seeded."""
-    from .dataset import Dataset        # dataset.py dispatches here: import late to keep one direction
+def split_toy(name: str, n: int | None = None, noise: float | None = None, seed: int | None = None,
+              test_fraction: float | None = None, classes: int | None = None) -> dict:
+    """A generated set split into training and test points (stratified for classes), all seeded: the fields
+    of a Dataset, which load_dataset builds from them."""
     p = {**DEFAULTS, **{k: v for k, v in dict(n=n, noise=noise, seed=seed, test_fraction=test_fraction,
                                                   classes=classes).items() if v is not None}}
     _check(name, p["n"], p["noise"], p["test_fraction"], p["classes"])
@@ -116,7 +116,8 @@ def load_toy(name: str, n: int | None = None, noise: float | None = None, seed: 
     params = {key: p[key] for key in ("n", "noise", "seed", "test_fraction")}
     if name in ("spiral", "blobs"):
         params["classes"] = p["classes"]
-    return Dataset(LABELS[name], x_tr, y_tr, x_te, y_te, image_shape=(x.shape[1],), n_classes=k,
-                   class_names=["y"] if regression else [f"class {i}" for i in range(k)],
-                   source=f"generated: {name}", task="regression" if regression else "classification",
-                   key=name, params=params)
+    return dict(name=LABELS[name], x_train=x_tr, y_train=y_tr, x_test=x_te, y_test=y_te,
+                image_shape=(x.shape[1],), n_classes=k,
+                class_names=["y"] if regression else [f"class {i}" for i in range(k)],
+                source=f"generated: {name}", task="regression" if regression else "classification",
+                key=name, params=params)
