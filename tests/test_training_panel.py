@@ -260,3 +260,29 @@ def test_every_list_is_the_engine_registry_with_its_labels(window):
     hidden = [n for n, a in ACTIVATIONS.items() if a.hidden_ok]
     assert _items(editor.rows[0].activation) == (hidden, [ACTIVATIONS[n].label for n in hidden])
     assert _items(editor.output_activation) == (list(ACTIVATIONS), [ACTIVATIONS[n].label for n in ACTIVATIONS])
+
+
+def test_numbers_are_shown_with_at_least_three_significant_digits_and_read_back_exactly():
+    from app.widgets.number_field import format_number, parse_number
+    shown = {3e-6: "3e-6", 1e-6: "1e-6", 0.003: "0.003", 0.0015: "0.0015", 1000.0: "1000", 1e3 + 0.5: "1000.5",
+             0.00123456: "0.00123456", 2.5e7: "2.5e7", 10.0: "10"}
+    for value, text in shown.items():
+        assert format_number(value) == text and float(format_number(value)) == value
+    assert parse_number(" 1e3 ") == (1000.0, "")
+    for bad in ("", "abc", "0,003", "inf", "nan"):
+        value, why = parse_number(bad)
+        assert value is None and why.startswith("Type")
+
+
+def test_training_checks_are_the_engines_sentences():
+    from app.training_checks import field_problems, training_problem
+    from engine.training import TrainConfig
+    assert field_problems({"lr": 1000.0, "batch_size": 1, "epochs": 100_000}) == {}
+    got = field_problems({"lr": 0.0, "batch_size": 0, "epochs": 100_001})
+    assert set(got) == {"lr", "batch_size", "epochs"} and "100,000" in got["epochs"]
+    spec = {"input_size": 784, "layers": [{"units": 4096, "activation": "relu"},
+                                          {"units": 10, "activation": "softmax"}], "loss": "cross_entropy"}
+    huge = TrainConfig(optimizer="adam", batch_size=200_000)
+    assert "memory" in training_problem(huge, spec)
+    assert training_problem(huge, spec, n_train=60) == ""                  # the trainer uses at most 60 per step
+    assert training_problem(TrainConfig(optimizer="sgd", batch_size=200_000), spec) == ""

@@ -18,21 +18,18 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 
 from app import choices
 from app.coach_rules import chance_level
+from app.training_checks import CHECKED, field_problems, training_problem
 from app.widgets import tips
 from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
 from app.widgets.number_field import NumberField
 from engine.data import mnist_available
-from engine.errors import EngineError
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
-from engine.spec import check_memory, validate_spec
-from engine.training import TrainConfig
 
 DATASETS = {"sample": "Bundled sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
 OPEN_ITEM = "__open__"
 PROGRESS_MAX = 1000
 FIELD_WIDTH = 90
-CHECKED = ("lr", "batch_size", "epochs")       # the fields whose value the engine may refuse
 MAX_TYPED = 2**31 - 1                          # a spin box's own ceiling: what is typed is kept, the engine judges
 FINISHED = {"completed": "Done", "early_stopped": "Stopped early (best epoch restored)", "stopped": "Stopped",
             "diverged": "Diverged"}
@@ -270,36 +267,17 @@ class TrainingPanel(QWidget):
         self._fill_datasets()
 
     # ---- what the engine refuses --------------------------------------------------------------------
-    def _field_problems(self) -> dict[str, str]:
-        """The engine's sentence for each checked field whose value it refuses."""
-        problems = {}
-        for name in CHECKED:
-            if name == "lr" and self.lr.problem():
-                problems[name] = self.lr.problem()
-                continue
-            try:
-                TrainConfig(**{name: self.state.settings[name]}).validate()
-            except EngineError as e:
-                problems[name] = str(e)
-        return problems
-
-    def _model_problem(self) -> str:
-        """Why the model's settings and architecture cannot train together ('' if they can)."""
-        try:
-            cfg = self.state.config().validate()
-            spec = validate_spec(self.state.spec)
-            n = len(self.state.dataset.x_train) if self.state.dataset is not None else cfg.batch_size
-            check_memory(spec, min({"sgd": 1, "bgd": n}.get(cfg.optimizer, cfg.batch_size), n))
-        except EngineError as e:
-            return str(e)
-        return ""
-
     def _check(self) -> dict[str, str]:
-        problems = self._field_problems()
-        for name, label in self.refusals.items():
-            label.set_reason(problems.get(name, ""))
+        """Show what the engine refuses beside its field; Start is off while anything is refused."""
+        problems = field_problems(self.state.settings)
+        if self.lr.problem():                   # not even a number: the field's own sentence
+            problems["lr"] = self.lr.problem()
+        for name in CHECKED:
+            self.refusals[name].set_reason(problems.get(name, ""))
         self.lr.set_refusal(problems.get("lr", ""))
-        self._blocker = next(iter(problems.values()), "") or self._model_problem()
+        ds = self.state.dataset
+        self._blocker = next((problems[n] for n in CHECKED if n in problems), "") or training_problem(
+            self.state.config(), self.state.spec, len(ds.x_train) if ds is not None else None)
         self._update_start()
         return problems
 
@@ -376,6 +354,11 @@ class TrainingPanel(QWidget):
         if advice:
             text += f"<br><span style='color: {error_color(self.palette())}'>{html.escape(advice)}</span>"
         self.result.setText(text)
+
+    def show_error(self, text: str) -> None:
+        """A run that failed or diverged: the sentence in a red that reads in either theme."""
+        self.result.setStyleSheet("")
+        self.result.setText(f"<span style='color: {error_color(self.palette())}'>{html.escape(text)}</span>")
 
     def show_notice(self, text: str) -> None:
         """A sentence the user must not miss: it stays until dismissed or until the next run starts."""
