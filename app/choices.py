@@ -1,7 +1,7 @@
 """What the app offers in its lists, read from the engine's registries: names in registry order, with their labels.
 
 No name is spelled here: a new activation, loss, optimizer or schedule in the engine appears in the app by itself.
-Hidden-layer choices are the activations whose `hidden_ok` is True (softmax and linear are output-only).
+Hidden-layer choices are the activations whose `hidden_ok` is True (softmax is output-only).
 """
 from __future__ import annotations
 

@@ -124,8 +124,8 @@ class Linear(Activation):
     name = "linear"
     label, formula, range_text = "Linear (identity)", "f(z) = z", "(-∞, +∞)"
     description = "Leaves z unchanged; for outputs that predict any real number."
-    # output-only: a linear hidden layer adds nothing (two linear maps are one)
-    hidden_ok = False
+    # offered for hidden layers too: a student sees that linear layers stacked still draw one straight line
+    hidden_ok = True
 
     def forward(self, z, out=None, rows=None):
         if out is None:

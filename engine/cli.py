@@ -50,6 +50,8 @@ def _number(text):
 
 
 def _layers(text):
+    if text.strip() in ("", "0"):              # no hidden layer: the inputs feed the output layer (a perceptron)
+        return []
     try:
         sizes = [int(s) for s in text.replace(" ", "").split(",") if s != ""]
     except ValueError:
@@ -68,10 +70,16 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", metavar="{train,evaluate,download,info,bench,export}")
     sub.required = True
     t = sub.add_parser("train", help="train a network and report its test accuracy")
-    t.add_argument("--dataset", default="sample", help="sample (bundled, default), mnist (downloaded) or a path: "
-                   "a folder of IDX files, an IDX file, an .npz or a .csv")
+    t.add_argument("--dataset", default="sample", help="sample (bundled, default), mnist (downloaded), a generated "
+                   "set (xor, circles, spiral, blobs, moons; sin, abs, step) or a path: a folder of IDX files, an "
+                   "IDX file, an .npz or a .csv")
+    t.add_argument("--points", type=_positive_int, help="generated sets: how many points (200)")
+    t.add_argument("--noise", type=_number, help="generated sets: std of the Gaussian jitter (0.1)")
+    t.add_argument("--test-fraction", type=_number, help="generated sets: share kept for testing (0.3)")
+    t.add_argument("--classes", type=_positive_int, help="spiral and blobs: how many arms or blobs (2)")
     t.add_argument("--spec", metavar="FILE.json", help="network spec as JSON (instead of --layers/--activation/--loss)")
-    t.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 256,128 (default 128)")
+    t.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 256,128 (default 128); 0 or '' for "
+                   "none (a perceptron)")
     t.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "softmax"], help="hidden activation (relu)")
     t.add_argument("--loss", choices=list(LOSSES), help="loss (cross_entropy)")
     t.add_argument("--optimizer", choices=list(OPTIMIZERS), help="momentum (default), adam with --augment")
@@ -173,9 +181,12 @@ def make_spec(args, ds) -> dict:
             raise UsageError("use either --spec or --layers/--activation/--loss, not both")
         spec = _read_spec_file(args.spec)
     else:
-        loss = args.loss or "cross_entropy"
-        out_act = {"cross_entropy": "softmax"}.get(loss, "sigmoid")
-        hidden = [{"units": n, "activation": args.activation or "relu"} for n in (args.layers or [128])]
+        toy = _playground(ds)
+        loss = args.loss or (toy.loss if toy else "cross_entropy")
+        numbers = ds.task == "regression" and loss != "cross_entropy"
+        out_act = "softmax" if loss == "cross_entropy" else "linear" if numbers else "sigmoid"
+        sizes = args.layers if args.layers is not None else [128]
+        hidden = [{"units": n, "activation": args.activation or "relu"} for n in sizes]
         spec = {"input_size": ds.n_features, "layers": hidden + [{"units": ds.n_classes, "activation": out_act}],
                 "loss": loss}
     if args.seed is not None or "seed" not in spec:
@@ -204,10 +215,28 @@ def _read_spec_file(path) -> dict:
     return spec
 
 
-def make_config(args):
-    """The TrainConfig of a `train` command line: the cli_plain or cli_augment preset, overridden by options."""
+def _playground(ds):
+    """The preset of a generated set (None for files and MNIST)."""
+    from .presets import PLAYGROUND
+    return PLAYGROUND.get(getattr(ds, "key", ""))
+
+
+def _generated(args) -> dict:
+    """The generator options given on the command line (load_dataset refuses them for files)."""
+    given = {"n": args.points, "noise": args.noise, "test_fraction": args.test_fraction, "seed": args.seed,
+             "classes": args.classes}
+    from .data.toy import TOY_NAMES
+    if str(args.dataset).strip().lower() not in TOY_NAMES:
+        given.pop("seed")                       # --seed also seeds training: not a generator option for files
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def make_config(args, ds=None):
+    """The TrainConfig of a `train` command line: the cli_plain or cli_augment preset (a generated set's own
+    preset), overridden by options."""
     from .presets import preset, starting_lr
-    base = preset("cli_augment" if args.augment else "cli_plain")
+    toy = _playground(ds) if ds is not None else None
+    base = dataclasses.replace(toy.config) if toy else preset("cli_augment" if args.augment else "cli_plain")
     chosen = {"optimizer": args.optimizer, "lr": args.lr, "momentum": args.momentum,
               "batch_size": args.batch_size, "epochs": args.epochs, "weight_decay": args.weight_decay,
               "schedule": args.schedule, "min_lr": args.min_lr, "val_fraction": args.val_fraction,
@@ -223,18 +252,18 @@ def cmd_train(args) -> int:
     from .network import Network
     from .training import Trainer
     _threads(args.threads, augment=args.augment)
-    ds = load_dataset(args.dataset)
+    ds = load_dataset(args.dataset, **_generated(args))
     if ds.notice:
         _note(f"note: {ds.notice}")
     spec = make_spec(args, ds)
-    cfg = make_config(args)
+    cfg = make_config(args, ds)
     if args.augment and len(ds.image_shape) != 2:
         raise UsageError(f"--augment needs 2-D images; {ds.name} rows are not square images")
     augmenter = Augmenter(image_shape=ds.image_shape, seed=cfg.seed) if args.augment else None
     net = Network.from_spec(spec, dtype=args.dtype)
     _note(f"{ds!r}\n{net!r}\n{cfg.optimizer} lr={cfg.lr:g} batch={cfg.batch_size} epochs={cfg.epochs} "
           f"schedule={cfg.schedule}{' augment' if args.augment else ''}")
-    trainer = Trainer(net, cfg, ds.x_train, ds.y_train, augmenter=augmenter)
+    trainer = Trainer(net, cfg, ds.x_train, ds.y_train, augmenter=augmenter, task=ds.task)
     if trainer.notice:                          # e.g. a batch larger than the data set, clamped to it
         _note(f"note: {trainer.notice}")
     t0 = time.perf_counter()
@@ -245,7 +274,8 @@ def cmd_train(args) -> int:
     if finished is not None and finished.reason != "completed":
         _note(finished.message)
     test_loss = float(net.loss(ds.x_test, ds.y_test))
-    test_acc = float(np.mean(net.predict(ds.x_test) == ds.y_test))
+    regression = ds.task == "regression"
+    test_acc = None if regression else float(np.mean(net.predict(ds.x_test) == ds.y_test))
     if args.save:
         net.save(args.save)
         _note(f"saved the model to {args.save}")
@@ -254,9 +284,13 @@ def cmd_train(args) -> int:
               "seconds": round(seconds, 3), "dataset": ds.name, "n_train": len(ds.x_train),
               "n_test": len(ds.x_test), "spec": spec, "optimizer": cfg.optimizer, "lr": cfg.lr,
               "augment": bool(args.augment), "saved": args.save}
-    if last and last.val_accuracy is not None:
+    if last and last.val_loss is not None:
         result.update(val_loss=last.val_loss, val_accuracy=last.val_accuracy)
-    summary = (f"test accuracy {test_acc:.2%} on {len(ds.x_test):,} {ds.name} test images after "
+    if regression:
+        result["test_mse"] = float(np.mean((net.forward(ds.x_test) - ds.y_test) ** 2))
+    what = "points" if len(ds.image_shape) == 1 else "images"
+    score = f"test MSE {result['test_mse']:.4g}" if regression else f"test accuracy {test_acc:.2%}"
+    summary = (f"{score} on {len(ds.x_test):,} {ds.name} test {what} after "
                f"{result['epochs']} epoch{'s' if result['epochs'] != 1 else ''} ({seconds:.1f} s)")
     if args.json:
         _note(summary)

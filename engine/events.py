@@ -10,7 +10,7 @@ class BatchStats:
     batch: int
     n_batches: int
     loss: float
-    accuracy: float
+    accuracy: float | None          # None for regression (numeric targets): the loss is the measure
     lr: float
     elapsed: float
     samples: int
@@ -23,7 +23,7 @@ class EpochStats:
     epoch: int
     epochs: int
     train_loss: float
-    train_accuracy: float
+    train_accuracy: float | None    # None for regression
     val_loss: float | None
     val_accuracy: float | None
     lr: float

@@ -5,6 +5,7 @@
                never saw and 97.6 % of the MNIST test set (docs/drawn-digits.md)
   cli_plain    `python -m engine train`: momentum 0.05, constant rate, 20 epochs
   cli_augment  `python -m engine train --augment`: Adam 0.001, cosine, 30 epochs (>= 97 % on the sample)
+  playground   two-input and one-input generated sets (PLAYGROUND[name]): Adam, small batches, no augmentation
 DIGIT_SPEC is the network the app starts with, DIGIT_DATASET the data set (load_dataset's name). PRESETS holds shared instances: use preset(name) for a copy
 to change.
 """
@@ -35,6 +36,41 @@ DIGIT_SPEC = {"input_size": 784,
               "layers": [{"units": 256, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
               "loss": "cross_entropy", "seed": 0}
 DIGIT_DATASET = "sample+drawn"     # the MNIST sample plus pen-drawn digits by writers never used to evaluate
+
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaygroundPreset:
+    """What a generated set starts with: its data (points, noise), a network that can learn it, the output and
+    loss its task needs (softmax + cross-entropy for classes, a linear output + MSE for numbers) and training."""
+    config: TrainConfig
+    hidden: tuple = ((8, "tanh"),)
+    output: str = "softmax"
+    loss: str = "cross_entropy"
+    points: int = 200
+    noise: float = 0.1
+
+    def spec(self, input_size: int, n_outputs: int, seed: int = 0) -> dict:
+        layers = [{"units": u, "activation": a} for u, a in self.hidden]
+        return {"input_size": input_size, "layers": layers + [{"units": n_outputs, "activation": self.output}],
+                "loss": self.loss, "seed": seed}
+
+
+def _toy(epochs: int, lr: float = 0.03) -> TrainConfig:
+    return TrainConfig(optimizer="adam", lr=lr, batch_size=16, epochs=epochs, schedule="constant",
+                       val_fraction=0.0, augment=False, probe_every=10)
+
+
+PLAYGROUND = {
+    "xor": PlaygroundPreset(_toy(300)),
+    "circles": PlaygroundPreset(_toy(300)),
+    "spiral": PlaygroundPreset(_toy(500), hidden=((16, "relu"), (16, "relu")), points=400, noise=0.02),
+    "blobs": PlaygroundPreset(_toy(100), hidden=()),
+    "moons": PlaygroundPreset(_toy(300)),
+    "sin": PlaygroundPreset(_toy(500, 0.01), hidden=((16, "tanh"),), output="linear", loss="mse", noise=0.05),
+    "abs": PlaygroundPreset(_toy(500, 0.01), hidden=((16, "relu"),), output="linear", loss="mse", noise=0.05),
+    "step": PlaygroundPreset(_toy(500, 0.01), hidden=((16, "tanh"),), output="linear", loss="mse", noise=0.05),
+}
 
 
 def preset(name: str) -> TrainConfig:

@@ -16,16 +16,23 @@ def show_progress(events, cfg, bar):
             if ev.batch == 1:
                 run_loss = run_acc = 0.0
             run_loss += (ev.loss - run_loss) / ev.batch             # this epoch's running means, not one batch
-            run_acc += (ev.accuracy - run_acc) / ev.batch
-            bar.update(ev.batch, ev.n_batches, f"epoch {ev.epoch}/{cfg.epochs} loss {run_loss:.4f} acc {run_acc:6.1%}")
+            acc = ""
+            if ev.accuracy is not None:               # regression has no accuracy: its loss (MSE) says it all
+                run_acc += (ev.accuracy - run_acc) / ev.batch
+                acc = f" acc {run_acc:6.1%}"
+            bar.update(ev.batch, ev.n_batches, f"epoch {ev.epoch}/{cfg.epochs} loss {run_loss:.4f}{acc}")
         elif isinstance(ev, EpochStats):
             last = ev
-            val = f"  val loss {ev.val_loss:.4f} acc {ev.val_accuracy:6.2%}" if ev.val_loss is not None else ""
-            bar.line(f"epoch {ev.epoch:>3}/{ev.epochs}  loss {ev.train_loss:.4f}  acc {ev.train_accuracy:6.2%}"
+            val = f"  val loss {ev.val_loss:.4f}{_acc(ev.val_accuracy)}" if ev.val_loss is not None else ""
+            bar.line(f"epoch {ev.epoch:>3}/{ev.epochs}  loss {ev.train_loss:.4f}{_acc(ev.train_accuracy)}"
                      f"{val}  lr {ev.lr:.3g}  {ev.seconds:.1f} s")
         elif isinstance(ev, Finished):
             finished = ev
     return last, finished
+
+
+def _acc(value) -> str:
+    return "" if value is None else f"  acc {value:6.2%}"
 
 
 class Progress:

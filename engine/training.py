@@ -36,9 +36,12 @@ EXPLODED = 1e4       # a loss this many times the first batch's (at least 1) cou
 class Trainer:
     """Runs training as a generator (`run()`); see the module docstring. Control methods are thread-safe."""
 
-    def __init__(self, net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None, optimizer=None):
+    def __init__(self, net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None, task=None,
+                 optimizer=None):
         """optimizer: an existing optimizer of cfg.optimizer's kind for `net` (its memory carries on); None: fresh."""
         self.net, self.cfg = net, cfg.validate()
+        # regression targets are numbers: reported by their loss (MSE), never by an "accuracy"
+        self.regression = _is_regression(y, net) if task is None else task == "regression"
         dt = net.dtype
         self.X = np.ascontiguousarray(net.as_inputs(X))
         if len(self.X) == 0:
@@ -183,7 +186,8 @@ class Trainer:
                 return self._finished("diverged", _divergence_message(epoch, batch, loss, lr))
             loss_sum += loss * m
             hit_sum += hits
-            yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss, hits / m, lr,
+            yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss,
+                             None if self.regression else hits / m, lr,
                              self._elapsed(self._t0), self._samples, norms, dead)
         return loss_sum, hit_sum
 
@@ -219,7 +223,8 @@ class Trainer:
         val_loss, val_acc = self.evaluate(*self.val) if self.val is not None else (None, None)
         train_loss = loss_sum / self.n_train
         is_best = self._best.observe(epoch, val_loss if val_loss is not None else train_loss)
-        stats = EpochStats(epoch, self.cfg.epochs, train_loss, hit_sum / self.n_train, val_loss, val_acc,
+        train_acc = None if self.regression else hit_sum / self.n_train
+        stats = EpochStats(epoch, self.cfg.epochs, train_loss, train_acc, val_loss, val_acc,
                            self.lr_at(epoch), time.perf_counter() - started, self._elapsed(self._t0), is_best)
         self._history.append(stats.to_dict())
         self.net.history.append(stats.to_dict())
@@ -252,7 +257,7 @@ class Trainer:
         zs, acts = net.forward_trace(xb, ws)
         z, a, out_act, loss_fn = zs[-1], acts[-1], net.layers[-1].activation, net.loss_fn
         loss = loss_fn.value(z, a, Yb, rows=ws.rows if out_act.name == "softmax" else None, work=ws.work[-1])
-        hits = _count_hits(a, lab, ws)
+        hits = 0 if self.regression else _count_hits(a, lab, ws)
         fold = self.opt.folds_lr
         loss_fn.delta(z, a, Yb, out_act, out=ws.deltas[-1], scale=(lr if fold else 1.0) / m, work=ws.work[-1])
         net.backward(acts, zs, ws.deltas[-1], self.grads, ws.deltas, ws.work, ws.ones)
@@ -265,15 +270,14 @@ class Trainer:
         return loss, hits, norms, dead
 
     def evaluate(self, X, Y, labels):
-        """(mean loss, accuracy) over a data set, in chunks (no training)."""
+        """(mean loss, accuracy) over a data set, in chunks (no training); accuracy None for regression."""
         net, total, hits = self.net, 0.0, 0
         for s in range(0, len(X), EVAL_CHUNK):
             zs, acts = net.forward_trace(X[s:s + EVAL_CHUNK])
             Yc = Y[s:s + EVAL_CHUNK]
             total += net.loss_fn.value(zs[-1], acts[-1], Yc) * len(Yc)
             hits += _count_hits(acts[-1], labels[s:s + EVAL_CHUNK])
-        return total / len(X), hits / len(X)
-
+        return total / len(X), None if self.regression else hits / len(X)
 
 
 def _own_optimizer(opt, cfg, net):
@@ -308,6 +312,13 @@ def _count_hits(a, labels, ws=None) -> int:
         hit = np.equal(pred, labels, out=None if ws is None else ws.hit)
         return int(np.count_nonzero(hit))
     return int(np.count_nonzero(np.equal(hit, labels, out=hit)))
+
+
+def _is_regression(y, net) -> bool:
+    """Numeric targets of one column (not 0/1 labels for a sigmoid + binary cross-entropy) are a regression."""
+    y = np.asarray(y)
+    return (y.ndim == 2 and y.shape[1] == 1 and np.issubdtype(y.dtype, np.floating)
+            and net.loss_name != "binary_cross_entropy")
 
 
 def _labels(y, Y) -> np.ndarray:

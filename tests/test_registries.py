@@ -34,8 +34,8 @@ def test_activation_range_text_matches_the_numeric_range(name):
     assert (_bound(lo), _bound(hi)) == tuple(act.range)
 
 
-def test_softmax_and_linear_are_output_only():
-    assert [n for n, a in ACTIVATIONS.items() if a.hidden_ok] == ["sigmoid", "tanh", "relu", "leaky_relu"]
+def test_softmax_is_output_only_and_linear_may_be_hidden():
+    assert [n for n, a in ACTIVATIONS.items() if a.hidden_ok] == ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 
 
 @pytest.mark.parametrize("name", list(LOSSES))
