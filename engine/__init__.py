@@ -23,6 +23,7 @@
   serialization  the model .npz format (version, JSON spec, weights, history); safe load
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
+  drawn          pen-drawn digits read like the pad; per-digit accuracy (Wilson intervals) on unseen writers
   drawn          pen-drawn digits read the way the drawing pad does; per-digit accuracy
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)

@@ -5,10 +5,11 @@ idx.py       IDX (MNIST-format) files, raw or gzip, header checked against the r
 npz.py       Keras-style .npz (x_train, y_train, x_test, y_test)
 csv_table.py label-first CSV (Kaggle layout), header or not
 checks.py    shared checks: pixels to float32 [0, 1], labels to int64 class indices
-dataset.py   Dataset and load_dataset("sample" | "mnist" | a generated set | path)
+dataset.py   Dataset and load_dataset("sample" | "sample+drawn" | "mnist" | a generated set | path)
 toy.py       playground sets, generated and seeded: xor, circles, spiral, blobs, moons; sin, abs, step
 (stratified_split is re-exported from engine.split)
 augment.py   Augmenter: batched random affine warps, elastic distortion, stroke thickness
+pendigits.py UCI pendigits pen trajectories -> stroke lists; the bundled drawn training digits ("sample+drawn")
 download.py  download_mnist: full MNIST from mirrors, checksum-verified, atomic, cancellable
 """
 from .augment import Augmenter
