@@ -21,19 +21,21 @@ class DatasetLoader(QObject):
         super().__init__(parent)
         self._worker = None
         self._name: str | None = None
+        self._params: dict = {}
 
     def loading(self) -> str | None:
         """The name being loaded, or None."""
         return self._name
 
-    def load(self, name: str) -> None:
-        """Load `name` ("sample", "mnist", a folder or file); a request for the name already loading waits for it."""
-        if self._name == name:
+    def load(self, name: str, **params) -> None:
+        """Load `name` ("sample", "mnist", a generated set with its params (n, noise, seed, ...), a folder or
+        file); a request for the set already loading waits for it."""
+        if self._name == name and self._params == params:
             return
-        worker = FunctionWorker(load_dataset, name)
+        worker = FunctionWorker(load_dataset, name, **params)
         worker.returned.connect(lambda ds, w=worker: self._returned(w, name, ds))
         worker.errored.connect(lambda exc, w=worker: self._errored(w, name, exc))
-        self._worker, self._name = worker, name
+        self._worker, self._name, self._params = worker, name, dict(params)
         worker.start()
 
     def _current(self, worker) -> bool:

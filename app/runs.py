@@ -25,6 +25,7 @@ class Runs(QObject):
         state.datasetFailed.connect(self._dataset_failed)
         session.weightsUpdated.connect(lambda net: state.set_network(net, trained=True))
         session.evaluated.connect(self._evaluated)
+        session.evaluatedMse.connect(self._evaluated_mse)
         session.stateChanged.connect(state.set_training_state)
 
     def busy(self) -> bool:
@@ -61,6 +62,13 @@ class Runs(QObject):
 
     def _dataset_failed(self, _message: str) -> None:
         self._pending = None               # the model has said why; nothing to train on
+
+    def _evaluated_mse(self, net, mse: float) -> None:
+        """A regression's result: its test MSE (an accuracy means nothing for numbers)."""
+        ds = self.state.dataset
+        results = {"test_accuracy": None, "test_mse": mse, "n_test": len(ds.x_test) if ds is not None else 0,
+                   "dataset": self.state.dataset_name}
+        self.state.set_results(results, network=net)
 
     def _evaluated(self, net, accuracy: float) -> None:
         ds = self.state.dataset

@@ -2,7 +2,8 @@
 
 The worker (superqt GeneratorWorker) coalesces the trainer's events into at most GUI_RATE updates a second,
 whatever the batch size: every BatchStats still arrives (as a chunk, for the curves), every EpochStats and the
-Finished event always arrive, and a weights snapshot (a Network copy) comes a few times a second. Control calls
+Finished event always arrive, and a weights snapshot (a Network copy) comes twice a second (20 times a second for a
+small network, whose playground maps follow its weights). Control calls
 (pause/resume/stop/set_lr/...) go straight to the thread-safe Trainer and take effect before its next batch.
 """
 from __future__ import annotations
@@ -23,6 +24,8 @@ from engine.training import Trainer
 
 GUI_RATE = 30            # max updates/s delivered to the GUI thread
 SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
+SNAPSHOT_FAST = 0.05     # s between snapshots of a small network: the playground's maps move with its weights
+SMALL_NETWORK = 20_000   # parameters: a copy and a 150x150 forward pass of such a network take about a millisecond
 SWITCH_INTERVAL = 0.001  # s: how long the training thread may hold the GIL while the GUI thread waits
 HOLD_MS = 60             # a newly shown tab's first paint gets the machine: training waits this long
 
@@ -34,12 +37,13 @@ class Update:
     epochs: list = field(default_factory=list)
     weights: object = None
     test_accuracy: float | None = None
+    test_mse: float | None = None  # regression: the test set's mean squared error instead of an accuracy
     finished: object = None
     notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
 
     def empty(self) -> bool:
         return not (self.batches or self.epochs or self.weights is not None
-                    or self.test_accuracy is not None or self.finished is not None or self.notice)
+                    or self.test_accuracy is not None or self.test_mse is not None or self.finished is not None or self.notice)
 
 
 @dataclass
@@ -90,6 +94,7 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
         control.attach(trainer)
         pending.notice = getattr(trainer, "notice", "")
         last, last_snapshot = time.perf_counter(), -np.inf
+        every = SNAPSHOT_FAST if net.n_params <= SMALL_NETWORK else SNAPSHOT_EVERY
         finished = None
         for event in trainer.run():
             kind = type(event).__name__
@@ -102,13 +107,16 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
                 break
             now = time.perf_counter()
             # weights: in the first update, then every SNAPSHOT_EVERY (each one costs every view some work)
-            if now - last_snapshot >= SNAPSHOT_EVERY:
+            if now - last_snapshot >= every:
                 pending.weights, last_snapshot = net.copy(), now
             if now - last >= 1.0 / GUI_RATE:
                 yield pending
                 pending, last = Update(), now
         if not control.closing and dataset.x_test is not None and len(dataset.x_test):
-            pending.test_accuracy = float(np.mean(net.predict(dataset.x_test) == dataset.y_test))
+            if getattr(dataset, "task", "") == "regression":
+                pending.test_mse = float(np.mean((net.forward(dataset.x_test) - dataset.y_test) ** 2))
+            else:
+                pending.test_accuracy = float(np.mean(net.predict(dataset.x_test) == dataset.y_test))
         pending.weights, pending.finished = net.copy(), finished
         time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
         done.set()                      # training is over: is_running() is False when `finished` arrives
@@ -125,6 +133,7 @@ class TrainingSession(QObject):
     weightsUpdated = Signal(object)    # a Network copy, a few times a second and at the end
     testEvaluated = Signal(float)      # test-set accuracy after training
     evaluated = Signal(object, float)  # (the final weights as sent by weightsUpdated, their test accuracy)
+    evaluatedMse = Signal(object, float)  # regression: (the final weights, their test mean squared error)
     finished = Signal(object)          # engine Finished
     failed = Signal(str)               # a sentence for the user
     stateChanged = Signal(str)         # "running" | "paused" | "idle"
@@ -249,6 +258,8 @@ class TrainingSession(QObject):
         if up.test_accuracy is not None:
             self.testEvaluated.emit(up.test_accuracy)
             self.evaluated.emit(up.weights, up.test_accuracy)
+        if up.test_mse is not None:
+            self.evaluatedMse.emit(up.weights, up.test_mse)
         if up.finished is not None:
             self._paused = False
             self.stateChanged.emit("idle")

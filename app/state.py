@@ -168,9 +168,10 @@ class AppState(QObject):
         return TrainConfig(**values)
 
     # ---- data ---------------------------------------------------------------------------------------
-    def load_dataset(self, name: str) -> None:
-        """Load a data set on a worker; datasetChanged when it is in, datasetFailed with a sentence if not."""
-        self._loader.load(name)
+    def load_dataset(self, name: str, **params) -> None:
+        """Load a data set on a worker (a generated one with its params: n, noise, seed, test_fraction);
+        datasetChanged when it is in, datasetFailed with a sentence if not."""
+        self._loader.load(name, **params)
 
     def loading_dataset(self) -> str | None:
         return self._loader.loading()
