@@ -1,23 +1,17 @@
-"""File > Export: the current network alone, as the engine's .npz or as a stand-alone PyTorch script.
+"""File > Export: the current network alone, as the engine's .npz, as a PyTorch folder (model.py, weights.pt and
+a train.py that trains it further, on CPU, CUDA or several processes), or as ONNX.
 
 Both exports share one path: a network to export, a file name asked through the window's `Prompts`, the
 writing, and a sentence in the status bar or an error box. No widgets here.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from engine.errors import EngineError
-from engine.export import export as export_torch_files
-
-
-def module_name(path: Path) -> str:
-    """A valid Python module name from the file the user chose ('my digits.py' -> 'my_digits')."""
-    name = re.sub(r"\W", "_", path.stem if path.suffix == ".py" else path.name) or "mlp_studio_model"
-    return name if name[0].isalpha() or name[0] == "_" else f"model_{name}"
+from engine.export import export_onnx, export_torch_folder
 
 
 class Exports(QObject):
@@ -36,11 +30,18 @@ class Exports(QObject):
 
     def export_torch(self) -> bool:
         def write(net, path: Path) -> str:
-            name = module_name(path)
-            script, weights = export_torch_files(net, path.parent, name)
-            return (f"Exported {script.name} and {weights.name} to {script.parent}: "
-                    f"`from {name} import load_model` in PyTorch.")
-        return self._export("Export to PyTorch", "mlp_studio_model.py", "Python script (*.py)", write)
+            folder = path.with_suffix("") if path.suffix else path
+            export_torch_folder(net, self.state.config(), folder)
+            return (f"Exported model.py, weights.pt and train.py to {folder}: "
+                    f"python {folder / 'train.py'} --data PATH trains it further in PyTorch.")
+        return self._export("Export to PyTorch (folder)", "mlp_studio_torch", "Folder (*)", write)
+
+    def export_onnx(self) -> bool:
+        def write(net, path: Path) -> str:
+            path = path if path.suffix == ".onnx" else path.with_name(path.name + ".onnx")
+            export_onnx(net, path)
+            return f"Exported {path.name}: open it in Netron or run it with ONNX Runtime."
+        return self._export("Export to ONNX", "model.onnx", "ONNX model (*.onnx)", write)
 
     def _export(self, title: str, name: str, file_filter: str, write) -> bool:
         """Ask where, write a copy of the current network there with `write(net, path) -> sentence`."""

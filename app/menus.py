@@ -66,15 +66,18 @@ class Menus(QObject):
                                               "Save the trained model alone in the engine's .npz format",
                                               e.export_npz, "Ctrl+E")
         self.export_torch_action = self._action("Export to &PyTorch…",
-                                                "Write a stand-alone PyTorch nn.Sequential script and its weights",
+                                                "Write a folder with the PyTorch model, its weights and a train.py "
+                                                "that continues training (CPU, CUDA, torchrun)",
                                                 e.export_torch, "Ctrl+Shift+E")
+        self.export_onnx_action = self._action("Export to O&NNX…", "Write the network as an ONNX file (Netron, "
+                                               "ONNX Runtime); needs the optional package onnx", e.export_onnx)
         self.quit_action = self._action("&Quit", "Close MLP Studio", self.window.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         menu.addActions([self.new_action, self.open_action])
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        for group in ([self.save_action, self.save_as_action], [self.export_npz_action, self.export_torch_action],
+        for group in ([self.save_action, self.save_as_action], [self.export_npz_action, self.export_torch_action, self.export_onnx_action],
                       [self.quit_action]):
             menu.addSeparator()
             menu.addActions(group)

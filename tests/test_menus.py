@@ -209,11 +209,13 @@ def test_exports_need_a_network_then_write_npz_and_pytorch_files(window, tmp_pat
     assert e.export_npz()
     loaded = Network.load(tmp_path / "model.npz")
     np.testing.assert_array_equal(loaded.layers[0].W, net.layers[0].W)
-    p.ask_save_path = lambda *a: str(tmp_path / "my digits.py")
+    p.ask_save_path = lambda *a: str(tmp_path / "my torch")
     assert e.export_torch()
-    script = tmp_path / "my_digits.py"  # made a valid module name
-    assert script.is_file() and (tmp_path / "my_digits.pt").is_file()
-    assert f"nn.Linear(784, {net.layers[0].W.shape[1]})" in script.read_text()
+    folder = tmp_path / "my torch"
+    assert sorted(f.name for f in folder.iterdir()) == ["model.py", "train.py", "weights.pt"]
+    assert f"nn.Linear(784, {net.layers[0].W.shape[1]})" in (folder / "model.py").read_text()
+    assert f"lr = {window.state.settings['lr']!r}" in (folder / "train.py").read_text() or \
+        repr(window.state.settings["lr"]) in (folder / "train.py").read_text()
 
 
 def test_theme_choice_applies_and_persists(window, qapp):
@@ -308,3 +310,25 @@ def test_training_shows_progress_in_the_status_bar_and_its_cancel_stops_it(windo
     assert done.args[0].reason == "stopped"
     qtbot.waitUntil(lambda: not task.isVisible(), timeout=5000)
     assert window.state.network is not None  # the weights so far are kept
+
+
+@pytest.mark.export
+def test_export_onnx_from_the_menu_writes_a_file_onnx_runtime_runs(window, tmp_path):
+    ort = pytest.importorskip("onnxruntime")            # the export group installs it (.ci/run)
+    net = trained_network(window.state)
+    window.prompts.ask_save_path = lambda *a: str(tmp_path / "net")
+    window.menus.export_onnx_action.trigger()
+    x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    sess = ort.InferenceSession(str(tmp_path / "net.onnx"))
+    out = sess.run(None, {sess.get_inputs()[0].name: x})[0]
+    np.testing.assert_allclose(out, net.forward(x), atol=1e-5)
+
+
+def test_export_onnx_without_the_package_says_how_to_get_it(window, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)       # as on a machine without the optional package
+    trained_network(window.state)
+    window.prompts.ask_save_path = lambda *a: str(tmp_path / "net.onnx")
+    assert not window.exports.export_onnx()
+    assert "pip install onnx" in window.prompts.last_message.text()
+    window.prompts.last_message.close()
+    assert not (tmp_path / "net.onnx").exists()
