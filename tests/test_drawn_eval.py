@@ -119,3 +119,18 @@ def test_evaluation_writers_missing_from_a_file_is_a_sentence(tmp_path, digit_ne
     with pytest.raises(DataError, match="no digits by the evaluation writers"):
         evaluate_drawn(digit_net, path)
     assert 1 not in EVAL_WRITERS
+
+
+@pytest.mark.slow
+def test_the_default_training_reads_drawn_digits_by_unseen_writers():
+    from engine.data import load_dataset
+    from engine.presets import DIGIT_DATASET, digit_spec, preset
+    from engine.training import fit
+    ds = load_dataset(DIGIT_DATASET)
+    net = Network.from_spec(digit_spec())
+    fit(net, preset("app_digits"), ds.x_train, ds.y_train)
+    report = evaluate_drawn(net, bundled_pendigits())
+    assert report.writers == 10 and report.n.sum() == 2498
+    assert report.accuracy >= 0.93
+    assert all(r["accuracy"] >= 0.85 for r in report.rows()), report.table()
+    assert (net.predict(ds.x_test) == ds.y_test).mean() >= 0.973
