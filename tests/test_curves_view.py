@@ -159,3 +159,22 @@ def test_switching_theme_recolours_titles_axes_and_existing_marks(qtbot, curves)
                 assert contrast_ratio(line.label.color, bg) >= AA, line.label.toPlainText()
     finally:
         app.setPalette(old)
+
+
+def test_a_plot_the_user_zoomed_is_left_alone_until_the_next_run(qtbot, curves):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    learning_run(curves, "first")
+    plot = curves.loss_plot
+    before = y_range(plot)
+    centre = QPointF(plot.viewport().rect().center())
+    wheel = QWheelEvent(centre, QPointF(plot.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 240),
+                        Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(plot.viewport(), wheel)                       # the user zooms in with the wheel
+    zoomed = y_range(plot)
+    assert zoomed[1] - zoomed[0] < before[1] - before[0]
+    curves.add_batches([BatchStats(11, 1, N_BATCHES, 50.0, 0.9, 0.01, 0.0, 1)] * 10)
+    curves.flush()
+    assert y_range(plot) == zoomed                                        # new data does not undo the zoom
+    learning_run(curves, "second")
+    assert y_range(plot)[1] - y_range(plot)[0] > zoomed[1] - zoomed[0]   # a new run: the axes follow again

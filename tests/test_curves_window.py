@@ -75,3 +75,15 @@ def test_an_augmented_run_says_why_training_accuracy_sits_below_validation(qtbot
         text = window.curves.legend.text()
         assert ("distorted by augmentation" in text) == augment
         assert text.count("· augmented") == int(augment)
+
+
+def test_a_perceptron_run_is_labelled_a_perceptron(qtbot, window, small_digits):
+    st = window.state
+    st.set_dataset("sample", small_digits)
+    qtbot.mouseClick(window.editor.rows[0].remove, Qt.LeftButton)          # no hidden layer left
+    assert [layer["units"] for layer in st.spec["layers"]] == [10]
+    st.set_setting("epochs", 1)
+    with qtbot.waitSignal(window.session.finished, timeout=30000):
+        qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    assert window.curves.current.label.startswith("Run 1: perceptron 784-10 · ")
+    assert "perceptron 784-10" in window.curves.legend.text()
