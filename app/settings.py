@@ -74,6 +74,17 @@ class Settings:
             raise ValueError(f"Unknown theme {theme!r}; choose one of {', '.join(THEMES)}.")
         self.q.setValue("theme", theme)
 
+    # ---- the Draw pad's "not sure" threshold (percent) ------------------------------------------------
+    def doubt_threshold(self, default: int = 60) -> int:
+        try:
+            value = int(self.q.value("draw/doubtThreshold", default))
+        except (TypeError, ValueError):
+            return default
+        return value if 0 <= value <= 100 else default
+
+    def set_doubt_threshold(self, value: int) -> None:
+        self.q.setValue("draw/doubtThreshold", int(value))
+
     # ---- last network and training settings ----------------------------------------------------------
     def last_session(self) -> tuple[dict | None, dict | None]:
         """(spec, training settings) the user had when they last quit, or None for each never saved."""

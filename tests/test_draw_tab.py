@@ -54,7 +54,7 @@ def draw_zero(qtbot, tab):
 
 def prediction(qtbot, tab):
     qtbot.wait(60)                                     # the live prediction fires <= 40 ms after a change
-    return tab.findChild(type(tab.prediction_label), "predictionLabel").text()
+    return tab.findChild(type(tab.guess.prediction_label), "predictionLabel").text()
 
 
 def test_without_a_model_it_says_so_and_shows_the_input_but_no_guess(qtbot, tab):
@@ -88,7 +88,7 @@ def test_live_prediction_follows_the_pen_while_drawing(qtbot, tab, trained_net):
         p = QPointF(x, sq.y() + (0.15 + 0.035 * i) * sq.height())
         QApplication.sendEvent(tab.canvas, QMouseEvent(QEvent.MouseMove, p, tab.canvas.mapToGlobal(p),
                                                        Qt.NoButton, Qt.LeftButton, Qt.NoModifier))
-    qtbot.waitUntil(lambda: tab.prediction_label.text() == "1", timeout=500)   # before the button is released
+    qtbot.waitUntil(lambda: tab.guess.prediction_label.text() == "1", timeout=500)   # before the button is released
     qtbot.mouseRelease(tab.canvas, Qt.LeftButton, pos=QPoint(x, int(sq.y() + 0.85 * sq.height())))
 
 
@@ -211,7 +211,7 @@ def test_a_network_arriving_while_hidden_is_used_when_the_tab_shows_again(qtbot,
     np.testing.assert_array_equal(tab.chart.probabilities, before)    # hidden: no work while weights stream in
     tab.show()
     qtbot.waitExposed(tab)
-    assert tab.prediction_label.text() == "7"
+    assert tab.guess.prediction_label.text() == "7"
     np.testing.assert_allclose(tab.chart.probabilities, other.predict_proba(tab.image.reshape(1, -1))[0])
 
 

@@ -1,9 +1,8 @@
 """The "Draw" tab: draw a digit, see what the network sees and thinks, teach it your handwriting."""
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
@@ -15,6 +14,7 @@ from engine.preprocess import FIELD, preprocess_digit
 
 from .digit_image import DigitImage
 from .draw_canvas import DrawCanvas, rasterize
+from .guess_panel import GuessPanel
 from .handwriting_browser import HandwritingBrowser
 from .prediction_bars import PredictionBars
 
@@ -119,28 +119,14 @@ class DrawTab(QWidget):
         return left
 
     def _build_guess(self) -> QVBoxLayout:
-        self.prediction_label = QLabel("")
-        self.prediction_label.setObjectName("predictionLabel")
-        self.prediction_label.setAccessibleName("predictionLabel")
-        self.prediction_label.setAlignment(Qt.AlignCenter)
-        font = QFont(self.font())
-        font.setPointSize(54)
-        font.setBold(True)
-        self.prediction_label.setFont(font)
-        self.prediction_label.setMinimumWidth(110)
-        self.confidence_label = QLabel("")
-        self.confidence_label.setAlignment(Qt.AlignCenter)
-        guess = QVBoxLayout()
-        guess.addWidget(_caption("The network thinks"))
-        guess.addWidget(self.prediction_label, 1)
-        guess.addWidget(self.confidence_label)
+        self.guess = GuessPanel()
         self.input_view = DigitImage("networkInputView", min_side=112)
         self.input_view.setToolTip("The 28x28 image the network receives")
         seen = QVBoxLayout()
         seen.addWidget(_caption("What it sees (28x28)"))
         seen.addWidget(self.input_view, 1)
         top_right = QHBoxLayout()
-        top_right.addLayout(guess, 1)
+        top_right.addWidget(self.guess, 1)
         top_right.addLayout(seen, 1)
 
         self.chart = PredictionBars()
@@ -272,15 +258,8 @@ class DrawTab(QWidget):
         self.probabilities = None
         if image is not None and self._usable():
             self.probabilities = self.network.predict_proba(image.reshape(1, -1))[0]
-        if self.probabilities is None:
-            self.prediction_label.setText("")
-            self.confidence_label.setText("")
-            self.chart.set_probabilities(None)
-        else:
-            best = int(np.argmax(self.probabilities))
-            self.prediction_label.setText(str(best))
-            self.confidence_label.setText(f"{self.probabilities[best]:.0%} sure")
-            self.chart.set_probabilities(self.probabilities)
+        self.guess.show_probabilities(self.probabilities)
+        self.chart.set_probabilities(self.probabilities)
         self._update_digit_buttons()
 
     def _show_steps(self, on: bool) -> None:

@@ -1,0 +1,24 @@
+"""What the pad says about a drawing, from the network's ten probabilities: its top guesses and its doubt."""
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_DOUBT = 60          # percent: below this top probability the pad says "not sure"
+
+
+def percent(p: float) -> str:
+    """A probability as the student reads it: whole percent, '<1%' rather than a misleading 0%."""
+    return "<1%" if p < 0.005 else f"{p:.0%}"
+
+
+def top_guesses(p, k: int = 3) -> list[tuple[int, float]]:
+    """The k most probable classes, most probable first (ties: the lower digit first)."""
+    p = np.asarray(p, dtype=np.float64).ravel()
+    order = np.argsort(-p, kind="stable")[:k]
+    return [(int(i), float(p[i])) for i in order]
+
+
+def doubt_text(p, threshold: int) -> str:
+    """'Not sure: a or b?' when the top probability, as shown in whole percent, is below `threshold` percent."""
+    (a, p_a), (b, _) = top_guesses(p, 2)
+    return f"Not sure: {a} or {b}?" if round(p_a * 100) < threshold else ""

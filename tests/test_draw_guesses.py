@@ -1,0 +1,112 @@
+"""Honest answers on the pad: the top three guesses with their probabilities, and "not sure" below the
+student's threshold, on the real Draw tab with a network whose probabilities are known."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
+
+from app.guesses import doubt_text, percent, top_guesses
+from app.handwriting import PersonalDigits
+from app.runs import Runs
+from app.session import TrainingSession
+from app.settings import Settings
+from app.state import AppState
+from app.widgets.draw_tab import DrawTab
+from engine.network import Network
+from test_draw_tab import draw_one, prediction, tab  # noqa: F401  (the tab fixture)
+
+# whatever is drawn, this network answers 4 at 55 %, 9 at 31 %, 7 at 6 %, the rest 8 % shared
+KNOWN = np.full(10, 0.08 / 7)
+KNOWN[[4, 9, 7]] = 0.55, 0.31, 0.06
+
+
+def fixed_net(p):
+    """A softmax layer with zero weights and biases log(p): the output is p for every input."""
+    net = Network.from_spec({"input_size": 784, "layers": [{"units": 10, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 0})
+    net.layers[0].W = np.zeros((784, 10))
+    net.layers[0].b = np.log(p)
+    return net
+
+
+def set_threshold(qtbot, tab, value: int):
+    spin = tab.findChild(QSpinBox, "doubtThreshold")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, str(value))
+    qtbot.keyClick(spin, Qt.Key_Enter)
+    assert spin.value() == value
+
+
+def shown(tab):
+    guesses = tab.findChild(QWidget, "topGuesses")
+    return guesses.rows(), tab.findChild(QLabel, "doubtLabel").text(), prediction_text(tab)
+
+
+def prediction_text(tab):
+    return tab.findChild(QLabel, "predictionLabel").text()
+
+
+def test_top_three_with_their_probabilities_and_doubt_below_the_threshold(qtbot, tab):
+    tab.state.set_network(fixed_net(KNOWN))
+    set_threshold(qtbot, tab, 60)
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == "4"                       # the top digit alone, as before
+    rows, doubt, _ = shown(tab)
+    assert rows == [("4", "55%"), ("9", "31%"), ("7", "6%")]
+    assert doubt == "Not sure: 4 or 9?"
+    set_threshold(qtbot, tab, 50)                              # 55 % is enough now
+    rows, doubt, top = shown(tab)
+    assert doubt == "" and top == "4" and rows[0] == ("4", "55%")
+    set_threshold(qtbot, tab, 56)
+    assert shown(tab)[1] == "Not sure: 4 or 9?"
+
+
+def test_a_confident_network_is_not_in_doubt_and_an_empty_pad_shows_no_guesses(qtbot, tab):
+    p = np.full(10, 0.001)
+    p[1] = 1 - 0.009
+    tab.state.set_network(fixed_net(p))
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == "1"
+    rows, doubt, _ = shown(tab)
+    assert rows[0] == ("1", "99%") and rows[1][1] == "<1%" and doubt == ""
+    qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
+    assert prediction(qtbot, tab) == ""
+    assert shown(tab)[:2] == ([("", ""), ("", ""), ("", "")], "")
+
+
+def test_the_threshold_is_remembered(qtbot, tab, tmp_path):
+    set_threshold(qtbot, tab, 75)
+    assert Settings().doubt_threshold() == 75
+    state = AppState()
+    session = TrainingSession()
+    other = DrawTab(state, Runs(state, session), digits=PersonalDigits(tmp_path / "other"))
+    qtbot.addWidget(other, before_close_func=lambda _: session.shutdown(10000))
+    assert other.findChild(QSpinBox, "doubtThreshold").value() == 75
+    set_threshold(qtbot, tab, 60)
+
+
+def test_nothing_moves_when_the_guesses_change(qtbot, tab):
+    sure = np.full(10, 0.001)
+    sure[1] = 1 - 0.009
+    tab.state.set_network(fixed_net(sure))
+    draw_one(qtbot, tab)
+    prediction(qtbot, tab)
+    names = ("predictionLabel", "topGuesses", "doubtLabel", "doubtThreshold", "networkInputView",
+             "probabilityChart", "drawCanvas")
+    before = {n: tab.findChild(QWidget, n).geometry() for n in names}
+    tab.state.set_network(fixed_net(KNOWN))
+    set_threshold(qtbot, tab, 60)
+    assert prediction(qtbot, tab) == "4" and shown(tab)[1].startswith("Not sure")
+    qtbot.wait(20)
+    assert {n: tab.findChild(QWidget, n).geometry() for n in names} == before
+
+
+@pytest.mark.parametrize("p_top, threshold, expected", [(0.55, 60, "Not sure: 4 or 9?"), (0.55, 55, ""),
+                                                        (0.597, 60, ""), (0.594, 60, "Not sure: 4 or 9?")])
+def test_doubt_compares_the_percentage_the_student_sees(p_top, threshold, expected):
+    p = np.full(10, 0.0)
+    p[4], p[9] = p_top, 1 - p_top - 0.01
+    p[0] = 0.01
+    assert doubt_text(p, threshold) == expected
+    assert top_guesses(p)[0] == (4, p_top) and percent(0.004) == "<1%" and percent(0.5) == "50%"
