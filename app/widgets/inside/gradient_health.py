@@ -91,7 +91,6 @@ class GradientHealthPlot(QWidget):
         self.x, self.norms, self.dead = [], [], []
         for plot in (self.norm_plot, self.dead_plot):
             plot.clear()
-            plot.enableAutoRange()                      # the next run's axes follow its own probes
         self._norm_curves = [self.norm_plot.plot(pen=pg.mkPen(_color(k), width=2)) for k in range(len(self.names))]
         self._dead_curves = [self.dead_plot.plot(pen=pg.mkPen(_color(k), width=2), symbol="o", symbolSize=4,
                                                  symbolBrush=_color(k)) for k in self.relu_layers]
@@ -147,6 +146,7 @@ class GradientHealthPlot(QWidget):
         norms = np.maximum(np.asarray(self.norms, dtype=np.float64), 1e-30)   # log scale: keep 0 plottable
         for k, curve in enumerate(self._norm_curves):
             curve.setData(x, norms[:, k])
+        self.norm_plot.setXRange(0, max(float(x[-1]), 0.01), padding=0.02)     # this run's epochs, from 0
         dead = np.asarray(self.dead, dtype=np.float64).reshape(len(x), -1)
         for k, curve in enumerate(self._dead_curves):
             curve.setData(x, dead[:, k])
