@@ -168,7 +168,7 @@ class TrainingPanel(QWidget):
     def _button(self, text, name, tip) -> QPushButton:
         return self._name(QPushButton(text), name, tip)
 
-    def _fill_datasets(self) -> None:
+    def _fill_datasets(self, name: str | None = None) -> None:
         have_mnist = bool(mnist_available())
         self.dataset.blockSignals(True)
         self.dataset.clear()
@@ -176,7 +176,7 @@ class TrainingPanel(QWidget):
             self.dataset.addItem(label if key != "mnist" or have_mnist else label + " — not downloaded", key)
         if not have_mnist:
             self.dataset.model().item(1).setEnabled(False)
-        name = self.state.dataset_name
+        name = self.state.dataset_name if name is None else name
         if name not in DATASETS:
             self.dataset.addItem(str(name), name)
         self.dataset.addItem("Open folder or file…", OPEN_ITEM)
@@ -222,6 +222,7 @@ class TrainingPanel(QWidget):
         self.dataset.activated.connect(self._dataset_chosen)
         st.specChanged.connect(self.sync)
         st.configChanged.connect(self.sync)
+        st.datasetChanged.connect(lambda _: self._check())      # what fits in memory depends on its size
         st.noteChanged.connect(self.show_notice)
         self.session.warning.connect(self.show_notice)
         self.session.started.connect(self.notice.clear)         # a notice stays until the next run
@@ -263,8 +264,8 @@ class TrainingPanel(QWidget):
         self.datasetRequested.emit(key)
 
     def show_dataset(self, name: str) -> None:
-        self.state.dataset_name = name
-        self._fill_datasets()
+        """Show `name` as the chosen data set (the model's; a view never sets it)."""
+        self._fill_datasets(name)
 
     # ---- what the engine refuses --------------------------------------------------------------------
     def _check(self) -> dict[str, str]:
