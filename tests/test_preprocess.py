@@ -179,3 +179,25 @@ def test_enlarged_mnist_digits_are_recognised_as_well_as_the_originals(sample_an
     acc_drawn = (net.predict(drawn) == y).mean()
     assert acc_original > 0.85
     assert acc_drawn >= acc_original - 0.02, (acc_original, acc_drawn)
+
+
+def test_render_strokes_is_the_distance_formula_at_every_pixel():
+    """Intensity = clip(pen/2 + 0.5 - distance to the nearest segment, 0, 1), checked pixel by pixel."""
+    rng = np.random.default_rng(3)
+    strokes = [rng.uniform(0, 50, (7, 2)), np.array([[25.0, 25.0]]), rng.uniform(0, 50, (2, 2))]
+    lay = stroke_layout(strokes)
+    img = render_strokes(strokes, lay)
+    segs = []
+    for s in strokes:
+        p = lay.transform(s)
+        p = np.vstack([p, p]) if len(p) == 1 else p
+        segs += list(zip(p[:-1], p[1:]))
+    yy, xx = np.mgrid[0:lay.height, 0:lay.width]
+    q = np.stack([xx.ravel() + 0.5, yy.ravel() + 0.5], axis=1)
+    dist = np.full(len(q), np.inf)
+    for a, b in segs:
+        d = b - a
+        t = np.clip(((q - a) @ d) / max(d @ d, 1e-12), 0, 1)
+        dist = np.minimum(dist, np.linalg.norm(q - (a + t[:, None] * d), axis=1))
+    expected = np.clip(lay.pen / 2 + 0.5 - dist, 0, 1).reshape(img.shape)
+    np.testing.assert_allclose(img, expected, atol=1e-6)
