@@ -20,6 +20,7 @@ from app.widgets.draw_tab import DrawTab
 from app.widgets.inside.inside_tab import InsideTab
 from app.widgets.layer_editor import LayerEditor
 from app.widgets.network_view import NetworkView
+from app.widgets.step_controls import StepControls, step_batch_stats
 from app.widgets.training_panel import TrainingPanel
 from engine.errors import EngineError
 from engine.network import Network
@@ -57,11 +58,13 @@ class MainWindow(QMainWindow):
         self.diagram = NetworkView()
         self.diagram.setSpec(self.state.spec)
         self.curves = Curves()
+        self.steps = StepControls(self.state, self.runs, self.diagram)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(self.editor)
         column.addWidget(self.panel)
+        column.addWidget(self.steps)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         st.datasetFailed.connect(self._dataset_failed)
         st.noteChanged.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.runs.failed.connect(self._on_failed)
+        self.runs.stepped.connect(self._on_stepped)
 
     def _wire_session(self) -> None:
         s = self.session
@@ -162,6 +166,16 @@ class MainWindow(QMainWindow):
         self.curves.set_epochs(run.offset + cfg.epochs)
         self.panel.begin(cfg.epochs)
         self.statusBar().showMessage("Training…")
+
+    def _on_stepped(self, result) -> None:
+        """A Step adds its batch's loss to the curves, like training; a new sequence of steps is a new run."""
+        rec = result.record
+        if not (result.continued and self.curves.current is not None):
+            label = run_label(self.state.spec, self.state.settings) + " · one step at a time"
+            self.curves.begin_run(label)
+            self.state.begin_run(label)
+            self.curves.current.offset = len(result.network.history)
+        self.curves.add_batches([step_batch_stats(rec)])
 
     def toggle_pause(self) -> None:
         if self.session.is_paused():

@@ -8,28 +8,39 @@ session's state the model's training state. Views follow the model, never the se
 """
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtCore import QObject, Signal
 
 from app.session import Run
 from engine.errors import EngineError
+from engine.network import Network
+from engine.step import continue_optimizer, order_key
+
+STEP_REFUSED = "A step cannot be taken while training runs: stop the run first, then press Step."
 
 
 class Runs(QObject):
     failed = Signal(str)                   # the engine's sentence when a run cannot start (bad settings, no data)
+    stepped = Signal(object)               # session.Stepped, once the model holds the stepped network
+    refused = Signal(str)                  # a sentence: why Step did nothing
 
     def __init__(self, state, session, parent=None):
         super().__init__(parent)
         self.state, self.session = state, session
         self._pending = None               # (net, cfg, run, data, trained) waiting for the data set
+        self._pending_step = None          # the sample to show of a Step waiting for the data set
         state.datasetChanged.connect(self._dataset_ready)
         state.datasetFailed.connect(self._dataset_failed)
         session.weightsUpdated.connect(lambda net: state.set_network(net, trained=True))
         session.evaluated.connect(self._evaluated)
         session.evaluatedMse.connect(self._evaluated_mse)
+        session.optimizerKept.connect(lambda net, opt: state.keep_optimizer(opt, network=net))
+        session.stepped.connect(self._stepped)
         session.stateChanged.connect(state.set_training_state)
 
     def busy(self) -> bool:
-        return self.session.is_running() or self._pending is not None
+        return self.session.is_running() or self._pending is not None or self._pending_step is not None
 
     def start(self, net, cfg, run: Run, data=None, trained: bool = False) -> bool:
         """Train `net` with `cfg` on the model's data set, or on `data(dataset)` if given (e.g. a mix with the
@@ -50,18 +61,56 @@ class Runs(QObject):
         try:
             cfg.validate()
             dataset = self.state.dataset if data is None else data(self.state.dataset)
+            # a continued run (One epoch) goes on with the optimizer's memory; a new one starts fresh
+            opt = continue_optimizer(self.state.optimizer, net, cfg) if run.continues else None
         except EngineError as exc:
             self.failed.emit(str(exc))
             return
         self.state.set_network(net.copy(), trained=trained)
-        self.session.start(net, cfg, dataset, run)
+        self.session.start(net, cfg, dataset, run, optimizer=opt)
+
+    # ---- one step ---------------------------------------------------------------------------------------
+    def step(self, sample: int = 0) -> bool:
+        """One optimizer step on the model's network (a fresh one if there is none) with the next batch of the
+        seeded order and the saved optimizer memory. Refused with a sentence while a run is under way."""
+        if self.busy():
+            self.refused.emit(STEP_REFUSED)
+            return False
+        self._pending_step = int(sample)
+        if self.state.dataset is None:
+            if self.state.loading_dataset() is None:
+                self.state.load_dataset(self.state.dataset_name)
+        else:
+            self._begin_step()
+        return True
+
+    def _begin_step(self) -> None:
+        sample, self._pending_step = self._pending_step, None
+        st = self.state
+        try:
+            cfg = st.config().validate()
+            net = st.network.copy() if st.network is not None else Network.from_spec(st.spec)
+            opt = continue_optimizer(st.optimizer, net, cfg)
+        except EngineError as exc:
+            self.failed.emit(str(exc))
+            return
+        order = st.step_order
+        if order is not None and order.key != order_key(cfg, len(st.dataset.y_train)):
+            order = None                   # other settings: the seeded order starts again
+        self.session.step(net, opt, copy.deepcopy(order), cfg, st.dataset, sample)
+
+    def _stepped(self, result) -> None:
+        self.state.set_network(result.network, trained=True, optimizer=result.optimizer, step_order=result.order)
+        self.stepped.emit(result)
 
     def _dataset_ready(self, dataset) -> None:
         if self._pending is not None and dataset is not None:
             self._begin()
+        elif self._pending_step is not None and dataset is not None:
+            self._begin_step()
 
     def _dataset_failed(self, _message: str) -> None:
-        self._pending = None               # the model has said why; nothing to train on
+        self._pending = self._pending_step = None   # the model has said why; nothing to train on
 
     def _evaluated_mse(self, net, mse: float) -> None:
         """A regression's result: its test MSE (an accuracy means nothing for numbers)."""

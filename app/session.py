@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
-from superqt.utils import GeneratorWorker
+from superqt.utils import FunctionWorker, GeneratorWorker
 
 from app.excepthook import report_bug
 from engine.errors import EngineError
+from engine.step import BatchOrder, next_step
 from engine.threads import default_threads, set_blas_threads
 from engine.training import Trainer
 
@@ -39,6 +40,7 @@ class Update:
     test_accuracy: float | None = None
     test_mse: float | None = None  # regression: the test set's mean squared error instead of an accuracy
     finished: object = None
+    optimizer: object = None       # the trainer's optimizer at the end, its memory for the next run or Step
     notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
 
     def empty(self) -> bool:
@@ -85,12 +87,36 @@ def _limit_blas() -> None:
     set_blas_threads(default_threads("app"))
 
 
-def _train(net, cfg, dataset, control: _Control, done: threading.Event):
+@dataclass
+class Stepped:
+    """One Step's outcome: the record of its numbers, the network after it, and the memory to continue with."""
+    record: object
+    network: object
+    optimizer: object
+    order: object
+    continued: bool = False        # the step went on from the previous Step's batch order
+
+
+def _step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) -> Stepped:
+    """Worker function: one optimizer step on the next batch of the seeded order (made here if None)."""
+    try:
+        _limit_blas()
+        continued = order is not None
+        if order is None:
+            order = BatchOrder(cfg, net, dataset.y_train)
+        rec = next_step(net, opt, order, dataset.x_train, dataset.y_train, cfg.lr, cfg.weight_decay, sample)
+        return Stepped(rec, net, opt, order, continued)
+    finally:
+        done.set()
+
+
+def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimizer=None):
     """Worker generator: run the trainer, yield Updates at <= GUI_RATE per second."""
     try:
         _limit_blas()
         pending = Update()
-        trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train)   # cfg.augment: its own augmenter
+        trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train,    # cfg.augment: its own augmenter
+                          optimizer=optimizer)
         control.attach(trainer)
         pending.notice = getattr(trainer, "notice", "")
         last, last_snapshot = time.perf_counter(), -np.inf
@@ -118,6 +144,8 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event):
             else:
                 pending.test_accuracy = float(np.mean(net.predict(dataset.x_test) == dataset.y_test))
         pending.weights, pending.finished = net.copy(), finished
+        if finished is not None and finished.reason != "diverged":
+            pending.optimizer = trainer.opt
         time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
         done.set()                      # training is over: is_running() is False when `finished` arrives
         yield pending
@@ -139,6 +167,8 @@ class TrainingSession(QObject):
     stateChanged = Signal(str)         # "running" | "paused" | "idle"
     controlChanged = Signal(str, float)  # "lr" | "momentum" | "batch_size" changed while running
     warning = Signal(str)              # a control change the trainer refused, as a sentence
+    optimizerKept = Signal(object, object)  # (the final weights as sent by weightsUpdated, the optimizer at the end)
+    stepped = Signal(object)           # Stepped: one Step's record, network and memory
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -151,7 +181,7 @@ class TrainingSession(QObject):
         self.run, self.config = Run(), None
 
     # ---- lifecycle ----------------------------------------------------------------------------------
-    def start(self, net, cfg, dataset, run: Run | None = None) -> None:
+    def start(self, net, cfg, dataset, run: Run | None = None, optimizer=None) -> None:
         """Train `net` (modified in place on the worker) with `cfg` on `dataset` (a loaded Dataset); `run` says what
         the run is, for the views that begin a curve or a progress bar when `started` is emitted."""
         if self.is_running():
@@ -161,13 +191,26 @@ class TrainingSession(QObject):
         # The GUI thread waits up to one switch interval for the GIL after each Qt call: keep it short.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._control, self._done, self._paused = _Control(), threading.Event(), False
-        worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done)
+        worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done, optimizer)
         worker.yielded.connect(self._on_update)
         worker.errored.connect(self._on_error)
         self._worker = worker
         worker.start()
         self.started.emit()
         self.stateChanged.emit("running")
+
+    def step(self, net, opt, order, cfg, dataset, sample: int = 0) -> None:
+        """One optimizer step of `opt` on `net` (both modified on the worker) with the next batch of `order` (None:
+        the seeded order from its start); `stepped` delivers the outcome. Refused while anything runs."""
+        if self.is_running():
+            raise RuntimeError("A training run is already in progress.")
+        cfg.validate()
+        self.config, self._done, self._control = cfg, threading.Event(), _Control()
+        worker = FunctionWorker(_step, net, opt, order, cfg, dataset, int(sample), self._done)
+        worker.returned.connect(self.stepped)
+        worker.errored.connect(self._on_error)
+        self._worker = worker
+        worker.start()
 
     def is_running(self) -> bool:
         return not self._done.is_set()
@@ -255,6 +298,8 @@ class TrainingSession(QObject):
             self.epochStats.emit(e)
         if up.weights is not None:
             self.weightsUpdated.emit(up.weights)
+        if up.optimizer is not None:
+            self.optimizerKept.emit(up.weights, up.optimizer)
         if up.test_accuracy is not None:
             self.testEvaluated.emit(up.test_accuracy)
             self.evaluated.emit(up.weights, up.test_accuracy)

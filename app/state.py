@@ -79,6 +79,8 @@ class AppState(QObject):
         self.network = None
         self.trained = False               # True once self.network holds trained weights
         self.results: dict | None = None
+        self.optimizer = None              # the current network's optimizer memory (velocity, m, v, t) or None
+        self.step_order = None             # where Step is in the seeded batch order (engine BatchOrder) or None
         self.drawn_digit = None
         self.runs: list[dict] = []
         self.training_state = "idle"
@@ -185,10 +187,14 @@ class AppState(QObject):
         self.datasetChanged.emit(dataset)
 
     # ---- the network and its results ---------------------------------------------------------------
-    def set_network(self, net, trained: bool | None = None, results: dict | None = None) -> None:
-        """Make `net` the current network (None: no network). Its results replace the old network's (or clear them).
-        A network of another architecture brings its spec along, before anyone hears of either."""
+    def set_network(self, net, trained: bool | None = None, results: dict | None = None, optimizer=None,
+                    step_order=None) -> None:
+        """Make `net` the current network (None: no network). Its results replace the old network's (or clear them),
+        its optimizer memory and batch order the old one's. A network of another architecture brings its spec
+        along, before anyone hears of either."""
         self.network = net
+        self.optimizer = optimizer if net is not None else None
+        self.step_order = step_order if net is not None else None
         self.trained = net is not None if trained is None else bool(trained and net is not None)
         if net is not None and network_architecture(net) != architecture(self.spec):
             self.spec = {**net.to_spec(), "seed": self.spec.get("seed", 0)}
@@ -204,6 +210,11 @@ class AppState(QObject):
         if results and self.runs and self.runs[-1].get("results") is None:
             self.runs[-1]["results"] = dict(results)
             self.runsChanged.emit(list(self.runs))
+
+    def keep_optimizer(self, optimizer, network=None) -> None:
+        """The optimizer that trained `network` (default: the current one); ignored if another network is current."""
+        if network is None or network is self.network:
+            self.optimizer = optimizer
 
     def _set_results(self, results: dict | None) -> None:
         if results != self.results:

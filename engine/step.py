@@ -8,13 +8,14 @@ The loss on the same batch after the step is recorded beside the loss before it.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import DataError, SpecError
 from .optimizers import OPTIMIZERS, make_optimizer
-from .training import _labels, _split_indices
+from .training import _fits, _labels, _split_indices
 
 PHASES = ("forward pass", "error estimation", "backward pass + optimizer step")
 STATE_NAMES = ("u", "v", "m", "s")         # the optimizers' memory buffers (see optimizers.py)
@@ -114,6 +115,16 @@ def optimizer_state(opt) -> dict:
         del state["u"]
     state["t"] = int(opt.t)
     return state
+
+
+def continue_optimizer(opt, net, cfg):
+    """A copy of `opt` to go on with if it is cfg.optimizer's kind for `net` (its momentum set to the config's);
+    otherwise a fresh optimizer (another kind or shape has no memory worth keeping)."""
+    if opt is None or type(opt) is not OPTIMIZERS.get(cfg.optimizer) or not _fits(opt, net):
+        return make_step_optimizer(net, cfg)
+    opt = copy.deepcopy(opt)
+    opt.momentum = float(cfg.momentum)
+    return opt
 
 
 def make_step_optimizer(net, cfg):

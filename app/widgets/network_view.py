@@ -74,6 +74,7 @@ class NetworkView(QWidget):
         self.net = None
         self.acts = None
         self.selected: tuple[int, int, int] | None = None
+        self.overlay = None               # e.g. a StepOverlay: its colours, labels and tooltips come first
         self._hover = None
         self._cache = None
         self._job = None
@@ -104,6 +105,11 @@ class NetworkView(QWidget):
     def setActivations(self, acts) -> None:
         """Light neurons by value: acts[0] = input, acts[l+1] = output of net.layers[l]; None clears."""
         self.acts = None if acts is None else [None if a is None else np.asarray(a).reshape(-1) for a in acts]
+        self.refresh()
+
+    def setOverlay(self, overlay) -> None:
+        """Something drawn over the network (a training step's phases); None: the plain diagram."""
+        self.overlay = overlay
         self.refresh()
 
     def setImageShape(self, shape) -> None:
@@ -201,6 +207,8 @@ class NetworkView(QWidget):
                 yield from self._paint_connections(p, layer, cols[layer], cols[layer + 1])
             for c, (units, pos) in enumerate(cols):
                 self._paint_column(p, c, units, pos, r)
+            if self.overlay is not None:
+                self.overlay.paint(p, self, cols, r)
         finally:
             p.end()
         return img
@@ -210,7 +218,8 @@ class NetworkView(QWidget):
         (ui, pi), (uo, po) = left, right
         a = np.repeat(pi, len(uo), 0)
         b = np.tile(po, (len(ui), 1))
-        W = self._weights(layer, ui, uo)
+        W = None if self.overlay is None else self.overlay.connection_values(layer, ui, uo)
+        W = self._weights(layer, ui, uo) if W is None else W
         scale = float(np.abs(W).max()) if W is not None and W.size else 0.0
         if W is None or scale == 0:
             col = QColor(NEUTRAL)
@@ -285,6 +294,8 @@ class NetworkView(QWidget):
 
     def _column_values(self, c: int, units):
         """Activation values of the shown units, scaled to [-1, 1] for colour (None without activations)."""
+        if self.overlay is not None:
+            return self.overlay.neuron_values(c, units)
         if self.acts is None or c >= len(self.acts) or self.acts[c] is None:
             return None
         a = self.acts[c]
@@ -389,6 +400,8 @@ class NetworkView(QWidget):
         return super().event(e)
 
     def tooltipFor(self, item) -> str:
+        if self.overlay is not None and self.overlay.tooltip(item):
+            return self.overlay.tooltip(item)
         if item[0] == "w":
             _, layer, i, j = item
             w = "" if self._weights(layer, [i], [j]) is None else f" = {float(self._weights(layer, [i], [j])[0, 0]):+.4f}"

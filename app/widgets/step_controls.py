@@ -1,0 +1,272 @@
+"""StepControls: take one training step and walk through it in the course's three phases on the network diagram.
+
+Step (`stepButton`) asks Runs for one optimizer step on the model's network (on the session's worker; refused with
+a sentence while training runs). The step is then shown phase by phase (`stepPhaseLabel`): Next phase
+(`stepNextButton`) by hand, or Play (`stepPlayButton`) through its stages at the chosen speed (0 ms: instant),
+taking the next step when one ends until Play is switched off. A clicked connection shows the optimizer's rule in
+this step's numbers and offers a gradient check (`gradientCheckButton`) on a float64 copy, on a worker.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from superqt.utils import FunctionWorker
+
+from app import step_text
+from app.excepthook import report_bug
+from app.widgets.step_overlay import StepOverlay
+from engine.errors import EngineError
+from engine.events import BatchStats
+from engine.gradcheck import gradient_check
+from engine.step import update_in_numbers
+
+DEFAULT_SPEED_MS = 400
+IDLE_TEXT = "Step: one optimizer step on the current network, shown in the course's three phases."
+
+
+def _named(widget, name: str, tip: str = ""):
+    widget.setObjectName(name)
+    widget.setAccessibleName(name)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def _label(name: str) -> QLabel:
+    label = _named(QLabel(""), name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.RichText)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+class StepControls(QWidget):
+    phaseShown = Signal(int, str)          # phase (0, 1, 2) and its stage kind, each time the diagram changes
+    gradientChecked = Signal(object)       # engine GradientCheck of the clicked connection
+
+    def __init__(self, state, runs, diagram, parent=None):
+        super().__init__(parent)
+        self.state, self.runs, self.diagram = state, runs, diagram
+        self.result = None                 # session.Stepped being shown
+        self.overlay: StepOverlay | None = None
+        self.selected = None               # (layer, i, j) of the clicked connection
+        self._check_worker = None
+        self._timer = QTimer(self, singleShot=True, timeout=self._advance)
+        self._build()
+        runs.stepped.connect(self._stepped)
+        runs.refused.connect(self._refused)
+        runs.failed.connect(lambda _: self._stop_playing())
+        runs.session.failed.connect(lambda _: self._stop_playing())
+        state.networkChanged.connect(self._network_changed)
+        diagram.connectionClicked.connect(self.select_connection)
+
+    # ---- building -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 6, 0, 0)
+        outer.addWidget(QLabel("<b>One step at a time</b>"))
+        row = QGridLayout()
+        self.step_button = _named(QPushButton("Step"), "stepButton", "Take one optimizer step on the next batch "
+                                  "and show its forward pass, error estimation and backward pass.")
+        self.next_button = _named(QPushButton("Next phase"), "stepNextButton", "Show the step's next phase.")
+        self.play_button = _named(QPushButton("Play"), "stepPlayButton", "Play the phases at the chosen speed, "
+                                  "then take the next step, until switched off.")
+        self.play_button.setCheckable(True)
+        self.speed = _named(QSpinBox(), "stepSpeed", "Time per stage of the playback; 0 shows each step at once.")
+        self.speed.setRange(0, 5000)
+        self.speed.setSingleStep(100)
+        self.speed.setSuffix(" ms")
+        self.speed.setValue(DEFAULT_SPEED_MS)
+        for k, w in enumerate((self.step_button, self.next_button, self.play_button)):
+            row.addWidget(w, 0, k)
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed, 1)
+        row.addLayout(speed_row, 0, 3)
+        outer.addLayout(row)
+        self.phase_label = _named(QLabel(IDLE_TEXT), "stepPhaseLabel")
+        self.phase_label.setWordWrap(True)
+        bold = self.phase_label.font()
+        bold.setBold(True)
+        self.phase_label.setFont(bold)
+        outer.addWidget(self.phase_label)
+        self.details = _label("stepDetails")
+        outer.addWidget(self.details)
+        self.connection = _label("stepConnection")
+        outer.addWidget(self.connection)
+        self.check_button = _named(QPushButton("Check the gradient"), "gradientCheckButton", "Compute dL/dW of the "
+                                   "clicked connection by finite differences on a float64 copy (same batch).")
+        self.check_result = _label("gradientCheckResult")
+        outer.addWidget(self.check_button)
+        outer.addWidget(self.check_result)
+        self.step_button.clicked.connect(self.take_step)
+        self.next_button.clicked.connect(self.next_phase)
+        self.play_button.toggled.connect(self._play_toggled)
+        self.check_button.clicked.connect(self.check_gradient)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.next_button.setEnabled(self.overlay is not None and self.overlay.phase < 2)
+        self.check_button.setEnabled(self.overlay is not None and self.selected is not None
+                                     and self._check_worker is None)
+
+    # ---- taking a step ------------------------------------------------------------------------------
+    def take_step(self) -> None:
+        if self.runs.step():
+            self.step_button.setEnabled(False)
+            self.phase_label.setText("Taking a step…")
+
+    def _refused(self, sentence: str) -> None:
+        self._stop_playing()
+        self.phase_label.setText(sentence)
+
+    def _stepped(self, result) -> None:
+        self.step_button.setEnabled(True)
+        self.result = result
+        before = result.network.copy()
+        before.params[...] = result.record.params_before
+        self.overlay = StepOverlay(result.record, before, result.network, result.network.loss_name)
+        if self.play_button.isChecked():
+            self.overlay.stage = 0 if self.speed.value() > 0 else len(self.overlay.stages) - 1
+        else:
+            self.overlay.stage = self.overlay.last_stage_of(0)
+        self.diagram.setOverlay(self.overlay)
+        self._show()
+        if self.play_button.isChecked():
+            self._timer.start(self.speed.value())
+
+    def _network_changed(self, net) -> None:
+        """Another network (a run, a new architecture, a file): the step shown is no longer the diagram's."""
+        if self.result is not None and net is not self.result.network:
+            self.result, self.overlay, self.selected = None, None, None
+            self.diagram.setOverlay(None)
+            self.phase_label.setText(IDLE_TEXT)
+            for label in (self.details, self.connection, self.check_result):
+                label.setText("")
+            self._update_buttons()
+
+    # ---- playback -----------------------------------------------------------------------------------
+    def next_phase(self) -> None:
+        if self.overlay is None or self.overlay.phase >= 2:
+            return
+        self._timer.stop()
+        self.overlay.stage = self.overlay.last_stage_of(self.overlay.phase + 1)
+        self._show()
+
+    def _play_toggled(self, on: bool) -> None:
+        if not on:
+            self._timer.stop()
+            return
+        if self.overlay is None or self.overlay.done:
+            self.take_step()
+        else:
+            self._timer.start(self.speed.value())
+
+    def _advance(self) -> None:
+        """One playback tick: the next stage, or the next step once this one is shown to its end."""
+        if not self.play_button.isChecked() or self.overlay is None:
+            return
+        if self.overlay.done:
+            self.take_step()
+            return
+        self.overlay.stage = len(self.overlay.stages) - 1 if self.speed.value() == 0 else self.overlay.stage + 1
+        self._show()
+        self._timer.start(self.speed.value())
+
+    def _stop_playing(self) -> None:
+        self._timer.stop()
+        self.step_button.setEnabled(True)
+        if self.play_button.isChecked():
+            self.play_button.setChecked(False)
+
+    # ---- what is shown ------------------------------------------------------------------------------
+    def _show(self) -> None:
+        ov, rec = self.overlay, self.overlay.rec
+        kind, k = ov.stages[ov.stage]
+        where = ""
+        if kind == "forward":
+            where = f" · layer {k} of {len(rec.zs)}" if k else " · the inputs enter"
+        elif kind == "backward":
+            where = f" · δ back to layer {k}"
+        elif kind == "update":
+            where = " · the update is applied"
+        self.phase_label.setText(step_text.PHASE_TITLES[ov.phase] + where)
+        parts = [step_text.batch_note(rec)]
+        if ov.phase == 0:
+            parts.append("Hover a neuron: z = Σ w·x + b and a = f(z) with this sample's numbers.")
+        elif ov.phase == 1:
+            parts.append(step_text.error_text(rec, ov.loss))
+        else:
+            parts.append(step_text.optimizer_line(rec))
+            if kind == "update":
+                parts.append(step_text.loss_change(rec))
+        self.details.setText("<br>".join(parts))
+        self._show_connection()
+        self.diagram.refresh()
+        self._update_buttons()
+        self.phaseShown.emit(ov.phase, kind)
+
+    def select_connection(self, layer: int, i: int, j: int) -> None:
+        self.selected = (layer, i, j)
+        self.check_result.setText("")
+        self._show_connection()
+        self._update_buttons()
+
+    def _show_connection(self) -> None:
+        if self.overlay is None or self.selected is None:
+            self.connection.setText("")
+            return
+        layer, i, j = self.selected
+        if self.overlay.kind != "update":
+            self.connection.setText(f"Connection {i}→{j} of layer {layer + 1}: its update appears in phase 3.")
+            return
+        rec, after = self.overlay.rec, self.overlay.after
+        rule = update_in_numbers(rec, after, layer, i, j, self.state.settings.get("weight_decay", 0.0))
+        self.connection.setText(step_text.connection_gradient(rec, layer, i, j, after)
+                                + "<br>The optimizer's step in numbers: " + html.escape(rule))
+
+    # ---- the gradient check -------------------------------------------------------------------------
+    def check_gradient(self) -> None:
+        """dL/dW of the clicked connection by central differences next to backprop, on a worker thread."""
+        if self.overlay is None or self.selected is None or self.state.dataset is None:
+            return
+        rec, ds = self.overlay.rec, self.state.dataset
+        X, y = ds.x_train[rec.indices], ds.y_train[rec.indices]
+        worker = FunctionWorker(gradient_check, self.overlay.before, X, y, *self.selected)
+        worker.returned.connect(lambda res, w=worker: self._checked(w, res))
+        worker.errored.connect(lambda exc, w=worker: self._check_failed(w, exc))
+        self._check_worker = worker
+        self.check_result.setText("Checking…")
+        self._update_buttons()
+        worker.start()
+
+    def _checked(self, worker, res) -> None:
+        if worker is not self._check_worker:
+            return
+        self._check_worker = None
+        verdict = "agrees" if res.relative_error < 1e-6 else "differs"
+        self.check_result.setText(f"Gradient check on a float64 copy, same batch: {html.escape(str(res))}. "
+                                  f"Backpropagation {verdict} with finite differences.")
+        self._update_buttons()
+        self.gradientChecked.emit(res)
+
+    def _check_failed(self, worker, exc) -> None:
+        if worker is not self._check_worker:
+            return
+        self._check_worker = None
+        self.check_result.setText(str(exc) if isinstance(exc, EngineError) else report_bug(exc, "gradient check"))
+        self._update_buttons()
+
+
+def step_batch_stats(rec):
+    """A Step's batch as training reports one (its loss before the update, its accuracy), for the curves."""
+    out, Y = rec.activations[-1], rec.targets
+    if out.shape[1] == 1:
+        hits = np.count_nonzero((out[:, 0] > 0.5) == (Y[:, 0] > 0.5))
+    else:
+        hits = np.count_nonzero(out.argmax(axis=1) == Y.argmax(axis=1))
+    return BatchStats(rec.epoch, rec.batch, rec.n_batches, rec.loss_before, hits / rec.batch_size, rec.lr, 0.0,
+                      rec.batch_size)

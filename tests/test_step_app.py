@@ -1,0 +1,198 @@
+"""Step in the real window: click Step, walk its three phases, and read back every number the diagram and the
+panel show against an independent forward pass, backprop and optimizer step on a copy of the network."""
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from app.main_window import MainWindow
+from app.runs import STEP_REFUSED
+from engine.data import load_dataset
+from engine.network import Network
+from engine.optimizers import OPTIMIZERS
+
+NUMBER = r"[-−+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_dataset("sample")
+
+
+@pytest.fixture
+def window(qtbot, sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))
+    monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
+    w = MainWindow()
+    w.prompts.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(w)
+    w.state.set_dataset("sample", sample)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.session.shutdown(5000)
+    w.diagram.renderNow()
+
+
+def plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text).replace("−", "-")
+
+
+def after(text: str, key: str) -> list[float]:
+    """The numbers that follow each occurrence of `key` in the shown text."""
+    return [float(m) for m in re.findall(re.escape(key) + r"\s*(" + NUMBER + ")", plain(text))]
+
+
+def close(shown, exact, rel=2e-3, abs_=2e-6):
+    assert shown == pytest.approx(float(exact), rel=rel, abs=abs_)
+
+
+def setup(w, hidden, out, loss, optimizer, **settings):
+    spec = {"input_size": 784, "layers": [{"units": 12, "activation": hidden}, {"units": 10, "activation": out}],
+            "loss": loss, "seed": 3}
+    w.state.set_spec(spec)
+    for k, v in dict(optimizer=optimizer, lr=0.01, momentum=0.9, batch_size=32, **settings).items():
+        w.state.set_setting(k, v)
+    net = Network.from_spec(w.state.spec)
+    w.state.set_network(net)
+    return net.copy()
+
+
+def click_step(qtbot, w):
+    qtbot.mouseClick(w.steps.step_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.steps.phase_label.text().startswith("1. Forward pass"), timeout=10000)
+    return w.steps.overlay.rec
+
+
+def expected_update(net, cfg, flat_g, memory=None):
+    """The engine's optimizer, on its own, applied to a copy of the parameters."""
+    opt = memory or OPTIMIZERS[cfg["optimizer"]](net.n_params, net.dtype, momentum=cfg["momentum"])
+    w = np.array(net.params, copy=True)
+    opt.step(w, np.array(flat_g, copy=True), cfg["lr"], 0.0)
+    return w
+
+
+CASES = [("tanh", "softmax", "cross_entropy", "adam"), ("relu", "sigmoid", "mse", "momentum"),
+         ("sigmoid", "tanh", "l1", "sgd"), ("leaky_relu", "linear", "mse", "rmsprop"),
+         ("linear", "sigmoid", "binary_cross_entropy", "nesterov"), ("tanh", "softmax", "cross_entropy", "bgd"),
+         ("relu", "softmax", "cross_entropy", "minibatch")]
+
+
+@pytest.mark.parametrize("hidden, out, loss, optimizer", CASES)
+def test_step_shows_the_engines_numbers_in_three_phases(qtbot, window, sample, hidden, out, loss, optimizer):
+    w = window
+    ref_net = setup(w, hidden, out, loss, optimizer)
+    rec = click_step(qtbot, w)
+    idx = rec.indices
+    X, y = sample.x_train[idx], sample.y_train[idx]
+    n = {"sgd": 1, "bgd": 4500}.get(optimizer, 32)
+    assert len(idx) == n and ("batch mean" in w.steps.details.text()) == (n > 1)
+    ref = ref_net.backprop(X, y)
+    Y = ref_net.targets(y, n)
+    d = w.diagram
+    # phase 1: the perceptron's z = Σ w·x + b and a = f(z) of the shown sample
+    for u in (0, 5, 11):
+        tip = d.tooltipFor(("n", 1, u))
+        assert "perceptron" in tip
+        close(float(re.search(r"= (" + NUMBER + r")\s*a = f\(z\)", plain(tip)).group(1)), ref.zs[0][0, u])
+        close(after(tip, "a = ")[-1], ref.activations[1][0, u])
+    # phase 2: the sample's loss filled in, the batch loss, the output deltas
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    assert w.steps.phase_label.text().startswith("2. Error estimation")
+    text = w.steps.details.text()
+    q, p = ref.activations[-1][0], Y[0]
+    own = {"cross_entropy": lambda: -np.sum(p * np.log(q)), "mse": lambda: np.sum((q - p) ** 2),
+           "l1": lambda: np.sum(np.abs(q - p)),
+           "binary_cross_entropy": lambda: -np.sum(p * np.log(q) + (1 - p) * np.log(1 - q))}[loss]()
+    close(float(re.search(r"(" + NUMBER + r")\s*(?:Loss of the batch|Output local)", plain(text)).group(1)), own)
+    if n > 1:
+        close(after(text, "L = ")[-1], ref.loss)
+    out_delta = ref_net.copy().backprop(X[:1], y[:1]).deltas[-1][0]
+    for k in range(10):
+        close(after(text, f"δ{k} = ")[0], out_delta[k])
+    # phase 3: δ, dL/dW = δ_j z_i, the batch mean, and the change the optimizer made
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    assert w.steps.phase_label.text().startswith("3. Backward pass + optimizer step")
+    own1 = ref_net.copy().backprop(X[:1], y[:1])
+    flat_g = np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in ref.grads])
+    cfg = dict(w.state.settings)
+    new = expected_update(ref_net, cfg, flat_g)
+    after_net = ref_net.copy()
+    after_net.params[...] = new
+    for u in (1, 7):
+        close(after(d.tooltipFor(("n", 1, u)), "dL/dz = ")[0], own1.deltas[0][0, u])
+    for layer, i, j in ((0, 300, 4), (1, 3, 6), (1, 11, 0)):
+        tip = d.tooltipFor(("w", layer, i, j))
+        close(after(tip, "= ")[1], own1.grads[layer][0][i, j])
+        if n > 1:
+            close(after(tip, "what the update uses): ")[0], ref.grads[layer][0][i, j])
+        w0, w1 = re.search(r"w: (" + NUMBER + r") → (" + NUMBER + ")", plain(tip)).groups()
+        close(float(w0), ref_net.layers[layer].W[i, j])
+        close(float(w1), after_net.layers[layer].W[i, j], abs_=1e-5)
+    assert np.allclose(w.state.network.params, new, atol=1e-6)
+    shown = plain(w.steps.details.text())
+    before_after = re.search(r"before the step (" + NUMBER + r"), after it (" + NUMBER + ")", shown).groups()
+    close(float(before_after[0]), ref.loss)
+    close(float(before_after[1]), after_net.loss(X, y))
+    assert not w.steps.next_button.isEnabled()
+
+
+def test_the_clicked_connection_shows_its_update_and_checks_its_gradient(qtbot, window, sample):
+    w = window
+    setup(w, "tanh", "softmax", "cross_entropy", "adam")
+    click_step(qtbot, w)
+    click_step_again = w.steps.overlay.rec
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    w.diagram.renderNow()
+    qtbot.mouseClick(w.diagram, Qt.LeftButton, pos=w.diagram.connectionPoint(1, 4, 2).toPoint())
+    text = plain(w.steps.connection.text())
+    assert "m̂ = m / (1 - β₁^1)" in text and text.endswith(f"{float(w.state.network.layers[1].W[4, 2]):.5g}")
+    with qtbot.waitSignal(w.steps.gradientChecked, timeout=10000) as got:
+        qtbot.mouseClick(w.findChild(type(w.steps.check_button), "gradientCheckButton"), Qt.LeftButton)
+    res = got.args[0]
+    assert res.relative_error < 1e-6 and not res.at_kink
+    close(res.backprop, click_step_again.grads[1][0][4, 2], rel=1e-4)
+    assert "agrees" in w.steps.check_result.text()
+
+
+def test_steps_keep_the_optimizers_memory_and_one_epoch_continues_it(qtbot, window):
+    w = window
+    setup(w, "tanh", "softmax", "cross_entropy", "adam")
+    first = click_step(qtbot, w)
+    second = click_step(qtbot, w)
+    assert (first.batch, second.batch) == (1, 2) and w.state.optimizer.t == 2 and second.state_before["t"] == 1
+    assert not np.array_equal(first.indices, second.indices)
+    assert len(w.curves.current.bloss.view) == 2           # each step is a point on the loss curve
+    with qtbot.waitSignal(w.session.finished, timeout=30000):
+        w.train_one_epoch()
+    assert w.state.optimizer is not None and w.state.optimizer.t == 2 + 141     # 4500 / 32 batches continue t
+
+
+def test_step_is_refused_while_training_runs(qtbot, window):
+    w = window
+    setup(w, "tanh", "softmax", "cross_entropy", "adam", epochs=50)
+    w.start_training()
+    qtbot.waitUntil(w.session.is_running, timeout=10000)
+    qtbot.mouseClick(w.steps.step_button, Qt.LeftButton)
+    assert w.steps.phase_label.text() == STEP_REFUSED
+    w.session.stop()
+    qtbot.waitUntil(lambda: not w.session.is_running(), timeout=10000)
+    qtbot.wait(200)
+    assert w.steps.overlay is None                # refused, not queued
+
+
+def test_play_at_speed_zero_shows_each_step_at_once_and_repeats(qtbot, window):
+    w = window
+    setup(w, "relu", "softmax", "cross_entropy", "momentum")
+    w.steps.speed.setValue(0)
+    phases = []
+    w.steps.phaseShown.connect(lambda phase, kind: phases.append(kind))
+    qtbot.mouseClick(w.steps.play_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.steps.overlay is not None and w.steps.overlay.rec.batch >= 3, timeout=20000)
+    qtbot.mouseClick(w.steps.play_button, Qt.LeftButton)
+    assert set(phases) == {"update"}                # speed 0: no stage is waited for
+    assert w.steps.overlay.done
+    qtbot.waitUntil(lambda: not w.session.is_running(), timeout=5000)
+    assert len(w.curves.current.bloss.view) >= 3 and w.curves.current.label.endswith("one step at a time")
