@@ -121,22 +121,22 @@ def test_teach_and_fine_tune_round_trip_in_the_gui(qtbot, tab, trained_net):
     drawn = tab.image.copy()
     label = 6 if trained_net.predict(drawn.reshape(1, -1))[0] != 6 else 8     # "it is really a 6" (say)
     qtbot.mouseClick(tab.findChild(type(tab.clear_button), f"teachDigit{label}"), Qt.LeftButton)
-    assert len(tab.digits) == 1 and tab.canvas.is_empty()
-    assert PersonalDigits(tab.digits.folder).labels.tolist() == [label]
+    assert len(tab.teacher.digits) == 1 and tab.canvas.is_empty()
+    assert PersonalDigits(tab.teacher.digits.folder).labels.tolist() == [label]
     for shift in (-0.04, 0.04):                        # a few more of the same "handwriting"
         t = np.linspace(0, 2 * np.pi, 48)
         drag(qtbot, tab.canvas, canvas_points(tab, np.c_[0.5 + shift + 0.22 * np.sin(t),
                                                          0.5 - 0.32 * np.cos(t)]))
         prediction(qtbot, tab)
-        qtbot.mouseClick(tab.digit_buttons[label], Qt.LeftButton)
-    assert len(tab.digits) == 3 and tab.finetune_button.isEnabled()
+        qtbot.mouseClick(tab.teacher.digit_buttons[label], Qt.LeftButton)
+    assert len(tab.teacher.digits) == 3 and tab.teacher.finetune_button.isEnabled()
     session = tab.runs.session
-    with qtbot.waitSignal(session.finished, timeout=60_000):
-        qtbot.mouseClick(tab.finetune_button, Qt.LeftButton)
-        assert session.is_running() and not tab.finetune_button.isEnabled()    # a run of the one session
-    assert tab._fine_tune is None and tab.finetune_button.isEnabled()
+    with qtbot.waitSignal(tab.teacher.checked, timeout=60_000):
+        qtbot.mouseClick(tab.teacher.finetune_button, Qt.LeftButton)
+        assert session.is_running() and not tab.teacher.finetune_button.isEnabled()    # a run of the one session
+    assert tab.teacher._fine_tune is None and tab.teacher.finetune_button.isEnabled()
     assert tab.network is not trained_net and tab.state.network is tab.network and tab.state.trained
-    x_mine, y_mine = tab.digits.as_training()
+    x_mine, y_mine = tab.teacher.digits.as_training()
     assert (tab.network.predict(x_mine) == y_mine).all()
     assert "3 of your 3" in tab.status.text()
 
@@ -166,23 +166,23 @@ def test_browse_export_and_clear_the_personal_set(qtbot, tab, tmp_path, monkeypa
     for d in (4, 2, 4):
         draw_zero(qtbot, tab)
         prediction(qtbot, tab)
-        qtbot.mouseClick(tab.digit_buttons[d], Qt.LeftButton)
-    browser = HandwritingBrowser(tab.digits, tab)
+        qtbot.mouseClick(tab.teacher.digit_buttons[d], Qt.LeftButton)
+    browser = HandwritingBrowser(tab.teacher.digits, tab)
     qtbot.addWidget(browser)
     assert browser.grid.count() == 3 and [browser.grid.item(i).text() for i in range(3)] == ["4", "2", "4"]
     assert "2: 1  4: 2" in browser.summary.text()
     browser.grid.item(1).setSelected(True)
     qtbot.mouseClick(browser.delete_button, Qt.LeftButton)
-    assert browser.grid.count() == 2 and PersonalDigits(tab.digits.folder).labels.tolist() == [4, 4]
+    assert browser.grid.count() == 2 and PersonalDigits(tab.teacher.digits.folder).labels.tolist() == [4, 4]
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "export"))
-    qtbot.mouseClick(tab.export_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.teacher.export_button, Qt.LeftButton)
     assert PersonalDigits(tmp_path / "export").labels.tolist() == [4, 4]
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
-    qtbot.mouseClick(tab.clear_digits_button, Qt.LeftButton)
-    assert len(tab.digits) == 0 and not tab.digits.image_path.exists()
-    assert "0 digits" in tab.digits_label.text() and not tab.export_button.isEnabled()
+    qtbot.mouseClick(tab.teacher.clear_digits_button, Qt.LeftButton)
+    assert len(tab.teacher.digits) == 0 and not tab.teacher.digits.image_path.exists()
+    assert "0 digits" in tab.teacher.digits_label.text() and not tab.teacher.export_button.isEnabled()
 
 
 def test_in_the_main_window_train_button_opens_build_and_train(qtbot, tmp_path, monkeypatch):
@@ -233,17 +233,19 @@ def test_fine_tuning_is_a_run_of_the_one_session_so_hold_and_stop_apply(qtbot, t
     for d in (3, 5):
         draw_zero(qtbot, tab)
         prediction(qtbot, tab)
-        qtbot.mouseClick(tab.digit_buttons[d], Qt.LeftButton)
+        qtbot.mouseClick(tab.teacher.digit_buttons[d], Qt.LeftButton)
     session, chunks = tab.runs.session, []
     session.batchChunk.connect(chunks.append)
-    assert tab.start_fine_tune(epochs=500)
+    assert tab.teacher.start_fine_tune(epochs=500)
     assert session.is_running() and session.run.kind == "fine-tune" and tab.state.results is None
-    assert not tab.start_fine_tune()                                    # one run at a time
+    assert not tab.teacher.start_fine_tune()                                    # one run at a time
     qtbot.waitUntil(lambda: session._control.trainer is not None and len(chunks) > 0, timeout=20000)
     session.hold(400)
     assert session._control.trainer.paused                              # a tab switch holds it like any run
-    with qtbot.waitSignal(session.finished, timeout=10000) as fin:
+    ends = []
+    session.finished.connect(ends.append)
+    with qtbot.waitSignal(tab.teacher.checked, timeout=10000):        # measured even when stopped early
         session.stop()
-    assert fin.args[0].reason == "stopped" and tab._fine_tune is None
+    assert ends[0].reason == "stopped" and tab.teacher._fine_tune is None
     assert "of your 2 digits" in tab.status.text() and "stopped" in tab.status.text().lower()
-    assert tab.state.network is tab.network and tab.finetune_button.isEnabled()
+    assert tab.state.network is tab.network and tab.teacher.finetune_button.isEnabled()

@@ -4,19 +4,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
-from app.handwriting import PersonalDigits, fine_tune_config, fine_tune_dataset
-from app.session import Run
-from engine.errors import DataError, EngineError
+from app.handwriting import PersonalDigits
+from engine.errors import EngineError
 from engine.network import Network
 from engine.preprocess import FIELD, preprocess_digit
 
 from .digit_image import DigitImage
 from .draw_canvas import DrawCanvas, rasterize
 from .guess_panel import GuessPanel
-from .handwriting_browser import HandwritingBrowser
 from .prediction_bars import PredictionBars
+from .teach_panel import TeachPanel
 
 PREDICT_EVERY_MS = 40          # live prediction at most 25 times a second, never queued behind the pen
 
@@ -29,8 +28,9 @@ def _caption(text: str) -> QLabel:
 
 class DrawTab(QWidget):
     """Follows the app's model: `state.network` / `state.trained` and `networkChanged`; the drawing goes to the
-    model as `state.drawn_digit`; a loaded model goes back through `state.set_network`. Fine-tuning is a run of
-    the one TrainingSession, started by `runs` (app.runs.Runs). `digits` defaults to the user's own set."""
+    model as `state.drawn_digit`; a loaded model goes back through `state.set_network`. Teaching and fine-tuning
+    are the TeachPanel's (a run of the one TrainingSession, started by `runs`); `digits` defaults to the user's
+    own handwriting set."""
 
     def __init__(self, state, runs, parent=None, digits: PersonalDigits | None = None):
         super().__init__(parent)
@@ -40,33 +40,26 @@ class DrawTab(QWidget):
         self.probabilities = None
         self._strokes_changed = True            # redo the preprocessing only when the drawing changed
         self._stale = False                     # a network arrived while the tab was hidden
-        self._training = False                  # a run (any run) is under way: no fine-tuning now
-        self._fine_tune = None                  # (digits recognised before, how many) while fine-tuning
-        self.digits = None                      # the student's handwriting set, loaded after the widgets
-        self._build()
-        self._load_digits(digits)
+        self._build(TeachPanel(state, runs, digits))
         state.networkChanged.connect(self.set_network)
-        state.trainingStateChanged.connect(self._on_training_state)
-        runs.session.finished.connect(self._fine_tune_finished)
-        runs.session.failed.connect(self._fine_tune_failed)
-        runs.failed.connect(self._fine_tune_failed)
-        state.datasetFailed.connect(self._fine_tune_failed)
-        self._on_training_state(state.training_state)
         self.set_network(state.network)
 
     # ---- layout ----
-    def _build(self) -> None:
+    def _build(self, teacher) -> None:
         middle = QHBoxLayout()
         middle.addLayout(self._build_pad(), 3)
         middle.addLayout(self._build_guess(), 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_banner())
         layout.addLayout(middle, 1)
-        layout.addWidget(self._build_teach_row())
+        self.teacher = teacher
+        layout.addWidget(teacher)
         self.status = QLabel("")
         self.status.setObjectName("drawStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        teacher.message.connect(self.status.setText)
+        teacher.taught.connect(self._taught)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREDICT_EVERY_MS)
@@ -148,45 +141,12 @@ class DrawTab(QWidget):
         right.addWidget(self.steps_panel, 1)
         return right
 
-    def _build_teach_row(self) -> QWidget:
-        box = QFrame()
-        box.setFrameShape(QFrame.StyledPanel)
-        row = QHBoxLayout(box)
-        row.addWidget(QLabel("Wrong? It is a:"))
-        self.digit_buttons = []
-        for d in range(10):
-            button = QPushButton(str(d))
-            button.setObjectName(f"teachDigit{d}")
-            button.setToolTip(f"Add this drawing to your handwriting set as a {d}")
-            button.setFixedWidth(34)
-            button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
-            button.clicked.connect(lambda _=False, d=d: self.teach(d))
-            row.addWidget(button)
-            self.digit_buttons.append(button)
-        row.addSpacing(12)
-        self.digits_label = QLabel()
-        row.addWidget(self.digits_label, 1)
-        self.browse_button = QPushButton("Browse…")
-        self.browse_button.clicked.connect(self.browse)
-        self.finetune_button = QPushButton("Fine-tune")
-        self.finetune_button.setObjectName("fineTuneButton")
-        self.finetune_button.setToolTip("Train the network a few epochs on the training data plus your digits")
-        self.finetune_button.clicked.connect(lambda: self.start_fine_tune())
-        self.export_button = QPushButton("Export…")
-        self.export_button.clicked.connect(self.export_digits)
-        self.clear_digits_button = QPushButton("Clear set")
-        self.clear_digits_button.clicked.connect(self.clear_digits)
-        for w in (self.browse_button, self.finetune_button, self.export_button, self.clear_digits_button):
-            row.addWidget(w)
-        return box
-
     # ---- the model ----
     def set_network(self, net) -> None:
         self.network = net
         problem = self._model_problem(net)
         self.banner_text.setText(problem or "")
         self.banner.setVisible(bool(problem))
-        self._update_digit_buttons()
         if not self.isVisible():                 # while training, weights arrive several times a second
             self._stale = True
         elif self.image is not None or self.probabilities is not None:
@@ -260,111 +220,12 @@ class DrawTab(QWidget):
             self.probabilities = self.network.predict_proba(image.reshape(1, -1))[0]
         self.guess.show_probabilities(self.probabilities)
         self.chart.set_probabilities(self.probabilities)
-        self._update_digit_buttons()
 
     def _show_steps(self, on: bool) -> None:
         self.steps_panel.setVisible(on)
 
-    # ---- teach your handwriting ----
-    def _load_digits(self, digits) -> None:
-        try:
-            self.digits = digits if digits is not None else PersonalDigits()
-        except EngineError as exc:
-            self.digits = PersonalDigits(load=False)
-            self.status.setText(f"{exc} Your handwriting set starts empty.")
-        self._update_digit_buttons()
-
-    def _update_digit_buttons(self) -> None:
-        n = len(self.digits) if self.digits is not None else 0
-        self.digits_label.setText(f"Your handwriting set: {n} digit{'s' if n != 1 else ''}")
-        for button in self.digit_buttons:
-            button.setEnabled(self.image is not None)
-        busy = self._fine_tune is not None
-        self.finetune_button.setEnabled(n > 0 and self._usable() and not busy and not self._training)
-        for w in (self.browse_button, self.export_button, self.clear_digits_button):
-            w.setEnabled(n > 0 and not busy)
-
-    def _on_training_state(self, state: str) -> None:
-        self._training = state in ("running", "paused")
-        self._update_digit_buttons()
-
-    def teach(self, digit: int) -> None:
-        """Add the current drawing to the personal set as `digit`, then clear the pad for the next one."""
-        if self.image is None:
-            self.status.setText("Draw a digit first.")
-            return
-        try:
-            self.digits.add(self.image, digit)
-        except EngineError as exc:
-            QMessageBox.warning(self, "Could not save your digit", str(exc))
-            return
-        self.status.setText(f"Added as a {digit}. When you have a few, click Fine-tune to teach the network.")
+    def _taught(self) -> None:
+        """A digit went into the handwriting set: a clean pad for the next one."""
         self.canvas.clear()
+        self._strokes_changed = True
         self.update_prediction()
-
-    def browse(self) -> None:
-        HandwritingBrowser(self.digits, self).exec()
-        self._update_digit_buttons()
-
-    def export_digits(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export your handwriting set to a folder")
-        if not folder:
-            return
-        try:
-            paths = self.digits.export(folder)
-        except EngineError as exc:
-            QMessageBox.warning(self, "Could not export", str(exc))
-            return
-        self.status.setText("Exported " + ", ".join(p.name for p in paths) + f" to {folder}.")
-
-    def clear_digits(self) -> None:
-        answer = QMessageBox.question(self, "Clear your handwriting set",
-                                      f"Delete all {len(self.digits)} of your digits? This cannot be undone.")
-        if answer == QMessageBox.Yes:
-            self.digits.clear()
-            self.status.setText("Your handwriting set is empty.")
-            self._update_digit_buttons()
-
-    def start_fine_tune(self, epochs: int = 3) -> bool:
-        """Fine-tune the current network on the training digits plus the student's, as a run of the session
-        (hold, pause, stop and shutdown apply); the tuned weights reach the model like any run's."""
-        if not self._usable() or not len(self.digits) or self._fine_tune is not None or self.runs.busy():
-            return False
-        x_mine, y_mine = self.digits.as_training()
-        net = self.network.copy()
-        before = int((net.predict(x_mine) == y_mine).sum())
-        run = Run(f"fine-tune on your {len(y_mine)} digits", kind="fine-tune")
-        self._fine_tune = (before, len(y_mine))
-        self.status.setText(f"Fine-tuning on the training data plus your {len(y_mine)} digits…")
-        self._update_digit_buttons()
-        started = self.runs.start(net, fine_tune_config(epochs), run, trained=True,
-                                  data=lambda ds: fine_tune_dataset(self._digits_only(ds), x_mine, y_mine))
-        if not started:
-            self._fine_tune = None
-            self._update_digit_buttons()
-        return started
-
-    @staticmethod
-    def _digits_only(ds):
-        if ds.x_train.shape[1] != FIELD * FIELD:
-            raise DataError("Fine-tuning needs 28x28 digits: choose a digits data set in Build & train first.")
-        return ds
-
-    def _fine_tune_finished(self, fin) -> None:
-        if self._fine_tune is None:
-            return
-        before, n = self._fine_tune
-        self._fine_tune = None
-        x_mine, y_mine = self.digits.as_training()
-        after = int((self.state.network.predict(x_mine[:n]) == y_mine[:n]).sum()) if self._usable() else before
-        stopped = "" if fin.reason in ("completed", "early_stopped") else f" ({fin.message})"
-        self.status.setText(f"Fine-tuned: {after} of your {n} digits are now recognised (before: {before})."
-                            + stopped)
-        self._update_digit_buttons()
-
-    def _fine_tune_failed(self, message: str) -> None:
-        if self._fine_tune is None:
-            return
-        self._fine_tune = None
-        self.status.setText(f"Fine-tuning did not run: {message}")
-        self._update_digit_buttons()
