@@ -5,4 +5,5 @@
   measure   FLOPs per epoch, GEMM rate, interleaved epoch timing, latency, peak memory (fresh processes)
   report    the speed and memory targets, the text and Markdown tables, reading a saved --json result
   main      benchmark() (the whole run) and the command line behind `python -m engine bench` / `python -m bench`
+  lr_finder_sweep  the learning-rate finder's suggestion against a sweep of fixed rates (docs/lr-finder.md)
 """

@@ -30,6 +30,9 @@
   inspection     look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
   step           one optimizer step recorded in the course's three phases
   gradcheck      dL/dW by central differences beside the backward pass
+  coach          hints(): known patterns in a run's curves and probes, with evidence and a one-click fix
+  lr_finder      the learning-rate range test on a copy of the network; suggestion one decade below the minimum
+  compare        fair comparisons: variants differing in one setting, same start and data order; results rows
   plane          the input plane of a two-input network (output and neuron maps) for the playground
   export/        carry a Network to PyTorch (model.py, weights.pt, train.py) or ONNX; `python -m engine export`
   version        __version__ from the installed metadata (pyproject.toml in a checkout)
