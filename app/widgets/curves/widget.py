@@ -8,7 +8,7 @@ longest shown run; the legend sits under the plots (legend.py).
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QFileDialog, QHBoxLayout, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
@@ -19,6 +19,8 @@ from app.widgets.curves.run import EPOCH_FIELDS, Run
 
 RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (211, 47, 47), (0, 150, 136)]
 REDRAW_HZ = 10            # curves are redrawn at most this often
+EPOCH_GAP_MS = 400        # while batches keep coming, epoch points are redrawn at most this often
+PLOT_MIN_HEIGHT = 200     # below this a plot's curves are too flat to read (the splitter must leave it)
 MAX_SHOWN = 8             # overlaid runs; older ones leave the plots (each kept costs memory and paint time)
 TITLES = {"lossPlot": "Loss", "accuracyPlot": "Accuracy"}
 
@@ -38,6 +40,8 @@ class Curves(QWidget):
         self.retired: list[tuple[str, list[dict]]] = []     # (label, epoch rows) of runs taken off the plots
         self.off_scale: list[bool] = []
         self._epochs_turn = False
+        self._since_epochs = QElapsedTimer()
+        self._since_epochs.start()
         self._applied: dict[str, tuple] = {}
         self._manual: set[str] = set()                        # plots the user zoomed or panned: left alone
         layout = QVBoxLayout(self)
@@ -95,7 +99,7 @@ class Curves(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.getViewBox().sigRangeChangedManually.connect(lambda *_: self._manual.add(name))
-        w.setMinimumHeight(150)
+        w.setMinimumHeight(PLOT_MIN_HEIGHT)
         return w
 
     # ---- look ---------------------------------------------------------------------------------------
@@ -121,7 +125,8 @@ class Curves(QWidget):
     def resizeEvent(self, event) -> None:
         """Side by side when the space is wide (each plot keeps its full height), stacked when it is tall."""
         super().resizeEvent(event)
-        wide = event.size().width() >= event.size().height()
+        size = event.size()
+        wide = size.width() >= size.height() or size.height() < 2 * PLOT_MIN_HEIGHT + self.legend.height() + 40
         direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
         if self.plots_box.direction() != direction:
             self.plots_box.setDirection(direction)
@@ -166,13 +171,16 @@ class Curves(QWidget):
             self._redraw_timer.start()
 
     def redraw(self) -> None:
-        """One tick: the batch lines or the epoch points, taking turns when both wait."""
+        """One tick: the batch lines or the epoch points, taking turns when both wait (epochs at most every
+        EPOCH_GAP_MS then, so a tiny data set's dozens of epochs a second do not double the GUI's work)."""
         run = self.current
         if run is None:
             return
-        if run.epochs_stale and (self._epochs_turn or not run.stale):
+        epochs_due = self._epochs_turn and self._since_epochs.elapsed() >= EPOCH_GAP_MS
+        if run.epochs_stale and (epochs_due or not run.stale):
             run.draw_epochs()
             self._epochs_turn = False
+            self._since_epochs.restart()
         elif run.stale:
             run.draw_batches()
             self._epochs_turn = True
