@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from app import choices
 from app.dataset_loader import DatasetLoader
 from engine.config import TrainConfig
-from engine.presets import PRESETS, digit_spec
+from engine.presets import DIGIT_DATASET, PRESETS, digit_spec
 
 # The app starts from the engine's digits preset and network (owned there, with the accuracy they reach).
 DEFAULT_SPEC = digit_spec()
@@ -74,7 +74,7 @@ class AppState(QObject):
         super().__init__(parent)
         self.spec = copy.deepcopy(DEFAULT_SPEC)
         self.settings = dict(DEFAULT_SETTINGS)
-        self.dataset_name = "sample"
+        self.dataset_name = DIGIT_DATASET
         self.dataset = None
         self.network = None
         self.trained = False               # True once self.network holds trained weights

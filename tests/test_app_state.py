@@ -3,6 +3,7 @@ import pytest
 
 from app.state import DEFAULT_SETTINGS, DEFAULT_SPEC, AppState
 from engine.network import Network
+from engine.presets import DIGIT_DATASET
 from engine.spec import validate_spec
 from engine.training import TrainConfig
 
@@ -138,7 +139,7 @@ def test_a_data_set_that_cannot_be_loaded_is_a_sentence(qtbot, tmp_path):
     with qtbot.waitSignal(st.datasetFailed, timeout=10000) as sig:
         st.load_dataset(str(tmp_path / "nowhere"))
     assert "nowhere" in sig.args[0] and "Traceback" not in sig.args[0]
-    assert st.dataset is None and st.dataset_name == "sample" and st.loading_dataset() is None
+    assert st.dataset is None and st.dataset_name == DIGIT_DATASET and st.loading_dataset() is None
 
 
 @pytest.mark.bug_expected

@@ -26,7 +26,8 @@ from engine.data import mnist_available
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 
-DATASETS = {"sample": "Bundled sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
+DATASETS = {"sample+drawn": "Bundled digits (5,000 scanned + 5,000 pen-drawn)",
+            "sample": "Bundled MNIST sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
 OPEN_ITEM = "__open__"
 PROGRESS_MAX = 1000
 FIELD_WIDTH = 90
@@ -175,7 +176,7 @@ class TrainingPanel(QWidget):
         for key, label in DATASETS.items():
             self.dataset.addItem(label if key != "mnist" or have_mnist else label + " — not downloaded", key)
         if not have_mnist:
-            self.dataset.model().item(1).setEnabled(False)
+            self.dataset.model().item(list(DATASETS).index("mnist")).setEnabled(False)
         name = self.state.dataset_name if name is None else name
         if name not in DATASETS:
             self.dataset.addItem(str(name), name)
