@@ -20,6 +20,7 @@ from app.widgets.draw_tab import DrawTab
 from app.widgets.inside.inside_tab import InsideTab
 from app.widgets.layer_editor import LayerEditor
 from app.widgets.network_view import NetworkView
+from app.widgets.playground.install import install as install_playground
 from app.widgets.step_controls import StepControls, step_batch_stats
 from app.widgets.training_panel import TrainingPanel
 from engine.errors import EngineError
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._build_tabs()
+        install_playground(self)           # Digits | Playground: two-input data on the same builder and session
         self._build_menus()
         self.statusBar().showMessage("Ready: press Start to train the network on the bundled sample of digits.")
         self.resize(1280, 800)

@@ -96,7 +96,8 @@ class ForwardPassPanel(QWidget):
         if self.index_box.value() != index:
             self.index_box.setValue(index)                 # re-enters here through valueChanged
             return
-        self.set_sample(self.dataset.x_test[index], int(self.dataset.y_test[index]))
+        y = self.dataset.y_test[index]
+        self.set_sample(self.dataset.x_test[index], int(y) if np.ndim(y) == 0 else float(np.ravel(y)[0]))
 
     def random_digit(self) -> None:
         if self.dataset is not None and self.dataset.x_test is not None and len(self.dataset.x_test):
@@ -122,7 +123,8 @@ class ForwardPassPanel(QWidget):
 
     def _run(self) -> None:
         shape = getattr(self.dataset, "image_shape", (28, 28))
-        self.image.set_array(None if self.x is None or self.x.size != int(np.prod(shape)) else self.x.reshape(shape))
+        is_image = len(shape) == 2 and self.x is not None and self.x.size == int(np.prod(shape))
+        self.image.set_array(self.x.reshape(shape) if is_image else None)     # two-input points have no picture
         usable = self.net is not None and self.x is not None and self.x.size == self.net.input_size
         self.trace = layer_activations(self.net, self.x) if usable else None
         if self.diagram is not None:
@@ -131,6 +133,10 @@ class ForwardPassPanel(QWidget):
             self.result.setText("Train or load a network to see it work on a digit." if self.net is None else "")
             return
         out = self.trace.a[-1]
+        if getattr(self.dataset, "task", "") == "regression":      # a number to fit, not a class
+            truth = "" if self.y is None else f"target {self.y:+.3f} · "
+            self.result.setText(f"x = {self.x[0]:+.3f} · {truth}network says <b>{out[0]:+.3f}</b>")
+            return
         guess = int(out.argmax())
         names = getattr(self.dataset, "class_names", None) or [str(k) for k in range(out.size)]
         name = lambda k: names[k] if 0 <= k < len(names) else str(k)

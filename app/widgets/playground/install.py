@@ -1,0 +1,71 @@
+"""install(window): the playground inside Build & train, reusing the window's one builder, training panel, session,
+curves and network diagram.
+
+The Digits | Playground switch and the playground's controls go on top of the left column. On the right, the
+decision boundary and the perceptron view sit above the diagram, and the neuron maps beside it; in Digits mode
+they are hidden (hidden views do no work). The views follow the model's network and data set.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QSplitter
+
+from app.widgets.playground.boundary import DecisionBoundary
+from app.widgets.playground.controls import PlaygroundControls
+from app.widgets.playground.neuron_maps import NeuronMaps
+from app.widgets.playground.perceptron_view import PerceptronView
+
+DIAGRAM_MIN = (260, 140)      # in Playground mode the diagram of a small network gives room to the plane
+
+
+def install(window) -> None:
+    st = window.state
+    pg = window.playground = PlaygroundControls(st)
+    window.editor.parentWidget().layout().insertWidget(0, pg)
+    pg.boundary, pg.perceptron, pg.maps = DecisionBoundary(), PerceptronView(), NeuronMaps()
+    right = window.diagram.parentWidget()
+    pg.top = QSplitter(Qt.Horizontal)
+    pg.top.addWidget(pg.boundary)
+    pg.top.addWidget(pg.perceptron)
+    pg.top.setSizes([520, 300])
+    pg.middle = QSplitter(Qt.Horizontal)
+    right.replaceWidget(right.indexOf(window.diagram), pg.middle)
+    pg.middle.addWidget(window.diagram)
+    pg.middle.addWidget(pg.maps)
+    window.diagram.show()
+    pg.diagram_min = window.diagram.minimumSize()
+    right.insertWidget(0, pg.top)
+    pg.top.setVisible(False)
+    pg.maps.setVisible(False)
+    _wire(window, pg)
+
+
+def _wire(window, pg) -> None:
+    st = window.state
+    views = (pg.boundary, pg.perceptron, pg.maps)
+    for view in views:
+        st.networkChanged.connect(view.set_network)
+        st.datasetChanged.connect(view.set_dataset)
+    pg.maps.neuronPicked.connect(pg.perceptron.pick)
+    pg.boundary.pointHovered.connect(pg.perceptron.set_point)
+    pg.perceptron.lineChanged.connect(pg.boundary.set_line)
+    pg.modeChanged.connect(lambda on: _show(window, pg, on))
+
+
+def _show(window, pg, on: bool) -> None:
+    """Playground mode: the plane above the diagram, the neuron maps beside it, the digit-set row hidden."""
+    pg.top.setVisible(on)
+    pg.maps.setVisible(on)
+    if on:
+        window.diagram.setMinimumSize(*DIAGRAM_MIN)
+    else:
+        window.diagram.setMinimumSize(pg.diagram_min)
+    panel = window.panel
+    for form in panel.findChildren(QFormLayout):
+        if form.indexOf(panel.dataset) >= 0:
+            form.setRowVisible(panel.dataset, not on)
+    right = pg.top.parentWidget()
+    if on:
+        h = right.height()
+        right.setSizes([int(h * 0.5), int(h * 0.2), int(h * 0.3)])
+        pg.middle.setSizes([int(pg.middle.width() * 0.6), int(pg.middle.width() * 0.4)])

@@ -1,0 +1,184 @@
+"""NeuronMaps (`neuronMaps`): what every hidden neuron outputs over the input plane, a small heat map each.
+
+The first layer's maps are lines (each neuron is a perceptron: one straight boundary); later layers combine them.
+The map under the mouse is drawn large; a click picks the neuron for the perceptron view (first layer only: its
+inputs are x1 and x2). Low outputs are blue, high orange, the middle of the activation's range the background.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app import choices
+from app.widgets.playground.colors import value_rgb
+from app.widgets.playground.throttle import Redraw
+from engine.plane import extent, grid, neuron_maps
+
+THUMB_CELLS = 40        # a thumbnail's grid (cells per side)
+LARGE_CELLS = 120       # the enlarged map's grid
+MAX_THUMB, MIN_THUMB = 72, 18
+GAP, LABEL_H, MARGIN = 4, 16, 6
+
+
+def _image(rgb: np.ndarray) -> QImage:
+    """(h, w, 3) uint8, row 0 at the bottom of the plane -> a QImage (row 0 at the top), owning its pixels."""
+    rgb = np.ascontiguousarray(rgb[::-1])
+    h, w, _ = rgb.shape
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+
+
+class NeuronMaps(QWidget):
+    neuronPicked = Signal(int, int)        # hidden layer index, unit
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("neuronMaps")
+        self.setAccessibleName("neuronMaps")
+        self.setMouseTracking(True)
+        self.setMinimumSize(200, 120)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setToolTip("What each hidden neuron outputs at every point of the plane (blue low, orange high). "
+                        "Point at one to enlarge it; click a first-layer neuron to see it as a perceptron.")
+        self.net = self.box = None
+        self.images: list[list[QImage]] = []        # per hidden layer, per neuron
+        self.rects: list[tuple[int, int, QRectF]] = []
+        self.hover: tuple[int, int] | None = None
+        self.large: QImage | None = None
+        self.picked: tuple[int, int] | None = None
+        self.redraw = Redraw(self, self._compute)
+
+    # ---- inputs ---------------------------------------------------------------------------------------
+    def set_dataset(self, ds) -> None:
+        two = ds is not None and ds.x_train.ndim == 2 and ds.x_train.shape[1] == 2
+        self.box = extent(np.concatenate([ds.x_train, ds.x_test])) if two else None
+        self.redraw.request()
+
+    def set_network(self, net) -> None:
+        self.net = net
+        self.redraw.request()
+
+    def maps(self, cells: int = THUMB_CELLS) -> list[np.ndarray]:
+        """Each hidden layer's (units, cells, cells) outputs over the plane (what the thumbnails show)."""
+        if self.net is None or self.box is None or self.net.input_size != 2:
+            return []
+        return neuron_maps(self.net, grid(self.box, cells), cells)
+
+    # ---- drawing --------------------------------------------------------------------------------------
+    def _colors(self, layer: int, values: np.ndarray) -> np.ndarray:
+        lo, hi = self.net.layers[layer].activation.range
+        lo = float(values.min()) if not math.isfinite(lo) else lo
+        hi = float(values.max()) if not math.isfinite(hi) else hi
+        return value_rgb(values, self.palette().color(QPalette.ColorRole.Base), lo, hi)
+
+    def _compute(self) -> None:
+        maps = self.maps()
+        self.images = [[_image(self._colors(l, m)) for m in layer] for l, layer in enumerate(maps)]
+        if self.hover is not None:
+            self._enlarge(*self.hover)
+        self._layout()
+        self.update()
+
+    def _enlarge(self, layer: int, unit: int) -> None:
+        maps = self.maps(LARGE_CELLS)
+        ok = layer < len(maps) and unit < len(maps[layer])
+        self.large = _image(self._colors(layer, maps[layer][unit])) if ok else None
+
+    def _layout(self) -> None:
+        """Thumbnails as large as fit: layer by layer, rows wrapping."""
+        self.rects = []
+        counts = [len(row) for row in self.images]
+        if not counts:
+            return
+        w, h = self.width() - 2 * MARGIN, self.height() - 2 * MARGIN
+        size = MAX_THUMB
+        while size > MIN_THUMB:
+            per_row = max(1, (w + GAP) // (size + GAP))
+            rows = sum(math.ceil(c / per_row) for c in counts)
+            if rows * (size + GAP) + len(counts) * LABEL_H <= h:
+                break
+            size -= 2
+        per_row = max(1, (w + GAP) // (size + GAP))
+        y = MARGIN
+        for l, c in enumerate(counts):
+            y += LABEL_H
+            for u in range(c):
+                r, col = divmod(u, per_row)
+                self.rects.append((l, u, QRectF(MARGIN + col * (size + GAP), y + r * (size + GAP), size, size)))
+            y += math.ceil(c / per_row) * (size + GAP)
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        pal = self.palette()
+        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        p.setPen(pal.color(QPalette.ColorRole.Text))
+        if not self.images:
+            p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignCenter | Qt.TextWordWrap,
+                       "Each hidden neuron's output over the plane appears here once the network has hidden "
+                       "layers." if self.box is not None else "Neuron maps are for two-input data sets.")
+            return
+        shown = set()
+        for l, u, rect in self.rects:
+            if l not in shown:
+                shown.add(l)
+                act = choices.activation_label(self.net.layers[l].activation.name)
+                p.drawText(QRectF(MARGIN, rect.top() - LABEL_H, self.width(), LABEL_H), Qt.AlignLeft | Qt.AlignVCenter,
+                           f"Hidden layer {l + 1} · {act}")
+            p.drawImage(rect, self.images[l][u])
+            if (l, u) == self.picked:
+                p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 3))
+                p.drawRect(rect)
+                p.setPen(pal.color(QPalette.ColorRole.Text))
+        self._paint_large(p, pal)
+
+    def _paint_large(self, p: QPainter, pal) -> None:
+        if self.hover is None or self.large is None:
+            return
+        rect = next((r for l, u, r in self.rects if (l, u) == self.hover), None)
+        if rect is None:
+            return
+        # on the half away from the mouse, so it never hides the neuron pointed at
+        side = max(min(self.height() - 2 * MARGIN, self.width() / 2 - 2 * MARGIN, 240), rect.width())
+        left = rect.center().x() >= self.width() / 2
+        big = QRectF(MARGIN if left else self.width() - MARGIN - side, MARGIN, side, side)
+        p.drawImage(big, self.large)
+        p.setPen(QPen(pal.color(QPalette.ColorRole.Text), 2))
+        p.drawRect(big)
+        l, u = self.hover
+        p.drawText(big.adjusted(4, 2, -4, -2), Qt.AlignTop | Qt.AlignLeft, f"layer {l + 1}, neuron {u + 1}")
+
+    # ---- mouse ----------------------------------------------------------------------------------------
+    def _at(self, pos):
+        return next(((l, u) for l, u, r in self.rects if r.contains(pos)), None)
+
+    def mouseMoveEvent(self, event) -> None:
+        hit = self._at(event.position())
+        if hit != self.hover:
+            self.hover = hit
+            self.large = None
+            if hit is not None:
+                self._enlarge(*hit)
+            self.update()
+
+    def leaveEvent(self, event) -> None:
+        self.hover, self.large = None, None
+        self.update()
+
+    def mousePressEvent(self, event) -> None:
+        hit = self._at(event.position())
+        if hit is not None and hit[0] == 0:
+            self.picked = hit
+            self.neuronPicked.emit(*hit)
+            self.update()
+
+    def resizeEvent(self, event) -> None:
+        self._layout()
+        super().resizeEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.redraw.pending:
+            self.redraw.now()

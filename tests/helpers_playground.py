@@ -1,0 +1,29 @@
+"""Driving the playground like a user: switch to it, pick a set or a lesson, press Start, wait for the end."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+
+def switch_to_playground(qtbot, w):
+    """Click the Playground side of the switch and wait for its data set and preset."""
+    with qtbot.waitSignal(w.state.datasetChanged, timeout=10000):
+        w.playground.mode.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: w.state.spec["input_size"] == 2, timeout=5000)
+
+
+def click_lesson(qtbot, w, key: str):
+    with qtbot.waitSignal(w.state.datasetChanged, timeout=10000):
+        qtbot.mouseClick(w.findChild(QPushButton, f"lesson_{key}"), Qt.LeftButton)
+
+
+def click_then(qtbot, w):
+    qtbot.mouseClick(w.findChild(QPushButton, "lessonThen"), Qt.LeftButton)
+
+
+def train(qtbot, w, timeout=60000):
+    """Press Start and wait until the run has finished and its result is in the model."""
+    with qtbot.waitSignal(w.session.finished, timeout=timeout):
+        qtbot.mouseClick(w.findChild(QPushButton, "startButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.state.results is not None, timeout=5000)
+    return w.state.results
