@@ -5,7 +5,8 @@ For the app (call from the session after each epoch and when the run ends; cheap
     found = hints(history, probes, cfg, n_classes, running, spec=spec, finished=fin, test_accuracy=acc)
     for h in found:  h.key, h.title, h.evidence, h.button, h.action, h.fix
     spec, cfg = apply(h, spec, cfg)          # the fix as a new spec and TrainConfig (inputs are not changed)
-history   the epoch dicts (EpochStats.to_dict(), Finished.history or net.history) or EpochStats
+history   this run's epochs: EpochStats (or their to_dict()), or Finished.history (not net.history, which
+          spans every run the network has had)
 probes    BatchStats of the run (the probed ones carry grad_norms / dead_units, every cfg.probe_every batches)
           and/or UnitProbe records from probe_units(net, X, epoch): dead and saturated units on a few samples
           (the trainer does not measure saturation, and batch GD has one batch per epoch, so it is rarely probed)

@@ -138,8 +138,9 @@ class LRFinder:
     def result(self) -> LRFinderResult:
         lrs, smooth = np.asarray(self._lrs, float), np.asarray(self._smooth, float)
         suggestion, at_min = suggest(lrs, smooth)
+        last_step = at_min is not None and at_min == lrs[-1]
         return LRFinderResult(lrs, smooth, np.asarray(self._raw, float), suggestion, at_min, self._reason,
-                              _message(suggestion, at_min, len(lrs), self._reason))
+                              _message(suggestion, at_min, len(lrs), self._reason, last_step))
 
 
 def find_lr(net, cfg: TrainConfig, X, y, **kw) -> LRFinderResult:
@@ -163,7 +164,7 @@ def _check(lr_min, lr_max, steps, beta, explode):
         raise SpecError(f"The explosion factor must be above 1 (got {explode!r}).")
 
 
-def _message(suggestion, at_min, n, reason) -> str:
+def _message(suggestion, at_min, n, reason, last_step=False) -> str:
     if suggestion is None:
         if n < MIN_POINTS:
             return f"The test stopped after {n} steps: too few to suggest a learning rate."
@@ -171,5 +172,8 @@ def _message(suggestion, at_min, n, reason) -> str:
                 "try a smaller lower end of the range.")
     end = {"exploded": "until the loss blew up", "completed": "to the end of the range",
            "stopped": "until it was stopped"}[reason]
-    return (f"Over {n} steps {end}, the smoothed loss was lowest at a learning rate of {at_min:.3g}; "
+    said = (f"Over {n} steps {end}, the smoothed loss was lowest at a learning rate of {at_min:.3g}; "
             f"one decade below it, {suggestion:.3g}, is the suggestion.")
+    if last_step:
+        said += " The loss was still falling at the last step, so a higher rate may work too."
+    return said

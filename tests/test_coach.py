@@ -49,14 +49,15 @@ def test_silent_on_a_healthy_constructed_run():
 def train(data, spec=SPEC, epochs_hints=False, **cfg_kw):
     """A real run on the sample: (history, probes, cfg, finished, test accuracy, hints seen at each epoch end)."""
     net, cfg = Network(spec), TrainConfig(**cfg_kw)
-    probes, fin, during = [], None, []
+    probes, fin, during, epochs = [], None, [], []
     for ev in Trainer(net, cfg, data.x_train, data.y_train).run():
         if isinstance(ev, BatchStats) and (ev.grad_norms is not None or (ev.epoch, ev.batch) == (1, 1)):
             probes.append(ev)
         elif isinstance(ev, EpochStats):
             probes.append(probe_units(net, data.x_train, ev.epoch))
+            epochs.append(ev)
             if epochs_hints:
-                during.append(hints(net.history, probes, cfg, 10, True, spec=spec))
+                during.append(hints(epochs, probes, cfg, 10, True, spec=spec))
         elif isinstance(ev, Finished):
             fin = ev
     acc = float(np.mean(net.predict(data.x_test) == data.y_test))

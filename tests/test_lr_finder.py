@@ -138,3 +138,10 @@ def test_mnist_sample_weights_untouched(mnist_sample):
     res = find_lr(net, TrainConfig(optimizer="adam"), mnist_sample.x_train, mnist_sample.y_train, steps=100)
     assert net.params.tobytes() == before.tobytes()
     assert res.suggestion is not None and 1e-5 < res.suggestion < 1
+
+
+def test_a_loss_still_falling_at_the_end_of_the_range_is_said():
+    X, y = blobs()                                       # separable: the loss falls all the way to lr 10
+    res = find_lr(small_net(), TrainConfig(optimizer="momentum", batch_size=32), X, y)
+    assert res.reason == "completed" and res.lr_at_min == res.lrs[-1] == pytest.approx(10)
+    assert "still falling at the last step" in res.message
