@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(self.editor)
         column.addWidget(self.panel)
-        column.addWidget(self.steps)
+        buttons = self.panel.layout()              # the step's buttons sit next to Start, above the progress bar
+        buttons.insertWidget(buttons.indexOf(self.panel.progress), self.steps.bar)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
@@ -75,9 +76,11 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(420)
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.diagram)
+        right.addWidget(self._scrolled(self.steps))
         right.addWidget(self.curves)
         right.setStretchFactor(0, 2)
-        right.setStretchFactor(1, 3)
+        right.setStretchFactor(2, 3)
+        right.setSizes([360, 150, 290])            # the step's explanation: room for its formulas
         split = QSplitter(Qt.Horizontal)
         split.addWidget(scroll)
         split.addWidget(right)
@@ -89,6 +92,14 @@ class MainWindow(QMainWindow):
         self.panel.stopRequested.connect(self.session.stop)
         self.panel.datasetRequested.connect(self.choose_dataset)
         return split
+
+    @staticmethod
+    def _scrolled(widget) -> QScrollArea:
+        scroll = QScrollArea()
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        return scroll
 
     def _wire_model(self) -> None:
         st = self.state

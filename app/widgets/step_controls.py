@@ -5,6 +5,7 @@ a sentence while training runs). The step is then shown phase by phase (`stepPha
 (`stepNextButton`) by hand, or Play (`stepPlayButton`) through its stages at the chosen speed (0 ms: instant),
 taking the next step when one ends until Play is switched off. A clicked connection shows the optimizer's rule in
 this step's numbers and offers a gradient check (`gradientCheckButton`) on a float64 copy, on a worker.
+The buttons are one row (`.bar`, placed next to Start); the widget itself is the explanation beside the diagram.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 from superqt.utils import FunctionWorker
 
 from app import step_text
@@ -65,10 +66,9 @@ class StepControls(QWidget):
 
     # ---- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 6, 0, 0)
-        outer.addWidget(QLabel("<b>One step at a time</b>"))
-        row = QGridLayout()
+        self.bar = QWidget()
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(0, 0, 0, 0)
         self.step_button = _named(QPushButton("Step"), "stepButton", "Take one optimizer step on the next batch "
                                   "and show its forward pass, error estimation and backward pass.")
         self.next_button = _named(QPushButton("Next phase"), "stepNextButton", "Show the step's next phase.")
@@ -80,13 +80,10 @@ class StepControls(QWidget):
         self.speed.setSingleStep(100)
         self.speed.setSuffix(" ms")
         self.speed.setValue(DEFAULT_SPEED_MS)
-        for k, w in enumerate((self.step_button, self.next_button, self.play_button)):
-            row.addWidget(w, 0, k)
-        speed_row = QHBoxLayout()
-        speed_row.addWidget(QLabel("Speed"))
-        speed_row.addWidget(self.speed, 1)
-        row.addLayout(speed_row, 0, 3)
-        outer.addLayout(row)
+        for w in (self.step_button, self.next_button, self.play_button, self.speed):
+            row.addWidget(w)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 2, 6, 2)
         self.phase_label = _named(QLabel(IDLE_TEXT), "stepPhaseLabel")
         self.phase_label.setWordWrap(True)
         bold = self.phase_label.font()
@@ -100,8 +97,11 @@ class StepControls(QWidget):
         self.check_button = _named(QPushButton("Check the gradient"), "gradientCheckButton", "Compute dL/dW of the "
                                    "clicked connection by finite differences on a float64 copy (same batch).")
         self.check_result = _label("gradientCheckResult")
-        outer.addWidget(self.check_button)
-        outer.addWidget(self.check_result)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_button)
+        check_row.addWidget(self.check_result, 1)
+        outer.addLayout(check_row)
+        outer.addStretch(1)
         self.step_button.clicked.connect(self.take_step)
         self.next_button.clicked.connect(self.next_phase)
         self.play_button.toggled.connect(self._play_toggled)
