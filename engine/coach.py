@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import DataError
 from .presets import starting_lr
 from .spec import validate_spec
 
@@ -77,6 +78,8 @@ class UnitProbe:
 
 def probe_units(net, X, epoch: int | None = None, n: int = 256) -> UnitProbe:
     """Dead and saturated units of every hidden layer on the first n rows of X (one forward pass)."""
+    if len(X) == 0:
+        raise DataError("There are no samples to probe the units with.")
     zs, acts = net.forward_trace(np.asarray(X[:n], dtype=net.dtype))
     dead, saturated = [], []
     for layer, z, a in zip(net.layers[:-1], zs[:-1], acts[1:-1]):

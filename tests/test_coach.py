@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import BatchStats, EpochStats, Finished, Network, TrainConfig, Trainer
+from engine.errors import DataError
 from engine.coach import Hint, UnitProbe, apply, hints, probe_units
 from engine.presets import preset
 
@@ -189,6 +190,8 @@ def test_probe_units_counts_dead_and_saturated_units_by_their_definition():
     a2 = np.maximum(a1 @ net.layers[1].W + net.layers[1].b, 0)
     expect_dead = int(np.sum(~a2.any(axis=0)))
     assert p == UnitProbe(4, [0, expect_dead], [expect_sat, 0], 256) and expect_sat >= 4 and expect_dead >= 2
+    with pytest.raises(DataError, match="no samples"):
+        probe_units(net, X[:0])
 
 
 def test_saturated_units_fire_constructed_and_real(mnist_sample):
