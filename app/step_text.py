@@ -24,6 +24,11 @@ def num(x: float) -> str:
     return f"{float(x):.4g}"
 
 
+def factor(x: float) -> str:
+    """A number inside a product: negative ones in parentheses, so '+ (-0.2)·0.9' reads as one term."""
+    return num(x) if float(x) >= 0 else f"({num(x)})"
+
+
 def signed(x: float) -> str:
     return f"{float(x):+.4g}"
 
@@ -59,7 +64,7 @@ def neuron_forward(rec, net, column: int, unit: int) -> str:
     x, w, b = rec.activations[column - 1][s], layer.W[:, unit], float(layer.b[unit])
     products = w * x
     z, a = float(rec.zs[column - 1][s, unit]), float(rec.activations[column][s, unit])
-    parts = [f"{num(wi)}·{num(xi)}" for wi, xi in zip(w, x)]
+    parts = [f"{factor(wi)}·{factor(xi)}" for wi, xi in zip(w, x)]
     act = ACTIVATIONS[layer.activation.name]
     return (f"<b>Neuron {unit} of layer {column}</b>, a perceptron: inputs x, weights w, bias b, aggregator, "
             f"activation.<br>z = Σ w·x + b = {_terms(parts, products)} + ({num(b)}) = <b>{num(z)}</b><br>"
@@ -72,7 +77,7 @@ def loss_terms(rec, loss: str) -> str:
     total = num(rec.sample_loss)
     if loss == "cross_entropy":
         hot = np.flatnonzero(p)
-        parts = [f"{num(p[k])}·log {num(q[k])}" for k in hot]
+        parts = [f"{num(p[k])}·log {num(q[k])}" for k in hot]       # the terms with p = 0 add nothing
         return f"H(p, q) = −Σ p log q = −({' + '.join(parts)}) = <b>{total}</b>"
     if loss == "binary_cross_entropy":
         parts = [f"[{num(p[k])}·log {num(q[k])} + {num(1 - p[k])}·log {num(1 - q[k])}]" for k in range(len(p))]
@@ -122,7 +127,7 @@ def connection_gradient(rec, layer: int, i: int, j: int, net_after=None) -> str:
     z_i, d_j = float(rec.activations[layer][s, i]), float(sample_delta(rec, layer)[j])
     mean = float(rec.grads[layer][0][i, j])
     text = (f"<b>Weight w<sub>{i}→{j}</sub></b> (layer {layer + 1})<br>dL/dW<sub>{i}→{j}</sub> = δ<sub>j</sub> "
-            f"z<sub>i</sub> = {num(d_j)}·{num(z_i)} = <b>{num(d_j * z_i)}</b> for sample {s + 1}")
+            f"z<sub>i</sub> = {factor(d_j)}·{factor(z_i)} = <b>{num(d_j * z_i)}</b> for sample {s + 1}")
     if n > 1:
         text += f"<br>Batch mean over {n} samples (what the update uses): <b>{num(mean)}</b>"
     if net_after is not None:

@@ -124,7 +124,7 @@ def test_step_shows_the_engines_numbers_in_three_phases(qtbot, window, sample, h
         close(after(d.tooltipFor(("n", 1, u)), "dL/dz = ")[0], own1.deltas[0][0, u])
     for layer, i, j in ((0, 300, 4), (1, 3, 6), (1, 11, 0)):
         tip = d.tooltipFor(("w", layer, i, j))
-        close(after(tip, "= ")[1], own1.grads[layer][0][i, j])
+        close(float(re.search(r"= (" + NUMBER + r")\s*for sample", plain(tip)).group(1)), own1.grads[layer][0][i, j])
         if n > 1:
             close(after(tip, "what the update uses): ")[0], ref.grads[layer][0][i, j])
         w0, w1 = re.search(r"w: (" + NUMBER + r") → (" + NUMBER + ")", plain(tip)).groups()
@@ -196,3 +196,25 @@ def test_play_at_speed_zero_shows_each_step_at_once_and_repeats(qtbot, window):
     assert w.steps.overlay.done
     qtbot.waitUntil(lambda: not w.session.is_running(), timeout=5000)
     assert len(w.curves.current.bloss.view) >= 3 and w.curves.current.label.endswith("one step at a time")
+
+
+def test_step_on_the_two_input_playground_data(qtbot, window):
+    w = window
+    with qtbot.waitSignal(w.state.datasetChanged, timeout=10000):
+        w.state.load_dataset("xor")
+    w.state.set_hidden([{"units": 3, "activation": "tanh"}])
+    w.state.set_setting("optimizer", "momentum")
+    rec = click_step(qtbot, w)
+    ref_net = w.steps.overlay.before
+    X, y = w.state.dataset.x_train[rec.indices], w.state.dataset.y_train[rec.indices]
+    ref = ref_net.backprop(X, y)
+    tip = plain(w.diagram.tooltipFor(("n", 1, 2)))
+    W, b = ref_net.layers[0].W, ref_net.layers[0].b
+    assert f"{W[0, 2]:.4g}·{X[0, 0]:.4g}".replace("−", "-") in tip.replace("(", "").replace(")", "")
+    close(float(re.search(r"= (" + NUMBER + r")\s*a = f\(z\)", tip).group(1)), ref.zs[0][0, 2])
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    tip = w.diagram.tooltipFor(("w", 1, 2, 1))
+    if rec.batch_size > 1:
+        close(after(tip, "what the update uses): ")[0], ref.grads[1][0][2, 1])
+    assert "Loss on the same batch" in w.steps.details.text()

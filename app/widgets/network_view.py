@@ -424,6 +424,6 @@ class NetworkView(QWidget):
         if net is not None:
             bias = f"<br>Bias b = {float(net.layers[c - 1].b[u]):+.4f}"
         kind = "Output" if c == len(self.sizes) - 1 else f"Hidden layer {c}"
-        return (f"<b>{kind}, neuron {u}</b>. Its aggregator sums the weighted inputs plus a bias: "
+        return (f"<b>{kind}, neuron {u}</b>, a perceptron: its aggregator sums the weighted inputs plus a bias: "
                 f"z = Σ w·x + b; the activation {activation_info.label(act)} turns z into its output: "
                 f"{activation_info.formula(act)}, range {activation_info.range_text(act)}.{bias}{value}")
