@@ -106,8 +106,10 @@ class Document(QObject):
         with self.quietly():
             apply_to_state(project, self.state)
             self.historyReplaced.emit(list(project.history), f"{path.stem} (saved)")
-        if project.dataset != self.state.dataset_name:
-            self.state.load_dataset(project.dataset)
+        ds = self.state.dataset
+        if project.dataset != self.state.dataset_name or (project.dataset_params or {}) != (getattr(ds, "params", None)
+                                                                                           or {}):
+            self.state.load_dataset(project.dataset, **(project.dataset_params or {}))
         self._set_path(path)
         self.settings.set_last_folder(path.parent)
         note = ""

@@ -2,7 +2,8 @@
 
 A zip (no pickle anywhere) holding
   project.json   {"format": "mlp-studio-project", "version": 1, "spec", "settings" (TrainConfig fields),
-                  "dataset" (name), "handwriting" (folder of the personal digit set or null),
+                  "dataset" (name), "dataset_params" (a generated set's n, noise, seed, test_fraction,
+                  classes; or null), "handwriting" (folder of the personal digit set or null),
                   "history" (epoch stats, so the curves reappear), "trained", "dtype", "has_weights",
                   "results" (the network's test accuracy, n_test, dataset; or null)}
   weights.npz    W0, b0, W1, b1, ... as in engine Dense layers (W: fan_in x fan_out), read allow_pickle=False
@@ -38,6 +39,7 @@ class Project:
     settings: dict = dataclasses.field(default_factory=dict)
     network: object | None = None          # engine Network (its .history is the training history)
     dataset: str = "sample"
+    dataset_params: dict | None = None     # a generated set's size, noise, seed and split (None for files)
     handwriting: str | None = None         # folder of the personal handwriting set, if the user has one
     history: list = dataclasses.field(default_factory=list)
     trained: bool = False
@@ -78,7 +80,8 @@ def save_project(path: str | os.PathLike, project: Project) -> Path:
     history = project.history if project.history else list(getattr(net, "history", None) or [])
     meta = {"format": FORMAT, "version": VERSION, "app": app_version(),
             "spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
-            "dataset": project.dataset, "handwriting": project.handwriting, "history": history,
+            "dataset": project.dataset, "dataset_params": project.dataset_params,
+            "handwriting": project.handwriting, "history": history,
             "trained": bool(project.trained and net is not None), "has_weights": net is not None,
             "results": project.results if net is not None else None,
             "dtype": None if net is None else str(np.dtype(net.dtype))}
@@ -121,15 +124,39 @@ def load_project(path: str | os.PathLike) -> Project:
     if not isinstance(settings, dict):
         raise _error(path, "its training settings are not readable")
     return Project(spec=spec, settings=settings, network=net, dataset=str(meta.get("dataset") or "sample"),
+                   dataset_params=_clean_params(meta.get("dataset_params")),
                    handwriting=meta.get("handwriting") or None, history=list(meta.get("history") or []),
                    trained=bool(meta.get("trained")) and net is not None,
                    results=_clean_results(meta.get("results")) if net is not None else None)
 
 
+GENERATOR_PARAMS = {"n": int, "noise": float, "seed": int, "test_fraction": float, "classes": int}
+
+
+def _clean_params(params) -> dict | None:
+    """A generated set's saved parameters, the known ones of the right kind (the generator checks their range)."""
+    if not isinstance(params, dict):
+        return None
+    clean = {}
+    for key, kind in GENERATOR_PARAMS.items():
+        v = params.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and (kind is float
+                                                                                           or v == int(v)):
+            clean[key] = kind(v)
+    return clean or None
+
+
 def _clean_results(results) -> dict | None:
-    """The saved test accuracy, if it is one (a hand-edited file may hold anything)."""
+    """The saved test accuracy (or a regression's test MSE), if it is one (a hand-edited file may hold anything)."""
     if not isinstance(results, dict):
         return None
+    mse = results.get("test_mse")
+    if results.get("test_accuracy") is None and isinstance(mse, (int, float)) and not isinstance(mse, bool) \
+            and math.isfinite(mse) and mse >= 0:
+        n = results.get("n_test")
+        return {"test_accuracy": None, "test_mse": float(mse),
+                "n_test": n if isinstance(n, int) and not isinstance(n, bool) else 0,
+                "dataset": str(results["dataset"]) if results.get("dataset") else None}
     acc = results.get("test_accuracy")
     if isinstance(acc, bool) or not isinstance(acc, (int, float)) or not 0 <= acc <= 1:
         return None
@@ -241,9 +268,17 @@ def from_state(state, handwriting: str | os.PathLike | None = None) -> Project:
     net = state.network.copy() if state.network is not None else None
     history = list(getattr(net, "history", None) or [])
     return Project(spec=copy.deepcopy(state.spec), settings=dict(state.settings), network=net,
-                   dataset=state.dataset_name, handwriting=None if handwriting is None else str(handwriting),
+                   dataset=state.dataset_name, dataset_params=_generated_params(state),
+                   handwriting=None if handwriting is None else str(handwriting),
                    history=history, trained=bool(getattr(state, "trained", False)),
                    results=getattr(state, "results", None))
+
+
+def _generated_params(state) -> dict | None:
+    """The current data set's generator parameters if it is a generated one (None for files and MNIST)."""
+    ds = getattr(state, "dataset", None)
+    params = getattr(ds, "params", None)
+    return dict(params) if params and getattr(ds, "key", None) == state.dataset_name else None
 
 
 def apply_to_state(project: Project, state) -> None:

@@ -137,3 +137,29 @@ def test_back_to_digits_restores_the_digit_network(qtbot, window):
         w.playground.mode.setCurrentIndex(0)
     qtbot.waitUntil(lambda: w.state.spec["input_size"] == 784, timeout=5000)
     assert w.state.settings["augment"] is True and not w.findChild(QWidget, "decisionBoundary").isVisible()
+
+
+def test_a_saved_project_remembers_the_generated_set(qtbot, window, tmp_path, monkeypatch):
+    from app.project import from_state, load_project, save_project
+    w = window
+    switch_to_playground(qtbot, w)
+    w.findChild(QSlider, "playgroundNoise").setValue(25)
+    with qtbot.waitSignal(w.state.datasetChanged, timeout=10000):
+        w.playground.seed.setValue(7)
+    assert w.state.dataset.params["noise"] == 0.25 and w.state.dataset.params["seed"] == 7
+    w.state.set_setting("epochs", 5)
+    train(qtbot, w)
+    path = save_project(tmp_path / "xor.mlpstudio", from_state(w.state))
+    project = load_project(path)
+    assert project.dataset == "xor"
+    assert project.dataset_params == {"n": 200, "noise": 0.25, "seed": 7, "test_fraction": 0.3}
+    # a fresh window opens it: the same points, and the playground controls show them
+    (tmp_path / "other").mkdir()
+    other = make_window(qtbot, tmp_path / "other", monkeypatch)
+    with qtbot.waitSignal(other.state.datasetChanged, timeout=10000):
+        other.document.open_path(path, ask=False)
+    qtbot.waitUntil(lambda: getattr(other.state.dataset, "key", "") == "xor", timeout=10000)
+    assert np.array_equal(other.state.dataset.x_train, w.state.dataset.x_train)
+    assert other.playground.playground() and other.playground.noise.value() == 25
+    assert other.playground.seed.value() == 7
+    other.session.shutdown(5000)

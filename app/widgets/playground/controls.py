@@ -194,7 +194,10 @@ class PlaygroundControls(QWidget):
 
     def _dataset_arrived(self, ds) -> None:
         pending, self._pending = self._pending, None
-        if ds is None or pending is None:
+        if ds is None:
+            return
+        self._follow(ds)
+        if pending is None:
             return
         if pending == "digits":
             self.state.set_config(PRESETS["app_digits"])
@@ -202,6 +205,27 @@ class PlaygroundControls(QWidget):
         elif ds.key == pending[0]:
             self.apply(pending[1])
         self._show_preset()
+
+    def _follow(self, ds) -> None:
+        """A data set loaded from elsewhere (an opened project): the switch, the combo and the sliders show it."""
+        toy = getattr(ds, "key", "") in PLAYGROUND
+        if toy != self.playground():
+            self.mode.blockSignals(True)
+            self.mode.setCurrentIndex(1 if toy else 0)
+            self.mode.blockSignals(False)
+            self.box.setVisible(toy)
+            self.modeChanged.emit(toy)
+        if not toy:
+            return
+        p = ds.params
+        self.dataset.setCurrentIndex(self.dataset.findData(ds.key))
+        for w, v in ((self.points, p.get("n")), (self.noise, round(100 * p.get("noise", 0))),
+                     (self.split, round(100 * p.get("test_fraction", 0.3))), (self.seed, p.get("seed"))):
+            w.blockSignals(True)
+            w.setValue(int(v))
+            w.blockSignals(False)
+            w.valueChanged.emit(w.value())
+        self._reload.stop()
 
     def apply(self, step: Step | None = None) -> None:
         """The current set's preset, or a lesson's step on top of it: the spec, then the settings."""
