@@ -218,3 +218,18 @@ def test_step_on_the_two_input_playground_data(qtbot, window):
     if rec.batch_size > 1:
         close(after(tip, "what the update uses): ")[0], ref.grads[1][0][2, 1])
     assert "Loss on the same batch" in w.steps.details.text()
+
+
+def test_another_sample_of_the_batch_shows_its_own_numbers(qtbot, window, sample):
+    w = window
+    ref_net = setup(w, "sigmoid", "softmax", "cross_entropy", "minibatch")
+    rec = click_step(qtbot, w)
+    w.steps.sample.setValue(7)
+    X, y = sample.x_train[rec.indices[6:7]], sample.y_train[rec.indices[6:7]]
+    own = ref_net.backprop(X, y)
+    close(float(re.search(r"= (" + NUMBER + r")\s*a = f\(z\)", plain(w.diagram.tooltipFor(("n", 1, 4)))).group(1)),
+          own.zs[0][0, 4])
+    assert "sample 7" in w.steps.details.text()
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    close(float(re.search(r"(" + NUMBER + r")\s*Loss of the batch", plain(w.steps.details.text())).group(1)),
+          own.loss)

@@ -22,7 +22,7 @@ from app.widgets.step_overlay import StepOverlay
 from engine.errors import EngineError
 from engine.events import BatchStats
 from engine.gradcheck import gradient_check
-from engine.step import update_in_numbers
+from engine.step import sample_loss, update_in_numbers
 
 DEFAULT_SPEED_MS = 400
 IDLE_TEXT = "Step: one optimizer step on the current network, shown in the course's three phases."
@@ -89,7 +89,14 @@ class StepControls(QWidget):
         bold = self.phase_label.font()
         bold.setBold(True)
         self.phase_label.setFont(bold)
-        outer.addWidget(self.phase_label)
+        self.sample = _named(QSpinBox(), "stepSampleSpin", "Which sample of the batch the diagram shows.")
+        self.sample.setRange(1, 1)
+        self.sample.setPrefix("sample ")
+        self.sample.setKeyboardTracking(False)
+        head = QHBoxLayout()
+        head.addWidget(self.phase_label, 1)
+        head.addWidget(self.sample)
+        outer.addLayout(head)
         self.details = _label("stepDetails")
         outer.addWidget(self.details)
         self.connection = _label("stepConnection")
@@ -106,6 +113,7 @@ class StepControls(QWidget):
         self.next_button.clicked.connect(self.next_phase)
         self.play_button.toggled.connect(self._play_toggled)
         self.check_button.clicked.connect(self.check_gradient)
+        self.sample.valueChanged.connect(self._sample_chosen)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -115,7 +123,7 @@ class StepControls(QWidget):
 
     # ---- taking a step ------------------------------------------------------------------------------
     def take_step(self) -> None:
-        if self.runs.step():
+        if self.runs.step(self.sample.value() - 1):
             self.step_button.setEnabled(False)
             self.phase_label.setText("Taking a step…")
 
@@ -129,6 +137,10 @@ class StepControls(QWidget):
         before = result.network.copy()
         before.params[...] = result.record.params_before
         self.overlay = StepOverlay(result.record, before, result.network, result.network.loss_name)
+        self.sample.blockSignals(True)
+        self.sample.setRange(1, result.record.batch_size)
+        self.sample.setValue(result.record.sample + 1)
+        self.sample.blockSignals(False)
         if self.play_button.isChecked():
             self.overlay.stage = 0 if self.speed.value() > 0 else len(self.overlay.stages) - 1
         else:
@@ -147,6 +159,15 @@ class StepControls(QWidget):
             for label in (self.details, self.connection, self.check_result):
                 label.setText("")
             self._update_buttons()
+
+    def _sample_chosen(self, value: int) -> None:
+        """Show another sample of the same batch (its own numbers; the update is the batch's)."""
+        if self.overlay is None:
+            return
+        rec, s = self.overlay.rec, value - 1
+        rec.sample = s
+        rec.sample_loss = sample_loss(self.overlay.before, rec.zs[-1][s], rec.activations[-1][s], rec.targets[s])
+        self._show()
 
     # ---- playback -----------------------------------------------------------------------------------
     def next_phase(self) -> None:
