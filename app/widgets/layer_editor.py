@@ -199,8 +199,12 @@ class LayerEditor(QFrame):
         for i, row in enumerate(self.rows):
             row.up.setEnabled(i > 0)
             row.down.setEnabled(i < len(self.rows) - 1)
-        self.input_label.setText(f"Input: {spec['input_size']} values (one per pixel)")
-        self.output_label.setText(f"Output: {spec['layers'][-1]['units']} neurons (one per class)")
+        ds = self.state.dataset
+        images = ds is None or len(getattr(ds, "image_shape", (28, 28))) == 2
+        regression = getattr(ds, "task", "") == "regression"
+        self.input_label.setText(f"Input: {spec['input_size']} values (one per {'pixel' if images else 'coordinate'})")
+        self.output_label.setText(f"Output: {spec['layers'][-1]['units']} neurons "
+                                  f"({'the fitted value' if regression else 'one per class'})")
         self.output_activation.blockSignals(True)
         self.output_activation.setCurrentIndex(max(self.output_activation.findData(spec["layers"][-1]["activation"]), 0))
         self.output_activation.blockSignals(False)

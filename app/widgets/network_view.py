@@ -311,7 +311,7 @@ class NetworkView(QWidget):
 
     def _subtitle(self, c: int) -> str:
         if c == 0:
-            return "pixels" if self.image_shape else "features"
+            return "pixels" if self.image_shape and len(self.image_shape) == 2 else "inputs"
         act = self.activations[c - 1]
         return activation_info.label(act) + (f" α={self.alphas[c - 1]:g}" if act == "leaky_relu" else "")
 

@@ -124,7 +124,8 @@ class ForwardPassPanel(QWidget):
     def _run(self) -> None:
         shape = getattr(self.dataset, "image_shape", (28, 28))
         is_image = len(shape) == 2 and self.x is not None and self.x.size == int(np.prod(shape))
-        self.image.set_array(self.x.reshape(shape) if is_image else None)     # two-input points have no picture
+        self.image.set_array(self.x.reshape(shape) if is_image else None)
+        self.image.setVisible(is_image or self.x is None)                    # two-input points have no picture
         usable = self.net is not None and self.x is not None and self.x.size == self.net.input_size
         self.trace = layer_activations(self.net, self.x) if usable else None
         if self.diagram is not None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QSplitter
 
+from app.widgets.draw_tab import DrawTab
+from app.widgets.inside.inside_tab import InsideTab
 from app.widgets.playground.boundary import DecisionBoundary
 from app.widgets.playground.controls import PlaygroundControls
+from app.widgets.playground.image_only import ImageOnly
 from app.widgets.playground.neuron_maps import NeuronMaps
 from app.widgets.playground.perceptron_view import PerceptronView
 
@@ -38,6 +41,20 @@ def install(window) -> None:
     pg.top.setVisible(False)
     pg.maps.setVisible(False)
     _wire(window, pg)
+    _image_pages(window, pg)
+
+
+def _image_pages(window, pg) -> None:
+    """The pages made for images say so while the data is points (the others work with two inputs)."""
+    tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    inside = next(t for t in tabs if isinstance(t, InsideTab))
+    draw = next(t for t in tabs if isinstance(t, DrawTab))
+    st = window.state
+    pg.image_only = [
+        ImageOnly(inside.first_layer, st, "This page", "each first-layer neuron's weights as a picture"),
+        ImageOnly(inside.errors, st, "This page", "the test images the network gets wrong, and its confusions"),
+        ImageOnly(draw, st, "The Draw tab", "what a digits network makes of a digit you draw"),
+    ]
 
 
 def _wire(window, pg) -> None:
