@@ -56,6 +56,7 @@ def setup(w, hidden, out, loss, optimizer, **settings):
         w.state.set_setting(k, v)
     net = Network.from_spec(w.state.spec)
     w.state.set_network(net)
+    w.steps.speed.setValue(0)                   # each phase at once: the numbers are read, not watched
     return net.copy()
 
 
@@ -204,6 +205,7 @@ def test_step_on_the_two_input_playground_data(qtbot, window):
         w.state.load_dataset("xor")
     w.state.set_hidden([{"units": 3, "activation": "tanh"}])
     w.state.set_setting("optimizer", "momentum")
+    w.steps.speed.setValue(0)
     rec = click_step(qtbot, w)
     ref_net = w.steps.overlay.before
     X, y = w.state.dataset.x_train[rec.indices], w.state.dataset.y_train[rec.indices]
@@ -233,3 +235,22 @@ def test_another_sample_of_the_batch_shows_its_own_numbers(qtbot, window, sample
     qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
     close(float(re.search(r"(" + NUMBER + r")\s*Loss of the batch", plain(w.steps.details.text())).group(1)),
           own.loss)
+
+
+def test_phases_play_stage_by_stage_at_a_speed(qtbot, window):
+    w = window
+    setup(w, "tanh", "softmax", "cross_entropy", "adam")
+    w.state.set_hidden([{"units": 6, "activation": "tanh"}, {"units": 5, "activation": "relu"}])
+    w.steps.speed.setValue(30)
+    shown = []
+    w.steps.phaseShown.connect(lambda phase, kind: shown.append((phase, kind, w.steps.overlay.stages[
+        w.steps.overlay.stage][1])))
+    qtbot.mouseClick(w.steps.step_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1] == (0, "forward", 3), timeout=10000)
+    assert shown == [(0, "forward", k) for k in range(4)]       # inputs, then each layer lights up in turn
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    assert shown[-1][:2] == (1, "error")
+    qtbot.mouseClick(w.steps.next_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: shown[-1][1] == "update", timeout=10000)
+    assert [s[1:] for s in shown[5:]] == [("backward", 3), ("backward", 2), ("backward", 1), ("update", 0)]
+    assert w.steps.phase_label.text() == "3. Backward pass + optimizer step · the update is applied"

@@ -24,7 +24,7 @@ from engine.events import BatchStats
 from engine.gradcheck import gradient_check
 from engine.step import sample_loss, update_in_numbers
 
-DEFAULT_SPEED_MS = 400
+DEFAULT_SPEED_MS = 600      # the diagram repaints at most twice a second: each stage gets its picture
 IDLE_TEXT = "Step: one optimizer step on the current network, shown in the course's three phases."
 
 
@@ -55,12 +55,13 @@ class StepControls(QWidget):
         self.overlay: StepOverlay | None = None
         self.selected = None               # (layer, i, j) of the clicked connection
         self._check_worker = None
+        self._target = 0                   # the stage the playback runs to (the phase's end, or the step's)
         self._timer = QTimer(self, singleShot=True, timeout=self._advance)
         self._build()
         runs.stepped.connect(self._stepped)
         runs.refused.connect(self._refused)
-        runs.failed.connect(lambda _: self._stop_playing())
-        runs.session.failed.connect(lambda _: self._stop_playing())
+        runs.failed.connect(self._failed)
+        runs.session.failed.connect(self._failed)
         state.networkChanged.connect(self._network_changed)
         diagram.connectionClicked.connect(self.select_connection)
 
@@ -141,14 +142,10 @@ class StepControls(QWidget):
         self.sample.setRange(1, result.record.batch_size)
         self.sample.setValue(result.record.sample + 1)
         self.sample.blockSignals(False)
-        if self.play_button.isChecked():
-            self.overlay.stage = 0 if self.speed.value() > 0 else len(self.overlay.stages) - 1
-        else:
-            self.overlay.stage = self.overlay.last_stage_of(0)
+        playing = self.play_button.isChecked()
+        self._target = len(self.overlay.stages) - 1 if playing else self.overlay.last_stage_of(0)
         self.diagram.setOverlay(self.overlay)
-        self._show()
-        if self.play_button.isChecked():
-            self._timer.start(self.speed.value())
+        self._play_from(0)
 
     def _network_changed(self, net) -> None:
         """Another network (a run, a new architecture, a file): the step shown is no longer the diagram's."""
@@ -170,32 +167,48 @@ class StepControls(QWidget):
         self._show()
 
     # ---- playback -----------------------------------------------------------------------------------
+    def _play_from(self, stage: int) -> None:
+        """Show `stage` (at speed 0: the target at once) and go on towards the target on the timer."""
+        self.overlay.stage = stage if self.speed.value() > 0 else max(self._target, stage)
+        self._show()
+        if self.overlay.stage < self._target or self.play_button.isChecked():
+            self._timer.start(self.speed.value())
+
     def next_phase(self) -> None:
+        """The next phase, played stage by stage (δ flows back layer by layer, then the update)."""
         if self.overlay is None or self.overlay.phase >= 2:
             return
         self._timer.stop()
-        self.overlay.stage = self.overlay.last_stage_of(self.overlay.phase + 1)
-        self._show()
+        phase = self.overlay.phase + 1
+        if not self.play_button.isChecked():
+            self._target = self.overlay.last_stage_of(phase)
+        self._play_from(self.overlay.first_stage_of(phase))
 
     def _play_toggled(self, on: bool) -> None:
         if not on:
             self._timer.stop()
+            if self.overlay is not None:
+                self._target = self.overlay.stage
             return
         if self.overlay is None or self.overlay.done:
             self.take_step()
         else:
+            self._target = len(self.overlay.stages) - 1
             self._timer.start(self.speed.value())
 
     def _advance(self) -> None:
         """One playback tick: the next stage, or the next step once this one is shown to its end."""
-        if not self.play_button.isChecked() or self.overlay is None:
+        if self.overlay is None:
             return
-        if self.overlay.done:
+        if self.overlay.stage < self._target:
+            self._play_from(self.overlay.stage + 1)
+        elif self.play_button.isChecked() and self.overlay.done:
             self.take_step()
-            return
-        self.overlay.stage = len(self.overlay.stages) - 1 if self.speed.value() == 0 else self.overlay.stage + 1
-        self._show()
-        self._timer.start(self.speed.value())
+
+    def _failed(self, sentence: str) -> None:
+        if not self.step_button.isEnabled():          # it was our step: say why here too
+            self.phase_label.setText(sentence)
+        self._stop_playing()
 
     def _stop_playing(self) -> None:
         self._timer.stop()
