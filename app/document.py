@@ -45,6 +45,7 @@ class Document(QObject):
     titleChanged = Signal(str)          # "mine.mlpstudio" | "Untitled"
     message = Signal(str, int)          # what was done, for the status bar, and for how long (ms)
     historyReplaced = Signal(list, str)  # the runs shown are now this history (maybe empty) under this label
+    lessonOpened = Signal(dict)         # the opened project carries a teacher's lesson (preset, section, note)
 
     def __init__(self, state, settings, prompts, parent=None):
         super().__init__(parent)
@@ -52,6 +53,7 @@ class Document(QObject):
         self.path: Path | None = None
         self.dirty = False
         self._quiet = False             # True while we change the model ourselves (open/new/restore)
+        self.lesson: dict | None = None  # a teacher's lesson saved with the project
         for signal in (state.specChanged, state.configChanged, state.networkChanged):
             signal.connect(self._changed)
 
@@ -81,6 +83,7 @@ class Document(QObject):
         with self.quietly():
             self.state.reset()
             self.historyReplaced.emit([], "")
+        self.lesson = None
         self._set_path(None)
         self.message.emit("New project: the default network, ready to train.", 8000)
         return True
@@ -110,6 +113,7 @@ class Document(QObject):
         if project.dataset != self.state.dataset_name or (project.dataset_params or {}) != (getattr(ds, "params", None)
                                                                                            or {}):
             self.state.load_dataset(project.dataset, **(project.dataset_params or {}))
+        self.lesson = project.lesson
         self._set_path(path)
         self.settings.set_last_folder(path.parent)
         note = ""
@@ -117,6 +121,8 @@ class Document(QObject):
             note = f" Its personal handwriting set ({project.handwriting}) is not on this computer."
         epochs = f", trained for {len(project.history)} epochs" if project.history else ""
         self.message.emit(f"Opened {path.name}{epochs}.{note}", 12000)
+        if project.lesson:
+            self.lessonOpened.emit(project.lesson)
         return True
 
     # ---- save ---------------------------------------------------------------------------------------
@@ -134,7 +140,9 @@ class Document(QObject):
     def save_to(self, path: Path) -> bool:
         path = Path(path)
         try:
-            save_project(path, from_state(self.state, _handwriting_folder()))
+            project = from_state(self.state, _handwriting_folder())
+            project.lesson = self.lesson
+            save_project(path, project)
         except EngineError as exc:
             self.prompts.show_error("Could not save the project", str(exc))
             return False
@@ -142,6 +150,12 @@ class Document(QObject):
         self.settings.set_last_folder(path.parent)
         self.message.emit(f"Saved {path}.", 8000)
         return True
+
+    def set_lesson(self, lesson: dict | None) -> None:
+        """The lesson saved with the project from now on (None: none); an unsaved change."""
+        if lesson != self.lesson:
+            self.lesson = lesson
+            self._set_dirty(True)
 
     # ---- defaults -----------------------------------------------------------------------------------
     def restore_defaults(self) -> bool:

@@ -20,6 +20,9 @@ from app.last_session import LastSession
 from app.settings import Settings
 from app.status_tasks import install as install_status
 from app.theme import Theme
+from app.widgets.export_image import follow_window
+from app.widgets.guide.install import install as install_guide
+from app.widgets.guide.lesson import edit_lesson
 
 THEMES = (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"))
 
@@ -71,13 +74,16 @@ class Menus(QObject):
                                                 e.export_torch, "Ctrl+Shift+E")
         self.export_onnx_action = self._action("Export to O&NNX…", "Write the network as an ONNX file (Netron, "
                                                "ONNX Runtime); needs the optional package onnx", e.export_onnx)
+        self.lesson_action = self._action("&Lesson for students…", "Save a lesson with the project: what to load, "
+                                          "the crash-course section to open and a note",
+                                          lambda: edit_lesson(self.window, self.document))
         self.quit_action = self._action("&Quit", "Close MLP Studio", self.window.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         menu.addActions([self.new_action, self.open_action])
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        for group in ([self.save_action, self.save_as_action], [self.export_npz_action, self.export_torch_action, self.export_onnx_action],
+        for group in ([self.save_action, self.save_as_action, self.lesson_action], [self.export_npz_action, self.export_torch_action, self.export_onnx_action],
                       [self.quit_action]):
             menu.addSeparator()
             menu.addActions(group)
@@ -109,7 +115,8 @@ class Menus(QObject):
         self.about_action = self._action("&About MLP Studio", "Version, license and data attribution",
                                          self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        menu.addActions([self.shortcuts_action, self.about_action])
+        self.guide_action = self.window.guide.toggle_action
+        menu.addActions([self.guide_action, self.shortcuts_action, self.about_action])
 
     def _fill_recent(self) -> None:
         menu = self.recent_menu
@@ -171,8 +178,10 @@ def install(window, settings: Settings | None = None) -> Menus:
     window.document = Document(window.state, settings, window.prompts, parent=window)
     window.exports = Exports(window.state, settings, window.prompts, parent=window)
     theme = Theme(QApplication.instance(), settings.theme(), parent=window, window=window)
+    install_guide(window, settings)      # before the menus (Help > Crash course) and the restored dock layout
     window.menus = Menus(window, window.document, window.exports, theme)
     window.last_session = LastSession(window, window.document, theme, parent=window)
     install_status(window)
+    follow_window(window)                # Copy as image / Save as PNG… on every plot and view
     _follow_document(window, window.document, window.exports)
     return window.menus

@@ -5,7 +5,8 @@ A zip (no pickle anywhere) holding
                   "dataset" (name), "dataset_params" (a generated set's n, noise, seed, test_fraction,
                   classes; or null), "handwriting" (folder of the personal digit set or null),
                   "history" (epoch stats, so the curves reappear), "trained", "dtype", "has_weights",
-                  "results" (the network's test accuracy, n_test, dataset; or null)}
+                  "results" (the network's test accuracy, n_test, dataset; or null),
+                  "lesson" (a teacher's {"preset", "section", "note"}, or null)}
   weights.npz    W0, b0, W1, b1, ... as in engine Dense layers (W: fan_in x fan_out), read allow_pickle=False
 Saved atomically; loading reads and checks everything before anything is handed to the app, so a damaged or
 foreign file raises ModelFileError and changes nothing. No Qt here.
@@ -44,6 +45,7 @@ class Project:
     history: list = dataclasses.field(default_factory=list)
     trained: bool = False
     results: dict | None = None            # the network's test accuracy (AppState.results), if measured
+    lesson: dict | None = None             # a teacher's lesson: preset to load, guide section, note
 
     def __repr__(self) -> str:
         sizes = [self.spec.get("input_size")] + [l.get("units") for l in self.spec.get("layers", [])]
@@ -83,7 +85,7 @@ def save_project(path: str | os.PathLike, project: Project) -> Path:
             "dataset": project.dataset, "dataset_params": project.dataset_params,
             "handwriting": project.handwriting, "history": history,
             "trained": bool(project.trained and net is not None), "has_weights": net is not None,
-            "results": project.results if net is not None else None,
+            "results": project.results if net is not None else None, "lesson": _clean_lesson(project.lesson),
             "dtype": None if net is None else str(np.dtype(net.dtype))}
     meta_bytes = json.dumps(_json_safe(meta), indent=1, allow_nan=False).encode("utf-8")
     with atomic_write(path, "wb") as f:
@@ -127,7 +129,19 @@ def load_project(path: str | os.PathLike) -> Project:
                    dataset_params=_clean_params(meta.get("dataset_params")),
                    handwriting=meta.get("handwriting") or None, history=list(meta.get("history") or []),
                    trained=bool(meta.get("trained")) and net is not None,
-                   results=_clean_results(meta.get("results")) if net is not None else None)
+                   results=_clean_results(meta.get("results")) if net is not None else None,
+                   lesson=_clean_lesson(meta.get("lesson")))
+
+
+def _clean_lesson(lesson) -> dict | None:
+    """A lesson's three fields as short strings (a hand-edited file may hold anything); None when empty."""
+    if not isinstance(lesson, dict):
+        return None
+    def text(key, limit):
+        value = lesson.get(key)
+        return value[:limit] if isinstance(value, str) and value.strip() else None
+    clean = {"preset": text("preset", 100), "section": text("section", 100), "note": text("note", 5000) or ""}
+    return clean if any(clean.values()) else None
 
 
 GENERATOR_PARAMS = {"n": int, "noise": float, "seed": int, "test_fraction": float, "classes": int}

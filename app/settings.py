@@ -1,4 +1,5 @@
-"""What MLP Studio remembers between runs (QSettings): window geometry, last settings, theme, recent files.
+"""What MLP Studio remembers between runs (QSettings): window geometry, last settings, theme, recent files,
+the crash course's progress.
 
 The file is the platform's usual place (registry / plist / ~/.config/MLP Studio/MLP Studio.conf), or the ini
 file named by the MLP_STUDIO_SETTINGS environment variable (tests use a temporary one).
@@ -84,6 +85,27 @@ class Settings:
 
     def set_doubt_threshold(self, value: int) -> None:
         self.q.setValue("draw/doubtThreshold", int(value))
+
+    # ---- the crash course: sections visited and done, the one shown, whether it was offered ----------
+    def guide_progress(self) -> dict:
+        """{"visited": [keys], "done": [keys], "current": key or None} (anything else in the file is dropped)."""
+        raw = self._get_json("guide/progress", {})
+        raw = raw if isinstance(raw, dict) else {}
+        keys = lambda v: [k for k in v if isinstance(k, str)] if isinstance(v, list) else []  # noqa: E731
+        current = raw.get("current")
+        return {"visited": keys(raw.get("visited")), "done": keys(raw.get("done")),
+                "current": current if isinstance(current, str) else None}
+
+    def set_guide_progress(self, progress: dict) -> None:
+        self._set_json("guide/progress", {"visited": list(progress.get("visited", [])),
+                                          "done": list(progress.get("done", [])),
+                                          "current": progress.get("current")})
+
+    def guide_offered(self) -> bool:
+        return str(self.q.value("guide/offered", "false")).lower() == "true"
+
+    def set_guide_offered(self) -> None:
+        self.q.setValue("guide/offered", "true")
 
     # ---- last network and training settings ----------------------------------------------------------
     def last_session(self) -> tuple[dict | None, dict | None]:

@@ -144,3 +144,18 @@ def install_image_menus(root: QWidget) -> list[QWidget]:
     for widget in new:
         install_image_menu(widget, _name_of(widget))
     return new
+
+
+def follow_window(window) -> None:
+    """The entries on every plot and view of the window, now and for views made later (a new layer's histogram,
+    a page shown for the first time): the walk is repeated, deferred, when a tab or page or the spec changes."""
+    from PySide6.QtCore import QTimer
+
+    def walk(*_):
+        QTimer.singleShot(0, window, lambda: install_image_menus(window))
+    install_image_menus(window)
+    window.tabs.currentChanged.connect(walk)
+    inside = window.findChild(QWidget, "insideTab")
+    if inside is not None:
+        inside.pages.currentChanged.connect(walk)
+    window.state.specChanged.connect(walk)

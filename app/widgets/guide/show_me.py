@@ -1,0 +1,189 @@
+"""What each "Show me" button does: put the window in the state that shows one idea of the course.
+
+Every action takes the MainWindow and goes through its model, its playground controls and its step controls (the
+same calls their own buttons make), then shows the right tab and page and moves the keyboard focus there.
+Actions that would change the network refuse, with a sentence, while training runs.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QScrollArea, QWidget
+
+from engine.errors import EngineError
+from engine.network import Network
+
+BUSY = "Stop training first (Esc), then press Show me again."
+
+
+# ---- places -----------------------------------------------------------------------------------------------
+def inside_tab(window) -> QWidget:
+    return window.findChild(QWidget, "insideTab")
+
+
+def show_train_tab(window) -> None:
+    window.tabs.setCurrentIndex(0)
+
+
+def show_inside_page(window, page: QWidget) -> None:
+    inside = inside_tab(window)
+    window.tabs.setCurrentWidget(inside)
+    inside.pages.setCurrentWidget(page)
+
+
+def _reveal(widget: QWidget, focus: bool = True) -> None:
+    """Scroll the left column to the widget and give it the keyboard focus."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget)
+    if focus:
+        widget.setFocus()
+
+
+def _busy(window) -> bool:
+    if window.state.training_state != "idle":
+        window.statusBar().showMessage(BUSY, 8000)
+        return True
+    return False
+
+
+def _ensure_network(window) -> None:
+    """The inside views need weights: without a network, a fresh (untrained) one from the current architecture."""
+    st = window.state
+    if st.network is not None:
+        return
+    try:
+        st.set_network(Network.from_spec(st.spec), trained=False)
+    except EngineError as e:
+        window.statusBar().showMessage(str(e), 8000)
+        return
+    window.statusBar().showMessage("No network yet: a fresh one with its initial weights was made from your "
+                                   "architecture. Train it and look again.", 10000)
+
+
+def _after_dataset(state, then) -> None:
+    """Call then() once the data set being loaded is in (not at all if it fails)."""
+    def arrived(ds):
+        done()
+        if ds is not None:
+            then()
+
+    def done(*_):
+        state.datasetChanged.disconnect(arrived)
+        state.datasetFailed.disconnect(done)
+    state.datasetChanged.connect(arrived)
+    state.datasetFailed.connect(done)
+
+
+# ---- the actions ------------------------------------------------------------------------------------------
+def build_tab(window) -> None:
+    show_train_tab(window)
+    _reveal(window.diagram, focus=False)
+
+
+def xor_perceptron(window) -> None:
+    if _busy(window):
+        return
+    show_train_tab(window)
+    window.playground.start_lesson("perceptron_xor")
+    _reveal(window.playground.lesson_text, focus=False)
+
+
+def xor_hidden(window) -> None:
+    """The XOR lesson's second step (one hidden layer), applied as soon as its points are in."""
+    if _busy(window):
+        return
+    show_train_tab(window)
+    pg = window.playground
+    _after_dataset(window.state, lambda: pg.lesson is not None and pg.lesson_then())
+    pg.start_lesson("perceptron_xor")
+    _reveal(pg.lesson_text, focus=False)
+
+
+def output_range(window) -> None:
+    if _busy(window):
+        return
+    show_train_tab(window)
+    window.playground.start_lesson("output_range")
+    _reveal(window.playground.lesson_text, focus=False)
+
+
+def training_panel(window) -> None:
+    show_train_tab(window)
+    _reveal(window.panel)
+    _reveal(window.panel.dataset)
+
+
+def loss_choice(window) -> None:
+    show_train_tab(window)
+    _reveal(window.panel.loss)
+
+
+def optimizer_choice(window) -> None:
+    show_train_tab(window)
+    _reveal(window.panel.optimizer)
+
+
+def backprop_connection(window) -> None:
+    """Look inside, Forward & backward, with the strongest connection into the last layer clicked."""
+    if _busy(window):
+        return
+    inside = inside_tab(window)
+    show_inside_page(window, inside.pages.widget(0))
+    _ensure_network(window)
+    net = window.state.network
+    if net is None:
+        return
+    layer = len(net.layers) - 1
+    y = inside.backprop.y
+    j = int(y) if y is not None and 0 <= int(y) < net.layers[layer].units else 0
+    i = int(np.argmax(np.abs(np.asarray(net.layers[layer].W)[:, j])))
+    inside.diagram.connectionClicked.emit(layer, i, j)
+    inside.backprop.setFocus()
+
+
+def forward_page(window) -> None:
+    if _busy(window):
+        return
+    inside = inside_tab(window)
+    show_inside_page(window, inside.pages.widget(0))
+    _ensure_network(window)
+    inside.forward.setFocus()
+
+
+def activations_page(window) -> None:
+    """The activation functions page; it highlights the ones the student's network uses."""
+    inside = inside_tab(window)
+    show_inside_page(window, inside.activations)
+    inside.activations.setFocus()
+
+
+def step(window) -> None:
+    """Build & train with one optimizer step taken and its first phase on the diagram."""
+    if _busy(window):
+        return
+    show_train_tab(window)
+    _reveal(window.steps.step_button)
+    window.steps.step_button.click()
+
+
+def digits_start(window) -> None:
+    """The digits network with the app's default settings (from the Playground: back to Digits)."""
+    if _busy(window):
+        return
+    show_train_tab(window)
+    if window.playground.playground():
+        window.playground.mode.setCurrentIndex(0)          # loads the digits and their default preset
+    else:
+        window.document.restore_defaults()                  # asks before throwing trained weights away
+    _reveal(window.panel.start_button)
+
+
+ACTIONS = {f.__name__: f for f in (build_tab, xor_perceptron, xor_hidden, output_range, training_panel,
+                                   loss_choice, optimizer_choice, backprop_connection, forward_page,
+                                   activations_page, step, digits_start)}
+
+
+def run(window, action: str) -> None:
+    ACTIONS[action](window)
