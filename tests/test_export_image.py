@@ -8,7 +8,7 @@ from PySide6.QtGui import QContextMenuEvent, QImage
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.widgets import export_image
-from app.widgets.export_image import COPY_TEXT, SAVE_TEXT, install_image_menu, install_image_menus
+from app.widgets.export_image import COPY_TEXT, SAVE_TEXT, install_image_menu
 
 
 def _size(widget):
@@ -107,8 +107,7 @@ def test_plain_view_opens_menu_on_context_menu_request(qtbot, monkeypatch):
 
 def test_every_plot_and_view_of_the_window_has_the_entries(qtbot, tmp_path, monkeypatch):
     from tests.helpers_app import make_window
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    install_image_menus(w)
+    w = make_window(qtbot, tmp_path, monkeypatch)              # the window installs them as it is built
     views = [v for v in w.findChildren(QWidget)
              if isinstance(v, pg.GraphicsView) or v.objectName() in export_image.VIEW_NAMES]
     names = {v.objectName() for v in views}
@@ -119,3 +118,15 @@ def test_every_plot_and_view_of_the_window_has_the_entries(qtbot, tmp_path, monk
     QApplication.clipboard().clear()
     {a.text(): a for a in install_image_menu(diagram, "x")}[COPY_TEXT].trigger()
     assert (QApplication.clipboard().image().width(), QApplication.clipboard().image().height()) == _size(diagram)
+
+
+def test_plots_made_later_get_the_entries_when_their_page_is_shown(qtbot, tmp_path, monkeypatch):
+    from engine.network import Network
+    from tests.helpers_app import make_window
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.state.set_network(Network.from_spec(w.state.spec), trained=False)
+    inside = w.findChild(QWidget, "insideTab")
+    w.tabs.setCurrentWidget(inside)
+    inside.pages.setCurrentWidget(inside.histograms)
+    qtbot.waitUntil(lambda: len(inside.histograms.plots) == len(w.state.spec["layers"]))
+    qtbot.waitUntil(lambda: all(p.property(export_image.PROPERTY) for p in inside.histograms.plots))
