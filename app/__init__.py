@@ -10,6 +10,7 @@ choices.py         what the lists offer (activations, losses, optimizers, schedu
 dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread; a sentence on failure)
 runs.py            Runs: starts every run (Start, One epoch, fine-tuning); brings its weights and results to the model
 session.py         TrainingSession: the only place that trains; the engine's Trainer on a worker, throttled signals
+step_text.py       one training step's numbers in the course's words (z = Σ w·x + b, the loss filled in, δ, dL/dW)
 run_label.py       the line that tells two overlaid runs apart ('784-64-10 tanh · Adam lr 0.003 · batch 64')
 excepthook.py      a bug: traceback to the log in the user's data folder, one sentence to the user
 document.py        Document: the project file being worked on (path, dirty flag, new / open / save)
@@ -27,7 +28,8 @@ desktop_entry.py   freedesktop .desktop entry + icons install/uninstall
 paths.py           where resources/ (icons, bundled digits) is
 version.py         the app's version (installed package or pyproject.toml)
 widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,
-                   field_messages, activation_info, draw_canvas, draw_tab, prediction_bars, digit_image,
-                   handwriting_browser, inside/ (the Look inside tab: activation functions, forward pass,
-                   backprop inspector, gradient health, first-layer weights, errors, weight histograms)
+                   field_messages, activation_info, step_controls + step_overlay (Step in three phases),
+                   draw_canvas, draw_tab, prediction_bars, digit_image, handwriting_browser,
+                   inside/ (the Look inside tab: activation functions, forward pass, backprop inspector,
+                   gradient health, first-layer weights, errors, weight histograms)
 """
