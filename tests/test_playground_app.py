@@ -45,7 +45,7 @@ def test_start_trains_on_the_set_and_the_heat_map_is_predict_proba(qtbot, window
     assert results["dataset"] == "xor" and results["test_accuracy"] >= 0.98
     b = w.findChild(QWidget, "decisionBoundary")
     qtbot.waitUntil(lambda: b.values is not None and b.net is w.state.network, timeout=3000)
-    b.redraw.now()
+    b.redraw.draw_now()
     assert b.values.shape[:2] == (150, 150) and b.cells >= 150
     expect = w.state.network.predict_proba(b.points).reshape(150, 150, -1)
     assert np.max(np.abs(b.values - expect)) <= 1e-6
@@ -64,7 +64,7 @@ def test_a_perceptron_and_linear_hidden_layers_in_the_one_builder(qtbot, window)
     results = train(qtbot, w)
     assert results["test_accuracy"] <= 0.8
     view = w.findChild(QWidget, "perceptronView")
-    view.redraw.now()
+    view.redraw.draw_now()
     wv, b, act, _ = view.current()
     L = w.state.network.layers[0]
     assert np.allclose(wv, L.W[:, 1] - L.W[:, 0]) and b == pytest.approx(float(L.b[1] - L.b[0]))
@@ -85,7 +85,7 @@ def test_neuron_maps_show_each_hidden_neuron_and_enlarge_under_the_mouse(qtbot, 
     w.state.set_setting("epochs", 20)
     train(qtbot, w)
     maps = w.findChild(QWidget, "neuronMaps")
-    maps.redraw.now()
+    maps.redraw.draw_now()
     assert [len(layer) for layer in maps.images] == [8]
     values = maps.maps()[0]
     _, acts = w.state.network.forward_trace(np.array([[0.0, 0.0]], np.float32))
@@ -125,7 +125,7 @@ def test_regression_reports_mse_and_draws_the_fit(qtbot, window):
     assert "Test MSE" in w.playground.result.text() and w.panel.result.text() == ""
     assert all(r["train_accuracy"] is None or np.isnan(r["train_accuracy"]) for r in w.curves.current.rows)
     b = w.findChild(QWidget, "decisionBoundary")
-    b.redraw.now()
+    b.redraw.draw_now()
     xs, ys = b.fit.getData()
     assert np.allclose(ys, net.forward(xs[:, None].astype(np.float32))[:, 0], atol=1e-6)
 

@@ -42,7 +42,7 @@ def test_linear_layers_stack_to_a_line(qtbot, window):
     assert layers(w) == [(8, "linear"), (8, "linear"), (2, "softmax")]
     assert train(qtbot, w)["test_accuracy"] <= 0.70
     b = w.findChild(QWidget, "decisionBoundary")
-    b.redraw.now()
+    b.redraw.draw_now()
     # the boundary is a line: the two logits' difference is an affine function of the plane's points
     z = w.state.network.forward_trace(b.points)[0][-1].astype(np.float64)
     diff = z[:, 0] - z[:, 1]
@@ -75,12 +75,12 @@ def test_restricted_output_range(qtbot, window):
     results = train(qtbot, w)
     assert results["test_accuracy"] is None and results["test_mse"] > 0.1
     b = w.findChild(QWidget, "decisionBoundary")
-    b.redraw.now()
+    b.redraw.draw_now()
     _, ys = b.fit.getData()
     assert ys.min() >= 0.0 and ys.max() <= 1.0             # the fit never leaves the sigmoid's range
     assert [line.value() for line in b.bounds if line.scene() is not None] == [0.0, 1.0]
     click_then(qtbot, w)
     assert layers(w) == [(16, "tanh"), (1, "tanh")]
     assert train(qtbot, w)["test_mse"] < 0.02
-    b.redraw.now()
+    b.redraw.draw_now()
     assert b.fit.getData()[1].min() < -0.8

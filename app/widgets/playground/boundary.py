@@ -37,6 +37,7 @@ class DecisionBoundary(pg.PlotWidget):
         self.ds = self.net = None
         self.box = self.points = None
         self.values = None                 # (cells, cells, k): the last output map drawn
+        self.drawn_net = self.drawn_points = None    # the network and grid points it was computed from
         self.neuron = None                 # (w, b) of the neuron whose line is drawn, or None
         item = self.getPlotItem()
         item.setMouseEnabled(False, False)
@@ -55,7 +56,7 @@ class DecisionBoundary(pg.PlotWidget):
         self.test_points = pg.ScatterPlotItem(size=8)
         for it in (self.train_points, self.test_points):
             self.addItem(it)
-        self.redraw = Redraw(self, self._draw)
+        self.redraw = Redraw(self, compute=self._job, show=self._show)
         self.scene().sigMouseMoved.connect(self._mouse_moved)
         item.vb.sigRangeChanged.connect(self._range_changed)
 
@@ -137,21 +138,34 @@ class DecisionBoundary(pg.PlotWidget):
         return (net is not None and ds is not None and net.input_size == ds.x_train.shape[1]
                 and net.n_outputs == (1 if ds.task == "regression" else ds.n_classes))
 
-    def _draw(self) -> None:
+    def _job(self):
+        """What to compute off the GUI thread for the current network: the output map (or the fitted curve)."""
         if not self._usable():
+            return None
+        net, points, cells, box = self.net, self.points, self.cells, self.box
+        if points is None:
+            return lambda: ("curve", net, curve(net, box))
+        background = self.palette().color(QPalette.ColorRole.Base)
+
+        def job():
+            values = output_map(net, points, cells)
+            return "plane", net, (values, points, box, heat_rgb(values, background))
+        return job
+
+    def _show(self, frame) -> None:
+        if frame is None:
             self.image.clear()
             self.fit.setData([], [])
             return
-        if self.points is not None:
-            self.values = output_map(self.net, self.points, self.cells)
-            rgb = heat_rgb(self.values, self.palette().color(QPalette.ColorRole.Base))
-            self.image.setImage(rgb.transpose(1, 0, 2), levels=(0, 255))   # ImageItem: first axis is x
-            x0, x1, y0, y1 = self.box
-            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        else:
-            xs, ys = curve(self.net, self.box)
-            self.fit.setData(xs, ys)
-            self._show_bounds(self.net.layers[-1].activation.name)
+        kind, net, data = frame
+        if kind == "curve":
+            self.fit.setData(*data)
+            self._show_bounds(net.layers[-1].activation.name)
+            return
+        self.values, self.drawn_points, (x0, x1, y0, y1), rgb = data
+        self.drawn_net = net
+        self.image.setImage(rgb.transpose(1, 0, 2), levels=(0, 255))   # ImageItem: first axis is x
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def _show_bounds(self, activation: str) -> None:
         """Dashed lines at a bounded output's limits: the fit can never cross them."""

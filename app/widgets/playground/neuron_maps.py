@@ -31,6 +31,31 @@ def _image(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
 
 
+def _maps(net, box, cells: int = THUMB_CELLS) -> list[np.ndarray]:
+    if net is None or box is None or net.input_size != 2:
+        return []
+    return neuron_maps(net, grid(box, cells), cells)
+
+
+def _colors(net, layer: int, values: np.ndarray, background) -> np.ndarray:
+    """A neuron's map in colour, scaled to its activation's range (or to its own values where that is unbounded)."""
+    lo, hi = net.layers[layer].activation.range
+    lo = float(values.min()) if not math.isfinite(lo) else lo
+    hi = float(values.max()) if not math.isfinite(hi) else hi
+    return value_rgb(values, background, lo, hi)
+
+
+def _large(net, box, hover, background):
+    """The hovered neuron's map on a finer grid, or None."""
+    if hover is None:
+        return None
+    maps = _maps(net, box, LARGE_CELLS)
+    layer, unit = hover
+    if layer >= len(maps) or unit >= len(maps[layer]):
+        return None
+    return _colors(net, layer, maps[layer][unit], background)
+
+
 class NeuronMaps(QWidget):
     neuronPicked = Signal(int, int)        # hidden layer index, unit
 
@@ -49,7 +74,7 @@ class NeuronMaps(QWidget):
         self.hover: tuple[int, int] | None = None
         self.large: QImage | None = None
         self.picked: tuple[int, int] | None = None
-        self.redraw = Redraw(self, self._compute)
+        self.redraw = Redraw(self, compute=self._job, show=self._show)
 
     # ---- inputs ---------------------------------------------------------------------------------------
     def set_dataset(self, ds) -> None:
@@ -63,29 +88,29 @@ class NeuronMaps(QWidget):
 
     def maps(self, cells: int = THUMB_CELLS) -> list[np.ndarray]:
         """Each hidden layer's (units, cells, cells) outputs over the plane (what the thumbnails show)."""
-        if self.net is None or self.box is None or self.net.input_size != 2:
-            return []
-        return neuron_maps(self.net, grid(self.box, cells), cells)
+        return _maps(self.net, self.box, cells)
 
     # ---- drawing --------------------------------------------------------------------------------------
-    def _colors(self, layer: int, values: np.ndarray) -> np.ndarray:
-        lo, hi = self.net.layers[layer].activation.range
-        lo = float(values.min()) if not math.isfinite(lo) else lo
-        hi = float(values.max()) if not math.isfinite(hi) else hi
-        return value_rgb(values, self.palette().color(QPalette.ColorRole.Base), lo, hi)
+    def _job(self):
+        """The thumbnails' colours (and the enlarged one's), computed off the GUI thread from this network."""
+        net, box, hover = self.net, self.box, self.hover
+        background = self.palette().color(QPalette.ColorRole.Base)
 
-    def _compute(self) -> None:
-        maps = self.maps()
-        self.images = [[_image(self._colors(l, m)) for m in layer] for l, layer in enumerate(maps)]
-        if self.hover is not None:
-            self._enlarge(*self.hover)
+        def job():
+            rgb = [[_colors(net, l, m, background) for m in layer] for l, layer in enumerate(_maps(net, box))]
+            return rgb, _large(net, box, hover, background)
+        return job
+
+    def _show(self, frame) -> None:
+        rgb, large = frame
+        self.images = [[_image(m) for m in layer] for layer in rgb]
+        self.large = None if large is None else _image(large)
         self._layout()
         self.update()
 
     def _enlarge(self, layer: int, unit: int) -> None:
-        maps = self.maps(LARGE_CELLS)
-        ok = layer < len(maps) and unit < len(maps[layer])
-        self.large = _image(self._colors(layer, maps[layer][unit])) if ok else None
+        large = _large(self.net, self.box, (layer, unit), self.palette().color(QPalette.ColorRole.Base))
+        self.large = None if large is None else _image(large)
 
     def _layout(self) -> None:
         """Thumbnails as large as fit: layer by layer, rows wrapping."""

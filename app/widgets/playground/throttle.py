@@ -1,24 +1,33 @@
-"""Redraw: a view's drawing on the GUI thread, at most MAX_HZ times a second and only while the view is visible.
+"""Redraw: a view's drawing, at most MAX_HZ times a second, only while the view is visible, the heavy part off the
+GUI thread.
 
-Weights arrive up to 30 times a second; each call asks for a draw and the latest weights win, so what is drawn is
-never older than one delivery plus one tick. A hidden view draws once when shown (its showEvent calls `now`).
+Weights arrive up to 30 times a second; each one asks for a draw and the latest weights win. A view gives either
+`draw` (cheap, on the GUI thread) or `compute` + `show`: compute() runs on the GUI thread and returns a job (a
+function of nothing, capturing the current network; no Qt inside) or None; the job runs on a worker thread and
+show(result) puts its pictures on screen, so a forward pass over the plane never blocks the GUI. One job at a
+time per view; a request while one runs is served when it ends. A hidden view draws once when shown.
 """
 from __future__ import annotations
 
 import time
 
+import shiboken6
 from PySide6.QtCore import QTimer
+from superqt.utils import FunctionWorker
+
+from app.excepthook import report_bug
 
 MAX_HZ = 20
 
 
 class Redraw:
-    def __init__(self, widget, draw):
-        self.widget, self.draw = widget, draw
+    def __init__(self, widget, draw=None, compute=None, show=None):
+        self.widget, self.draw, self.compute, self.show = widget, draw, compute, show
         self.timer = QTimer(widget, singleShot=True, timeout=self._fire)
         self.last = 0.0
         self.pending = False
-        self.count = 0                      # draws so far (the benchmark counts frames with it)
+        self.busy = None                    # the worker computing a frame, if any
+        self.count = 0                      # frames shown so far (the benchmark counts them)
 
     def request(self) -> None:
         self.pending = True
@@ -28,12 +37,47 @@ class Redraw:
         self.timer.start(int(wait * 1000))
 
     def _fire(self) -> None:
-        if not self.pending or not self.widget.isVisible():
-            return                          # stays pending: drawn when shown
-        self.now()
+        if self.pending and self.widget.isVisible():
+            self.now()                      # else it stays pending: drawn when shown
 
     def now(self) -> None:
+        """Draw from the current inputs (the job in flight first finishes; then this request is served)."""
+        if self.busy is not None:
+            self.pending = True
+            return
         self.pending = False
         self.last = time.perf_counter()
+        if self.compute is None:
+            self.count += 1
+            self.draw()
+            return
+        job = self.compute()
+        if job is None:
+            self._shown(None)
+            return
+        worker = self.busy = FunctionWorker(job)
+        worker.returned.connect(self._shown)
+        worker.errored.connect(self._failed)
+        worker.start()
+
+    def draw_now(self) -> None:
+        """Compute and show at once on this thread (a first paint, and tests that read what is shown)."""
+        if self.compute is None:
+            self.draw()
+        else:
+            job = self.compute()
+            self.show(None if job is None else job())
         self.count += 1
-        self.draw()
+
+    def _shown(self, result) -> None:
+        self.busy = None
+        if not shiboken6.isValid(self.widget):
+            return                          # the window closed while the frame was computed
+        self.count += 1
+        self.show(result)
+        if self.pending:
+            self.request()
+
+    def _failed(self, exc) -> None:
+        self.busy = None
+        report_bug(exc, "drawing the playground")
