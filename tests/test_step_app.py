@@ -254,3 +254,19 @@ def test_phases_play_stage_by_stage_at_a_speed(qtbot, window):
     qtbot.waitUntil(lambda: shown[-1][1] == "update", timeout=10000)
     assert [s[1:] for s in shown[5:]] == [("backward", 3), ("backward", 2), ("backward", 1), ("update", 0)]
     assert w.steps.phase_label.text() == "3. Backward pass + optimizer step · the update is applied"
+
+
+def test_starting_a_run_ends_the_playback_and_clears_the_step(qtbot, window):
+    w = window
+    setup(w, "tanh", "softmax", "cross_entropy", "sgd", epochs=1)
+    w.steps.speed.setValue(300)                   # the playback is between stages, the session idle
+    qtbot.mouseClick(w.steps.play_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.steps.overlay is not None and w.steps.overlay.stage >= 1, timeout=10000)
+    assert not w.session.is_running()
+    w.start_training()
+    qtbot.waitUntil(lambda: w.steps.overlay is None, timeout=10000)
+    assert not w.steps.play_button.isChecked() and w.diagram.overlay is None
+    with qtbot.waitSignal(w.session.finished, timeout=30000):
+        pass
+    qtbot.wait(100)
+    assert w.steps.overlay is None                 # no step was taken behind the run's back

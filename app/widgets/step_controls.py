@@ -56,6 +56,7 @@ class StepControls(QWidget):
         self.selected = None               # (layer, i, j) of the clicked connection
         self._check_worker = None
         self._target = 0                   # the stage the playback runs to (the phase's end, or the step's)
+        self._stepping = False
         self._timer = QTimer(self, singleShot=True, timeout=self._advance)
         self._build()
         runs.stepped.connect(self._stepped)
@@ -125,6 +126,7 @@ class StepControls(QWidget):
     # ---- taking a step ------------------------------------------------------------------------------
     def take_step(self) -> None:
         if self.runs.step(self.sample.value() - 1):
+            self._stepping = True          # the network that arrives next is this step's
             self.step_button.setEnabled(False)
             self.phase_label.setText("Taking a step…")
 
@@ -133,6 +135,7 @@ class StepControls(QWidget):
         self.phase_label.setText(sentence)
 
     def _stepped(self, result) -> None:
+        self._stepping = False
         self.step_button.setEnabled(True)
         self.result = result
         before = result.network.copy()
@@ -149,7 +152,8 @@ class StepControls(QWidget):
 
     def _network_changed(self, net) -> None:
         """Another network (a run, a new architecture, a file): the step shown is no longer the diagram's."""
-        if self.result is not None and net is not self.result.network:
+        if self.result is not None and net is not self.result.network and not self._stepping:
+            self._stop_playing()
             self.result, self.overlay, self.selected = None, None, None
             self.diagram.setOverlay(None)
             self.phase_label.setText(IDLE_TEXT)
@@ -212,6 +216,7 @@ class StepControls(QWidget):
 
     def _stop_playing(self) -> None:
         self._timer.stop()
+        self._stepping = False
         self.step_button.setEnabled(True)
         if self.play_button.isChecked():
             self.play_button.setChecked(False)

@@ -119,6 +119,10 @@ class StepOverlay:
                 p.setPen(text)
                 p.drawText(box, Qt.AlignRight | Qt.AlignVCenter, step_text.output_label(self.rec, int(u)))
         caption = f"{step_text.PHASE_TITLES[self.phase]} · {CAPTIONS[self.kind]}"
+        if self.kind == "update":
+            rec = self.rec
+            caption += (f" · loss on this batch {step_text.num(rec.loss_before)} → "
+                        f"{step_text.num(rec.loss_after)}")
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
         p.setFont(font)
         box = QRectF(8, view.height() - 14, view.width() - 16, 14)
