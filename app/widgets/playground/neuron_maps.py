@@ -38,10 +38,11 @@ def _maps(net, box, cells: int = THUMB_CELLS) -> list[np.ndarray]:
 
 
 def _colors(net, layer: int, values: np.ndarray, background) -> np.ndarray:
-    """A neuron's map in colour, scaled to its activation's range (or to its own values where that is unbounded)."""
+    """Neurons' maps (units, cells, cells) in colour, each scaled to its activation's range (or to its own values
+    where that is unbounded)."""
     lo, hi = net.layers[layer].activation.range
-    lo = float(values.min()) if not math.isfinite(lo) else lo
-    hi = float(values.max()) if not math.isfinite(hi) else hi
+    lo = values.min(axis=(-2, -1), keepdims=True) if not math.isfinite(lo) else lo
+    hi = values.max(axis=(-2, -1), keepdims=True) if not math.isfinite(hi) else hi
     return value_rgb(values, background, lo, hi)
 
 
@@ -53,7 +54,7 @@ def _large(net, box, hover, background):
     layer, unit = hover
     if layer >= len(maps) or unit >= len(maps[layer]):
         return None
-    return _colors(net, layer, maps[layer][unit], background)
+    return _colors(net, layer, maps[layer][unit][None], background)[0]
 
 
 class NeuronMaps(QWidget):
@@ -97,7 +98,7 @@ class NeuronMaps(QWidget):
         background = self.palette().color(QPalette.ColorRole.Base)
 
         def job():
-            rgb = [[_colors(net, l, m, background) for m in layer] for l, layer in enumerate(_maps(net, box))]
+            rgb = [_colors(net, l, layer, background) for l, layer in enumerate(_maps(net, box))]
             return rgb, _large(net, box, hover, background)
         return job
 
