@@ -52,7 +52,7 @@ def setup(w, hidden, out, loss, optimizer, **settings):
     spec = {"input_size": 784, "layers": [{"units": 12, "activation": hidden}, {"units": 10, "activation": out}],
             "loss": loss, "seed": 3}
     w.state.set_spec(spec)
-    for k, v in dict(optimizer=optimizer, lr=0.01, momentum=0.9, batch_size=32, **settings).items():
+    for k, v in {**dict(optimizer=optimizer, lr=0.01, momentum=0.9, batch_size=32), **settings}.items():
         w.state.set_setting(k, v)
     net = Network.from_spec(w.state.spec)
     w.state.set_network(net)
@@ -270,3 +270,14 @@ def test_starting_a_run_ends_the_playback_and_clears_the_step(qtbot, window):
         pass
     qtbot.wait(100)
     assert w.steps.overlay is None                 # no step was taken behind the run's back
+
+
+def test_a_step_after_a_run_continues_the_runs_optimizer(qtbot, window):
+    w = window
+    setup(w, "relu", "softmax", "cross_entropy", "adam", epochs=1, batch_size=64, augment=False)
+    with qtbot.waitSignal(w.session.finished, timeout=30000):
+        w.start_training()
+    qtbot.waitUntil(lambda: w.state.optimizer is not None, timeout=5000)
+    assert w.state.optimizer.t == 71                          # 4,500 training digits in batches of 64
+    rec = click_step(qtbot, w)
+    assert rec.state_before["t"] == 71 and rec.t_after == 72 and w.state.optimizer.t == 72
