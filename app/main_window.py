@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
         self.diagram.setImageShape(getattr(ds, "image_shape", None))
         self.panel.show_dataset(self.state.dataset_name)
         if ds is not None and not self.session.is_running():
-            self.statusBar().showMessage(f"Loaded {ds.name}: {len(ds.x_train):,} training images.", 8000)
+            what = "images" if len(getattr(ds, "image_shape", (28, 28))) == 2 else "points"
+            self.statusBar().showMessage(f"Loaded {ds.name}: {len(ds.x_train):,} training {what}.", 8000)
 
     def _dataset_failed(self, message: str) -> None:
         self.panel.show_dataset(self.state.dataset_name)
