@@ -118,7 +118,8 @@ def menu_texts(menu):
 def test_file_and_help_menus_have_every_action_with_shortcuts_in_tooltips(window):
     m = window.menus
     assert menu_texts(window.file_menu) == ["&New", "&Open…", "Open &Recent", "&Save", "Save &As…",
-                                           "&Export model (.npz)…", "Export to &PyTorch…", "&Quit"]
+                                           "&Lesson for students…", "&Export model (.npz)…",
+                                           "Export to &PyTorch…", "Export to O&NNX…", "&Quit"]
     assert m.open_action.shortcut() == QKeySequence("Ctrl+O")
     assert m.save_action.shortcut() == QKeySequence("Ctrl+S")
     for action in (m.open_action, m.save_action, m.new_action, m.quit_action, m.save_as_action):
@@ -126,7 +127,7 @@ def test_file_and_help_menus_have_every_action_with_shortcuts_in_tooltips(window
         assert keys and f"({keys})" in action.toolTip()
     bar_titles = [a.text() for a in window.menuBar().actions()]
     assert bar_titles == ["&File", "&Train", "&View", "&Help"]  # each built once, File first and Help last
-    assert menu_texts(window.help_menu) == ["&Keyboard shortcuts", "&About MLP Studio"]
+    assert menu_texts(window.help_menu) == ["&Crash course", "&Keyboard shortcuts", "&About MLP Studio"]
 
 
 def test_save_with_ctrl_s_new_then_reopen_from_recent_restores_everything(window, tmp_path, qtbot):
