@@ -31,5 +31,7 @@ widgets/           one widget a file: network_view, layer_editor, training_panel
                    field_messages, activation_info, step_controls + step_overlay (Step in three phases),
                    draw_canvas, draw_tab, prediction_bars, digit_image, handwriting_browser,
                    inside/ (the Look inside tab: activation functions, forward pass, backprop inspector,
-                   gradient health, first-layer weights, errors, weight histograms)
+                   gradient health, first-layer weights, errors, weight histograms),
+                   playground/ (two-input data on the same builder and session: decision boundary, neuron
+                   maps, perceptron view, lessons)
 """
