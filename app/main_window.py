@@ -15,6 +15,7 @@ from app.run_label import run_label
 from app.runs import Runs
 from app.session import Run, TrainingSession
 from app.state import AppState
+from app.widgets.compare.install import install as install_course_tools
 from app.widgets.curves import Curves
 from app.widgets.draw_tab import DrawTab
 from app.widgets.inside.inside_tab import InsideTab
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         install_playground(self)           # Digits | Playground: two-input data on the same builder and session
         self._build_menus()
+        install_course_tools(self)         # Compare…, the results table, the coach, Find learning rate…
         self.statusBar().showMessage("Ready: press Start to train the network on the bundled sample of digits.")
         self.resize(1280, 800)
 
@@ -174,7 +176,7 @@ class MainWindow(QMainWindow):
         run, cfg = self.session.run, self.session.config
         if not (run.continues and self.curves.current is not None):
             self.curves.begin_run(run.label, augment=cfg.augment)
-            self.state.begin_run(run.label)
+            self.curves.current.key = self.state.begin_run(run.label, run.spec, run.settings, run.kind)["id"]
         self.curves.current.offset = run.offset
         self.curves.set_epochs(run.offset + cfg.epochs)
         self.panel.begin(cfg.epochs)
@@ -186,7 +188,7 @@ class MainWindow(QMainWindow):
         if not (result.continued and self.curves.current is not None):
             label = run_label(self.state.spec, self.state.settings) + " · one step at a time"
             self.curves.begin_run(label)
-            self.state.begin_run(label)
+            self.curves.current.key = self.state.begin_run(label, kind="step")["id"]
             self.curves.current.offset = len(result.network.history)
         self.curves.add_batches([step_batch_stats(rec)])
 

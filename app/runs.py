@@ -13,7 +13,9 @@ import copy
 from PySide6.QtCore import QObject, Signal
 
 from app.session import Run
+from engine.compare import SETTINGS, Comparison, variants
 from engine.errors import EngineError
+from engine.lr_finder import LRFinder
 from engine.network import Network
 from engine.step import continue_optimizer, order_key
 
@@ -39,9 +41,12 @@ class Runs(QObject):
         session.optimizerKept.connect(lambda net, opt: state.keep_optimizer(opt, network=net))
         session.stepped.connect(self._stepped)
         session.stateChanged.connect(state.set_training_state)
+        session.recorded.connect(state.record_run)
+        self._pending_job = None           # a comparison or range test waiting for the data set
 
     def busy(self) -> bool:
-        return self.session.is_running() or self._pending is not None or self._pending_step is not None
+        return (self.session.is_running() or self._pending is not None or self._pending_step is not None
+                or self._pending_job is not None)
 
     def start(self, net, cfg, run: Run, data=None, trained: bool = False) -> bool:
         """Train `net` with `cfg` on the model's data set, or on `data(dataset)` if given (e.g. a mix with the
@@ -104,14 +109,52 @@ class Runs(QObject):
         self.state.set_network(result.network, trained=True, optimizer=result.optimizer, step_order=result.order)
         self.stepped.emit(result)
 
+    # ---- a fair comparison and the learning-rate range test -------------------------------------------
+    def compare(self, setting: str, values, **overrides) -> bool:
+        """Train 2-4 variants of the model's network and settings (`overrides` applied to all) that differ only
+        in `setting`, one after another from the same start. False (and `failed`) if it cannot start."""
+        def begin(ds):
+            vs = variants(self.state.spec, self.state.config(**overrides), setting, values)
+            labels = [f"{SETTINGS[setting]}: {v.label}" for v in vs]
+            self.session.compare(Comparison(vs, ds.x_train, ds.y_train, ds.x_test, ds.y_test, setting), labels)
+        return self._job(begin)
+
+    def find_lr(self) -> bool:
+        """The range test on a copy of the model's network (a fresh one if it has none) with its settings."""
+        def begin(ds):
+            st = self.state
+            net = st.network if st.network is not None else Network.from_spec(st.spec)
+            self.session.find_lr(LRFinder(net, st.config(), ds.x_train, ds.y_train))
+        return self._job(begin)
+
+    def _job(self, begin) -> bool:
+        if self.busy():
+            return False
+        self._pending_job = begin
+        if self.state.dataset is None:
+            if self.state.loading_dataset() is None:
+                self.state.load_dataset(self.state.dataset_name)
+        else:
+            self._begin_job()
+        return True
+
+    def _begin_job(self) -> None:
+        begin, self._pending_job = self._pending_job, None
+        try:
+            begin(self.state.dataset)
+        except EngineError as exc:
+            self.failed.emit(str(exc))
+
     def _dataset_ready(self, dataset) -> None:
-        if self._pending is not None and dataset is not None:
+        if self._pending_job is not None and dataset is not None:
+            self._begin_job()
+        elif self._pending is not None and dataset is not None:
             self._begin()
         elif self._pending_step is not None and dataset is not None:
             self._begin_step()
 
     def _dataset_failed(self, _message: str) -> None:
-        self._pending = self._pending_step = None   # the model has said why; nothing to train on
+        self._pending = self._pending_step = self._pending_job = None   # the model said why; nothing to train on
 
     def _evaluated_mse(self, net, mse: float) -> None:
         """A regression's result: its test MSE (an accuracy means nothing for numbers)."""

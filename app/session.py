@@ -8,6 +8,7 @@ small network, whose playground maps follow its weights). Control calls
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 import threading
 import time
@@ -17,7 +18,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from superqt.utils import FunctionWorker, GeneratorWorker
 
+from app import session_jobs
 from app.excepthook import report_bug
+from engine.compare import run_record
 from engine.errors import EngineError
 from engine.step import BatchOrder, next_step
 from engine.threads import default_threads, set_blas_threads
@@ -42,10 +45,16 @@ class Update:
     finished: object = None
     optimizer: object = None       # the trainer's optimizer at the end, its memory for the next run or Step
     notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
+    record: dict | None = None     # the run's results row (engine.compare.run_record), with its end
+    begins: int | None = None      # a comparison: the index of the compared run these events start
+    points: list = field(default_factory=list)   # the learning-rate finder's LRPoints
+    lr_result: object = None       # the learning-rate finder's LRFinderResult
+    all_done: bool = False         # a comparison or range test: the job is over
 
     def empty(self) -> bool:
-        return not (self.batches or self.epochs or self.weights is not None
-                    or self.test_accuracy is not None or self.test_mse is not None or self.finished is not None or self.notice)
+        return not (self.batches or self.epochs or self.weights is not None or self.test_accuracy is not None
+                    or self.test_mse is not None or self.finished is not None or self.notice
+                    or self.record is not None or self.begins is not None or self.points or self.all_done)
 
 
 @dataclass
@@ -55,7 +64,9 @@ class Run:
     label: str = ""
     continues: bool = False
     offset: int = 0
-    kind: str = "train"
+    kind: str = "train"            # "train" | "fine-tune" | "compare"
+    spec: dict | None = None       # a compared run's own network and settings (else the model's)
+    settings: dict | None = None
 
 
 class _Control:
@@ -121,10 +132,11 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimize
         pending.notice = getattr(trainer, "notice", "")
         last, last_snapshot = time.perf_counter(), -np.inf
         every = SNAPSHOT_FAST if net.n_params <= SMALL_NETWORK else SNAPSHOT_EVERY
-        finished = None
+        finished, steps = None, 0
         for event in trainer.run():
             kind = type(event).__name__
             if kind == "BatchStats":
+                steps += 1
                 pending.batches.append(event)
             elif kind == "EpochStats":
                 pending.epochs.append(event)
@@ -138,11 +150,14 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimize
             if now - last >= 1.0 / GUI_RATE:
                 yield pending
                 pending, last = Update(), now
-        if not control.closing and dataset.x_test is not None and len(dataset.x_test):
+        if not control.closing and finished is not None:
+            test_loss, test_accuracy = session_jobs.held_out_scores(net, dataset)
             if getattr(dataset, "task", "") == "regression":
-                pending.test_mse = float(np.mean((net.forward(dataset.x_test) - dataset.y_test) ** 2))
+                pending.test_mse = test_loss
             else:
-                pending.test_accuracy = float(np.mean(net.predict(dataset.x_test) == dataset.y_test))
+                pending.test_accuracy = test_accuracy
+            pending.record = run_record(finished.history, cfg, trainer.n_train, test_loss=test_loss,
+                                        test_accuracy=test_accuracy, finished=finished, steps=steps)
         pending.weights, pending.finished = net.copy(), finished
         if finished is not None and finished.reason != "diverged":
             pending.optimizer = trainer.opt
@@ -169,6 +184,10 @@ class TrainingSession(QObject):
     warning = Signal(str)              # a control change the trainer refused, as a sentence
     optimizerKept = Signal(object, object)  # (the final weights as sent by weightsUpdated, the optimizer at the end)
     stepped = Signal(object)           # Stepped: one Step's record, network and memory
+    recorded = Signal(object)          # a finished run's results row (engine.compare.run_record, labelled)
+    compared = Signal(list)            # a comparison is over: the rows of the runs it finished
+    lrPoints = Signal(list)            # the range test's LRPoints since the previous update
+    lrFound = Signal(object)           # the range test's LRFinderResult
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -179,6 +198,8 @@ class TrainingSession(QObject):
         self._paused = False
         self._holds = 0
         self.run, self.config = Run(), None
+        self.job = None                   # the comparison or range test running or last run
+        self._variants, self._labels, self._rows = [], [], []
 
     # ---- lifecycle ----------------------------------------------------------------------------------
     def start(self, net, cfg, dataset, run: Run | None = None, optimizer=None) -> None:
@@ -211,6 +232,34 @@ class TrainingSession(QObject):
         worker.errored.connect(self._on_error)
         self._worker = worker
         worker.start()
+
+    def compare(self, comparison, labels: list[str]) -> None:
+        """Run an engine.compare.Comparison's variants one after another; each is a run of its own for the views
+        (`started` with session.run a Run(kind="compare"), its events, `recorded`, `finished`), then `compared`."""
+        if self.is_running():
+            raise RuntimeError("A training run is already in progress.")
+        self._variants, self._labels, self._rows = comparison.variants, list(labels), []
+        self._job(session_jobs.Steer(comparison, lambda: comparison.trainer), session_jobs.compare, comparison)
+
+    def find_lr(self, finder) -> None:
+        """Run an engine.lr_finder.LRFinder (it trains its own copy of the network): `lrPoints` as it goes,
+        `lrFound` at the end."""
+        self._job(session_jobs.Steer(finder, lambda: finder._trainer), session_jobs.find_lr, finder)
+
+    def _job(self, steer, work, job) -> None:
+        if self.is_running():
+            raise RuntimeError("A training run is already in progress.")
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        self._control, self._done, self._paused = _Control(), threading.Event(), False
+        self._control.attach(steer)
+        self.job = job
+        args = (job, self._control, self._done) if work is session_jobs.compare else (job, self._done)
+        worker = GeneratorWorker(work, *args, Update, GUI_RATE)
+        worker.yielded.connect(self._on_job_update)
+        worker.errored.connect(self._on_error)
+        self._worker = worker
+        worker.start()
+        self.stateChanged.emit("running")
 
     def is_running(self) -> bool:
         return not self._done.is_set()
@@ -305,10 +354,41 @@ class TrainingSession(QObject):
             self.evaluated.emit(up.weights, up.test_accuracy)
         if up.test_mse is not None:
             self.evaluatedMse.emit(up.weights, up.test_mse)
+        if up.record is not None:
+            self.recorded.emit({**up.record, "label": self.run.label})
         if up.finished is not None:
             self._paused = False
             self.stateChanged.emit("idle")
             self.finished.emit(up.finished)
+
+    def _on_job_update(self, up: Update) -> None:
+        """A comparison's or a range test's delivery: each compared run begins, reports and ends like a run."""
+        if self._control.closing:
+            return
+        if up.begins is not None:
+            v = self._variants[up.begins]
+            self.run = Run(self._labels[up.begins], kind="compare", spec=v.spec, settings=dataclasses.asdict(v.cfg))
+            self.config = v.cfg
+            self.started.emit()
+        if up.batches:
+            self.batchChunk.emit(up.batches)
+            self.batchStats.emit(up.batches[-1])
+        for e in up.epochs:
+            self.epochStats.emit(e)
+        if up.points:
+            self.lrPoints.emit(up.points)
+        if up.record is not None:
+            self._rows.append({**up.record, "label": self.run.label})
+            self.recorded.emit(self._rows[-1])
+        if up.finished is not None:
+            self.finished.emit(up.finished)
+        if up.all_done:
+            self._paused = False
+            self.stateChanged.emit("idle")
+            if up.lr_result is not None:
+                self.lrFound.emit(up.lr_result)
+            else:
+                self.compared.emit(list(self._rows))
 
     def _on_error(self, exc: Exception) -> None:
         """An engine error is the user's sentence; anything else is a bug: logged, and a sentence saying so."""

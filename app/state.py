@@ -83,6 +83,7 @@ class AppState(QObject):
         self.step_order = None             # where Step is in the seeded batch order (engine BatchOrder) or None
         self.drawn_digit = None
         self.runs: list[dict] = []
+        self._run_ids = 0
         self.training_state = "idle"
         self._loader = DatasetLoader(self)
         self._loader.loaded.connect(self.set_dataset)
@@ -247,12 +248,28 @@ class AppState(QObject):
         self.drawn_digit = image
         self.drawnDigitChanged.emit(image)
 
-    def begin_run(self, label: str) -> dict:
-        """A training run starts: remembered with its settings; its results arrive with set_results."""
-        run = {"label": label, "spec": copy.deepcopy(self.spec), "settings": dict(self.settings), "results": None}
+    def begin_run(self, label: str, spec: dict | None = None, settings: dict | None = None,
+                  kind: str = "train") -> dict:
+        """A training run starts: remembered with its settings (a compared run's own, else the model's) and an id
+        its curves carry; its results arrive with set_results, its results row with record_run."""
+        self._run_ids += 1
+        run = {"id": self._run_ids, "label": label, "kind": kind,
+               "spec": copy.deepcopy(self.spec if spec is None else spec),
+               "settings": dict(self.settings if settings is None else settings), "results": None, "record": None}
         self.runs.append(run)
         self.runsChanged.emit(list(self.runs))
         return run
+
+    def record_run(self, record: dict) -> None:
+        """The latest run's results row (engine.compare.run_record); a run continued (One epoch) adds up."""
+        if not self.runs:
+            return
+        run, old = self.runs[-1], self.runs[-1].get("record")
+        if old is not None:
+            record = {**record, "epochs": old["epochs"] + record["epochs"], "steps": old["steps"] + record["steps"],
+                      "seconds": old["seconds"] + record["seconds"]}
+        run["record"] = {**record, "label": run["label"]}
+        self.runsChanged.emit(list(self.runs))
 
     def clear_runs(self) -> None:
         self.runs.clear()

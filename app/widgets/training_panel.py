@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app import choices
-from app.coach_rules import chance_level
 from app.training_checks import CHECKED, field_problems, training_problem
 from app.widgets import tips
 from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
@@ -42,6 +41,8 @@ class TrainingPanel(QWidget):
     oneEpochRequested = Signal()
     pauseToggled = Signal()
     stopRequested = Signal()
+    compareRequested = Signal()
+    lrFinderRequested = Signal()
     datasetRequested = Signal(str)      # "sample" | "mnist" | a path the user opened
     progressChanged = Signal(int, int, str)   # value, maximum, text: the one source of the run's progress
 
@@ -122,6 +123,12 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.epoch_button, 0, 1)
         buttons.addWidget(self.pause_button, 1, 0)
         buttons.addWidget(self.stop_button, 1, 1)
+        self.compare_button = self._button("Compare…", "compareButton", "Train 2-4 variants that differ in one "
+                                           "setting, from the same start, and compare their curves and results.")
+        self.lr_button = self._button("Find learning rate…", "lrFinderButton", "Run the learning-rate range test "
+                                      "on a copy of the network and suggest a rate.")
+        buttons.addWidget(self.compare_button, 2, 0)
+        buttons.addWidget(self.lr_button, 2, 1)
         return buttons
 
     @staticmethod
@@ -231,6 +238,8 @@ class TrainingPanel(QWidget):
         self.epoch_button.clicked.connect(self.oneEpochRequested)
         self.pause_button.clicked.connect(self.pauseToggled)
         self.stop_button.clicked.connect(self.stopRequested)
+        self.compare_button.clicked.connect(self.compareRequested)
+        self.lr_button.clicked.connect(self.lrFinderRequested)
 
     def _set(self, name, value) -> None:
         self.state.set_setting(name, value)
@@ -295,6 +304,8 @@ class TrainingPanel(QWidget):
                              "the training set).")):
             button.setEnabled(can)
             button.setToolTip(f"{button.text()} is off: {self._blocker}" if self._blocker else tip)
+        for button in (self.compare_button, self.lr_button):
+            button.setEnabled(can)
         if self._run_state == "idle":
             self._set_progress(self.progress.value(), BLOCKED_TEXT if self._blocker else self._idle_text)
 
@@ -341,7 +352,7 @@ class TrainingPanel(QWidget):
 
     # ---- the result line and notices ----------------------------------------------------------------
     def show_result(self, results) -> None:
-        """Report the current network's test accuracy (and say so when it is chance level); None: nothing."""
+        """Report the current network's test accuracy (the coach says what a chance-level one means); None: nothing."""
         self.result.setStyleSheet("")
         acc = (results or {}).get("test_accuracy")
         if acc is None:
@@ -350,12 +361,8 @@ class TrainingPanel(QWidget):
         ds = self.state.dataset
         n = results.get("n_test") or 0
         what = "digits" if getattr(ds, "image_shape", None) == (28, 28) else "samples"
-        text = f"<b>Test accuracy: {100 * acc:.2f}%</b>" + (f" on {n:,} test {what} it never saw." if n else ".")
-        k = results.get("n_classes") or getattr(ds, "n_classes", 0)
-        advice = chance_level(acc, int(k), lr=results.get("lr", self.state.settings.get("lr")))
-        if advice:
-            text += f"<br><span style='color: {error_color(self.palette())}'>{html.escape(advice)}</span>"
-        self.result.setText(text)
+        self.result.setText(f"<b>Test accuracy: {100 * acc:.2f}%</b>" +
+                            (f" on {n:,} test {what} it never saw." if n else "."))
 
     def show_error(self, text: str) -> None:
         """A run that failed or diverged: the sentence in a red that reads in either theme."""

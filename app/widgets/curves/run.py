@@ -1,6 +1,8 @@
 """Run: one training run's buffers and plot items, created once and fed with setData on growing buffers.
 
-x is in epochs: batch b of epoch e sits at offset + e-1 + b/n_batches, epoch e's summary at offset + e.
+x is in epochs: batch b of epoch e sits at offset + e-1 + b/n_batches, epoch e's summary at offset + e; the same
+points are also kept against optimizer steps (the batches counted) and seconds (the trainer's clock), and `axis`
+says which of the three the plot items show.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from app.widgets.curves.series import Series
 
 SMOOTH_WINDOW = 0.1       # the smoothed loss averages about this share of an epoch (exponential moving average)
 EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
+AXES = {"epochs": "epoch", "steps": "optimizer step", "seconds": "seconds"}
 
 
 def pen(color, alpha=255, width=1.6, dash=False):
@@ -31,6 +34,11 @@ class Run:
         self.ex = Series(64)
         self.epoch = {k: Series(64) for k in EPOCH_FIELDS[1:]}
         self.ema = None
+        self.key = None               # the model's run id (AppState.begin_run) this curve shows
+        self.axis = "epochs"
+        self.bsteps, self.bsecs, self.esteps, self.esecs = Series(), Series(), Series(64), Series(64)
+        self._steps, self._per_epoch, self._t_base, self._t_raw = 0, 0, 0.0, 0.0
+        self._ends: dict[int, tuple[int, float]] = {}
         self.stale = False            # batches buffered but not yet drawn
         self.epochs_stale = False     # epoch points buffered but not yet drawn
         self.offset = 0               # epochs already trained before this run's first event (one-epoch steps)
@@ -64,20 +72,51 @@ class Run:
             ema = v if ema is None or not np.isfinite(ema) else ema + alpha * (v - ema)
             sm[k] = ema
         self.ema = ema
+        if self._steps == 0:                 # a run that continues a trained network counts its earlier steps
+            self._steps = self.offset * max(batches[0].n_batches, 1)
+        self.bsteps.extend(self._steps + np.arange(1, len(batches) + 1))
+        self._per_epoch = max(batches[-1].n_batches, 1)
+        self.bsecs.extend([self._clock(b.elapsed) for b in batches])
+        for k, b in enumerate(batches, self._steps + 1):   # where each epoch ends: its point's steps and clock
+            self._ends[self.offset + b.epoch] = (k, self._t_base)
+        self._steps += len(batches)
         self.bx.extend(x)
         self.bloss.extend(loss)
         self.smooth.extend(sm)
         self.stale = True
 
+    def _clock(self, elapsed) -> float:
+        """Seconds since the run began; a continued run's own clock starts again at 0."""
+        if elapsed is None:
+            return np.nan
+        if elapsed < self._t_raw:
+            self._t_base += self._t_raw
+        self._t_raw = float(elapsed)
+        return self._t_base + self._t_raw
+
+    def _x(self, batches: bool) -> np.ndarray:
+        series = (self.bx, self.bsteps, self.bsecs) if batches else (self.ex, self.esteps, self.esecs)
+        return series[list(AXES).index(self.axis)].view
+
+    def set_axis(self, axis: str) -> None:
+        """Show the run against epochs, optimizer steps or seconds."""
+        self.axis = axis
+        self.draw_batches()
+        self.draw_epochs()
+
     def draw_batches(self) -> None:
         self.stale = False
-        self.raw.setData(self.bx.view, self.bloss.view)
-        self.smoothed.setData(self.bx.view, self.smooth.view)
+        x = self._x(True)
+        self.raw.setData(x, self.bloss.view)
+        self.smoothed.setData(x, self.smooth.view)
 
     def add_epoch(self, row: dict, draw: bool = True) -> None:
         row = {**row, "epoch": row["epoch"] + self.offset}
         self.rows.append(row)
         self.ex.extend([row["epoch"]])
+        steps, base = self._ends.get(row["epoch"], (np.nan, self._t_base))   # a loaded history has no batches
+        self.esteps.extend([steps])
+        self.esecs.extend([np.nan if row.get("elapsed") is None else base + row["elapsed"]])
         for k, s in self.epoch.items():
             v = row.get(k)
             s.extend([np.nan if v is None else v])
@@ -87,19 +126,35 @@ class Run:
 
     def draw_epochs(self) -> None:
         self.epochs_stale = False
-        x = self.ex.view
+        x = self._x(False)
         self.train_loss.setData(x, self.epoch["train_loss"].view)
         self.train_acc.setData(x, 100 * self.epoch["train_accuracy"].view)
         if np.isfinite(self.epoch["val_loss"].view).any():
             self.val_loss.setData(x, self.epoch["val_loss"].view, connect="finite")
             self.val_acc.setData(x, 100 * self.epoch["val_accuracy"].view, connect="finite")
 
-    def last_x(self) -> float:
-        return float(self.bx.view[-1]) if self.bx.n else float(self.ex.view[-1]) if self.ex.n else 0.0
+    def last_x(self, axis: str = "epochs") -> float:
+        keep, self.axis = self.axis, axis
+        ends = [x[-1] for x in (self._x(True), self._x(False)) if x.size and np.isfinite(x[-1])]
+        self.axis = keep
+        return float(ends[0]) if ends else 0.0
 
     def x_extent(self) -> float:
-        """How far right this run reaches or is planned to reach, in epochs."""
-        return max(float(self.planned), self.last_x())
+        """How far right this run reaches or is planned to reach, on its axis."""
+        planned = {"epochs": self.planned, "steps": self.planned * self._per_epoch}.get(self.axis, 0)
+        return max(float(planned), self.last_x(self.axis))
+
+    def emphasize(self, on: bool | None) -> None:
+        """A results-table row was picked: this run's lines thicker (True) or faded (False); None: as they were."""
+        width = 3 if on else None
+        self.smoothed.setPen(pen(self.color, 255 if on else 230, width or 1))
+        self.train_acc.setPen(pen(self.color, 255 if on else 230, width or 2))
+        self.val_acc.setPen(pen(self.color, 255 if on else 230, width or 2, dash=True))
+        self.val_loss.setPen(pen(self.color, 255 if on else 230, width or 2, dash=True))
+        opacity = 1.0 if on else 0.15 if on is False else 0.55 if self.dimmed else 1.0
+        for item in self.items[1:]:
+            item.setOpacity(opacity)
+            item.setZValue(10 if on else 0)
 
     def span(self) -> ranges.RunSpan:
         """What this run needs on the y axes; recomputed only when new data arrived."""

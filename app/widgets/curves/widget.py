@@ -10,12 +10,12 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QFileDialog, QHBoxLayout, QMessageBox, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.widgets.curves import export, ranges
 from app.widgets.curves.legend import Entry, RunLegend
-from app.widgets.curves.run import EPOCH_FIELDS, Run
+from app.widgets.curves.run import AXES, EPOCH_FIELDS, Run
 
 RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (211, 47, 47), (0, 150, 136)]
 REDRAW_HZ = 10            # curves are redrawn at most this often
@@ -78,7 +78,17 @@ class Curves(QWidget):
         self.csv_button = QPushButton("Export CSV…")
         self.png_button.setToolTip("Save both plots as one PNG image.")
         self.csv_button.setToolTip("Save every run's per-epoch history as a CSV table.")
+        self.x_axis = QComboBox()
+        self.x_axis.setObjectName("curvesXAxis")
+        self.x_axis.setAccessibleName("curvesXAxis")
+        for key, text in (("epochs", "against epochs"), ("steps", "against optimizer steps"),
+                          ("seconds", "against seconds")):
+            self.x_axis.addItem(text, key)
+        self.x_axis.setToolTip("What the x axis counts: epochs (passes through the data), optimizer steps (batch "
+                               "GD takes one per epoch, stochastic GD one per sample) or seconds of training.")
+        self.x_axis.currentIndexChanged.connect(lambda _: self.set_x_axis(self.x_axis.currentData()))
         row.addWidget(self.log_scale)
+        row.addWidget(self.x_axis)
         row.addStretch(1)
         for b in (self.clear_button, self.png_button, self.csv_button):
             row.addWidget(b)
@@ -147,6 +157,7 @@ class Curves(QWidget):
         n = len(self.retired) + len(self.runs)
         run = Run(self.loss_plot, self.accuracy_plot, f"Run {n + 1}: {label}", RUN_COLORS[n % len(RUN_COLORS)],
                   augment)
+        run.axis = self.x_axis.currentData()
         self.runs.append(run)
         self._manual.clear()
         self._apply_ranges()
@@ -163,7 +174,8 @@ class Curves(QWidget):
         each symbol-curve setData costs ~2 ms of GUI time)."""
         if self.current is None:
             return
-        self.current.add_epoch({k: getattr(stats, k, None) for k in EPOCH_FIELDS}, draw=False)
+        self.current.add_epoch({**{k: getattr(stats, k, None) for k in EPOCH_FIELDS},
+                                "elapsed": getattr(stats, "elapsed", None)}, draw=False)
         self._schedule()
 
     def _schedule(self) -> None:
@@ -232,6 +244,27 @@ class Curves(QWidget):
         if y is not None:
             item.setYRange(*y, padding=0)
 
+    def set_x_axis(self, axis: str) -> None:
+        """Plot every run against epochs, optimizer steps or seconds (marks stay in epochs: shown there only)."""
+        if self.x_axis.currentData() != axis:
+            self.x_axis.setCurrentIndex(self.x_axis.findData(axis))    # comes back here through the signal
+            return
+        for run in self.runs:
+            run.set_axis(axis)
+            for _, line in run.marks:
+                line.setVisible(axis == "epochs" and not run.dimmed)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getPlotItem().setLabel("bottom", AXES[axis])
+        self._manual.clear()
+        self._applied.clear()
+        self._apply_ranges()
+
+    def highlight(self, key) -> None:
+        """The run whose `key` (the model's run id) matches drawn thicker, the others faded; None: all as usual."""
+        found = any(run.key == key for run in self.runs)
+        for run in self.runs:
+            run.emphasize(None if key is None or not found else run.key == key)
+
     def _set_log_scale(self, on: bool) -> None:
         self.loss_plot.getPlotItem().setLogMode(y=on)
         self._manual.discard("lossPlot")
@@ -249,6 +282,7 @@ class Curves(QWidget):
         for plot in (self.loss_plot, self.accuracy_plot):
             line = pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen((120, 120, 120), width=1, style=Qt.DotLine),
                                    label=text, labelOpts={"position": 0.92, "color": fg})
+            line.setVisible(self.x_axis.currentData() == "epochs")      # placed in epochs
             plot.addItem(line)
             run.marks.append((plot, line))
 
@@ -260,6 +294,7 @@ class Curves(QWidget):
         for plot in (self.loss_plot, self.accuracy_plot):
             line = pg.InfiniteLine(pos=epoch, angle=90, pen=pg.mkPen(good, width=2),
                                    label=f"best epoch {epoch}", labelOpts={"position": 0.8, "color": good})
+            line.setVisible(self.x_axis.currentData() == "epochs")
             plot.addItem(line)
             run.marks.append((plot, line))
             run.best_lines.append(line)

@@ -1,0 +1,123 @@
+"""The session's other runs, as worker generators beside session._train: a fair comparison (its variants one after
+another) and the learning-rate range test. Each yields session.Update objects at <= GUI_RATE a second; an Update
+never mixes two compared runs (a new run's first events start a new Update that carries `begins`).
+
+Steer is what the session's controls reach while such a job runs: pause carries over from one compared run's
+trainer to the next, stop ends the whole job, and settings stay as the comparison fixed them.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from engine.compare import VariantDone, scores
+from engine.errors import SpecError
+
+FIXED = "A comparison keeps every setting fixed while it runs, so its runs stay comparable."
+
+
+class Steer:
+    """Controls for a job whose trainer changes as it goes (thread-safe; the trainer is looked up at each call)."""
+
+    def __init__(self, job, trainer_of):
+        self.job, self.trainer_of = job, trainer_of
+        self.lock = threading.Lock()
+        self.paused = False
+        self._bound = None
+
+    def pause(self) -> None:
+        with self.lock:
+            self.paused = True
+            self._each(lambda t: t.pause())
+
+    def resume(self) -> None:
+        with self.lock:
+            self.paused = False
+            self._each(lambda t: t.resume())
+
+    def stop(self) -> None:
+        self.job.stop()
+        self._each(lambda t: t.stop())
+
+    def follow(self) -> None:
+        """On the worker, at a new run's first event: its trainer inherits a pause in force."""
+        with self.lock:
+            trainer = self.trainer_of()
+            if trainer is not self._bound:
+                self._bound = trainer
+                if self.paused and trainer is not None:
+                    trainer.pause()
+
+    def _each(self, act) -> None:
+        trainer = self.trainer_of()
+        if trainer is not None:
+            act(trainer)
+
+    def set_lr(self, _value) -> None:
+        raise SpecError(FIXED)
+
+    set_momentum = set_batch_size = set_lr
+
+
+def compare(comparison, control, done: threading.Event, make_update, gui_rate: float):
+    """Worker generator: each compared run's events, its results row and its end, none held back longer than
+    1 / gui_rate."""
+    try:
+        pending, last, current = make_update(), time.perf_counter(), None
+        for index, event in comparison.run():
+            control.trainer.follow()
+            if index != current:
+                if not pending.empty():
+                    yield pending
+                pending, current = make_update(), index
+                pending.begins = index
+            if isinstance(event, VariantDone):
+                pending.record = event.record
+                yield pending
+                pending, last = make_update(), time.perf_counter()
+                continue
+            kind = type(event).__name__
+            if kind == "BatchStats":
+                pending.batches.append(event)
+            elif kind == "EpochStats":
+                pending.epochs.append(event)
+            else:
+                pending.finished = event
+            now = time.perf_counter()
+            if now - last >= 1.0 / gui_rate and pending.finished is None:
+                yield pending
+                pending, last = make_update(), now
+        done.set()
+        pending.all_done = True
+        yield pending
+    finally:
+        done.set()
+
+
+def find_lr(finder, done: threading.Event, make_update, gui_rate: float):
+    """Worker generator: the range test's points in chunks, then its result."""
+    try:
+        pending, last = make_update(), time.perf_counter()
+        for point in finder.run():
+            pending.points.append(point)
+            now = time.perf_counter()
+            if now - last >= 1.0 / gui_rate:
+                yield pending
+                pending, last = make_update(), now
+        pending.lr_result = finder.result()
+        done.set()
+        pending.all_done = True
+        yield pending
+    finally:
+        done.set()
+
+
+def held_out_scores(net, dataset) -> tuple[float | None, float | None]:
+    """(test loss, test accuracy) of a trained network; a regression's loss is its mean squared error."""
+    if dataset.x_test is None or not len(dataset.x_test):
+        return None, None
+    if getattr(dataset, "task", "") == "regression":
+        return float(np.mean((net.forward(dataset.x_test) - dataset.y_test) ** 2)), None
+    return scores(net, dataset.x_test, dataset.y_test)

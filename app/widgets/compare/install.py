@@ -1,0 +1,81 @@
+"""install(window): the course's tools in the main window. The results table docks under the window (hidden until
+a comparison runs or Train > Results table shows it), the coach sits under the training panel, and Compare… and
+Find learning rate… are in the Train menu and beside Start. Each run goes through window.runs (the one session).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget
+
+from app.widgets.coach import CoachHints
+from app.widgets.compare.dialog import CompareDialog
+from app.widgets.compare.results_table import ResultsTable
+from app.widgets.lr_finder import LRFinderDialog
+
+BUSY = "A run is under way: stop it first, then start the comparison."
+
+
+class CourseTools:
+    def __init__(self, window):
+        self.window = window
+        w = window
+        self.results = ResultsTable(w.state, w.prompts)
+        self.dock = QDockWidget("Runs and results", w)
+        self.dock.setObjectName("runsDock")
+        self.dock.setWidget(self.results)
+        w.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.coach = CoachHints(w.state, w.session)
+        column = w.panel.parentWidget().layout()
+        column.insertWidget(column.indexOf(w.panel) + 1, self.coach)
+        self.compare_dialog = CompareDialog(w.state, w)
+        self.lr_dialog = None
+        self.results.runPicked.connect(w.curves.highlight)
+        self.compare_dialog.chosen.connect(self.run_comparison)
+        self.coach.findLrRequested.connect(self.find_learning_rate)
+        w.panel.compareRequested.connect(lambda: self.show_compare())
+        w.panel.lrFinderRequested.connect(self.find_learning_rate)
+        self._actions()
+
+    def _actions(self) -> None:
+        w = self.window
+        self.compare_action = QAction("&Compare…", w, triggered=lambda: self.show_compare())
+        self.compare_action.setStatusTip("Train 2-4 variants that differ in one setting, from the same start")
+        self.lr_action = QAction("Find &learning rate…", w, triggered=self.find_learning_rate)
+        self.lr_action.setStatusTip("Run the learning-rate range test on a copy of the network")
+        self.table_action = self.dock.toggleViewAction()
+        self.table_action.setText("&Results table")
+        w.train_menu.addSeparator()
+        for action in (self.compare_action, self.lr_action, self.table_action):
+            w.train_menu.addAction(action)
+
+    def show_compare(self, setting: str | None = None, values=None, epochs: int | None = None) -> CompareDialog:
+        """Open Compare… (configured with `setting` and `values` when given, e.g. by the course guide)."""
+        if setting is not None:
+            self.compare_dialog.configure(setting, values, epochs)
+        self.compare_dialog.show()
+        self.compare_dialog.raise_()
+        return self.compare_dialog
+
+    def run_comparison(self, setting: str, values: list, epochs: int) -> bool:
+        if not self.window.runs.compare(setting, values, epochs=epochs):
+            self.window.statusBar().showMessage(BUSY, 8000)
+            return False
+        self.dock.show()
+        return True
+
+    def find_learning_rate(self) -> LRFinderDialog:
+        """Open the range test's window and start it."""
+        w = self.window
+        if self.lr_dialog is None:
+            self.lr_dialog = LRFinderDialog(w.state, w.session, w.runs, w)
+        self.lr_dialog.show()
+        self.lr_dialog.raise_()
+        self.lr_dialog.start()
+        return self.lr_dialog
+
+
+def install(window) -> CourseTools:
+    window.course_tools = CourseTools(window)
+    return window.course_tools

@@ -1,0 +1,154 @@
+"""ResultsTable: every run the student made (the model's run history, AppState.runs), one row each, whether or not
+its curves are still on the plots: the setting it varied, final training / validation / test accuracy and loss,
+epochs, optimizer steps, wall time and how it ended (engine.compare.run_record).
+
+The table sorts on any column (numbers as numbers), exports to CSV through the window's Prompts, and a picked row
+asks the curves to draw that run thicker (`runPicked(id)`; None when nothing is picked).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from engine.atomic import atomic_write
+from engine.errors import SaveError
+
+# (record key, header, how a value is shown)
+PERCENT, LOSS, COUNT = (lambda v: f"{100 * v:.2f} %"), (lambda v: f"{v:.4f}"), (lambda v: f"{int(v):,}")
+COLUMNS = [("id", "#", str), ("label", "Run", str), ("setting", "Varied", str),
+           ("train_accuracy", "Train acc.", PERCENT), ("val_accuracy", "Val. acc.", PERCENT),
+           ("test_accuracy", "Test acc.", PERCENT), ("train_loss", "Train loss", LOSS), ("val_loss", "Val. loss", LOSS),
+           ("test_loss", "Test loss", LOSS), ("epochs", "Epochs", COUNT), ("steps", "Steps", COUNT),
+           ("seconds", "Seconds", lambda v: f"{v:.1f}"), ("outcome", "Outcome", str)]
+KIND = {"train": "", "fine-tune": "fine-tuning", "step": "steps", "compare": ""}
+
+
+class _Cell(QTableWidgetItem):
+    """Sorts by its number (empty cells last), shows its text."""
+
+    def __init__(self, text: str, key):
+        super().__init__(text)
+        self.key = key
+        self.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
+
+    def __lt__(self, other) -> bool:
+        a, b = self.key, getattr(other, "key", None)
+        if a is None or b is None:
+            return b is None and a is not None
+        if isinstance(a, str) != isinstance(b, str):
+            return not isinstance(a, str)
+        return a < b
+
+
+def row_values(run: dict) -> dict:
+    """A run-history entry as the table's raw values (None where the run has no number yet)."""
+    rec = run.get("record") or {}
+    values = {key: rec.get(key) for key, _, _ in COLUMNS}
+    values.update(id=run["id"], label=run["label"])
+    values["setting"] = rec.get("setting") or KIND.get(run.get("kind", "train"), "")
+    if values["test_accuracy"] is None:
+        values["test_accuracy"] = (run.get("results") or {}).get("test_accuracy")
+    if not rec:
+        values["outcome"] = "no results yet" if run.get("kind") != "step" else "single steps"
+    return values
+
+
+def runs_csv(runs: list[dict]) -> str:
+    """The table's rows with their raw numbers, one per run."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow([key for key, _, _ in COLUMNS])
+    for run in runs:
+        values = row_values(run)
+        writer.writerow(["" if values[key] is None else values[key] for key, _, _ in COLUMNS])
+    return text.getvalue()
+
+
+class ResultsTable(QWidget):
+    runPicked = Signal(object)             # the picked run's id, or None
+
+    def __init__(self, state, prompts=None, parent=None):
+        super().__init__(parent)
+        self.state, self.prompts = state, prompts
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("resultsTable")
+        self.table.setAccessibleName("resultsTable")
+        self.table.setHorizontalHeaderLabels([header for _, header, _ in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        header.setSortIndicator(0, Qt.AscendingOrder)         # oldest run first until a header is clicked
+        self.table.setToolTip("Every run you made, even after its curves left the plots. Click a header to sort, "
+                              "a row to pick its curves out.")
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.summary = QLabel("")
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setObjectName("exportRunsCsv")
+        self.export_button.setToolTip("Save this table as a CSV file (raw numbers, one row per run).")
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+        self.export_button.clicked.connect(self._ask_csv)
+        self.table.itemSelectionChanged.connect(self._picked)
+        state.runsChanged.connect(self.show_runs)
+        self.show_runs(state.runs)
+
+    def show_runs(self, runs: list[dict]) -> None:
+        picked = self.picked_id()
+        self.table.setSortingEnabled(False)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(runs))
+        for r, run in enumerate(runs):
+            values = row_values(run)
+            for c, (key, _, shown) in enumerate(COLUMNS):
+                v = values[key]
+                cell = _Cell("" if v is None or v == "" else shown(v), v if v != "" else None)
+                if c == 1:
+                    cell.setData(Qt.UserRole, run["id"])
+                    cell.setToolTip(str(run["label"]))
+                self.table.setItem(r, c, cell)
+        self.table.blockSignals(False)
+        self.table.setSortingEnabled(True)
+        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 160), 320))
+        done = sum(1 for run in runs if run.get("record"))
+        self.summary.setText(f"{len(runs)} run{'s' * (len(runs) != 1)}, {done} with results" if runs else
+                             "No runs yet: press Start or Compare….")
+        if picked is not None:
+            self.pick(picked)
+
+    def picked_id(self):
+        rows = self.table.selectionModel().selectedRows(1)
+        return rows[0].data(Qt.UserRole) if rows else None
+
+    def pick(self, run_id) -> None:
+        """Select the row of run `run_id` (as a click would)."""
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 1).data(Qt.UserRole) == run_id:
+                self.table.selectRow(r)
+                return
+
+    def _picked(self) -> None:
+        self.runPicked.emit(self.picked_id())
+
+    def export_csv(self, path) -> None:
+        with atomic_write(path, "w") as f:
+            f.write(runs_csv(self.state.runs))
+
+    def _ask_csv(self) -> None:
+        path = self.prompts.ask_save_path("Export the results table", "runs.csv", "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            self.export_csv(path)
+        except SaveError as e:
+            self.prompts.show_error("Could not export", str(e))
