@@ -47,6 +47,7 @@ class DecisionBoundary(pg.PlotWidget):
         self.image.setZValue(-10)
         self.addItem(self.image)
         self.fit = pg.PlotDataItem(pen=pg.mkPen((211, 47, 47), width=3))
+        self.fit.setZValue(10)                 # the fitted curve over the data points
         self.addItem(self.fit)
         self.bounds = [pg.InfiniteLine(angle=0, pen=pg.mkPen((128, 128, 128), width=1, style=Qt.DashLine))
                        for _ in range(2)]
