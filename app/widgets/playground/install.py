@@ -84,5 +84,6 @@ def _show(window, pg, on: bool) -> None:
     right = pg.top.parentWidget()
     if on:
         h = right.height()
-        right.setSizes([int(h * 0.5), int(h * 0.2), int(h * 0.3)])
+        share = {pg.top: 0.42, pg.middle: 0.2, window.curves: 0.25}     # any other pane (Step's) gets the rest
+        right.setSizes([int(h * share.get(right.widget(k), 0.13)) for k in range(right.count())])
         pg.middle.setSizes([int(pg.middle.width() * 0.6), int(pg.middle.width() * 0.4)])
