@@ -136,3 +136,18 @@ def test_text_follows_the_theme(qtbot, tmp_path, monkeypatch):
                for y in range(0, min(image.height(), 120), 2)]
         extreme = min(lum) if mode == "light" else max(lum)
         assert abs(extreme - pal.color(QPalette.Text).lightness()) < 40, mode
+
+
+def test_dock_never_squashes_the_main_area(qtbot, tmp_path, monkeypatch):
+    """Docked beside a wide window; floating when docking would push the window past its width."""
+    for width, height, floats in ((1280, 800, False), (1024, 768, True)):
+        w = make_window(qtbot, tmp_path / str(width), monkeypatch)
+        w.resize(width, height)
+        QApplication.processEvents()
+        w.guide.open_at("backprop")
+        QApplication.processEvents()
+        assert w.guide.isVisible() and w.guide.isFloating() == floats, width
+        assert w.width() == width
+        assert w.centralWidget().width() >= w.centralWidget().minimumSizeHint().width()
+        w.guide.close()
+        assert not w.guide.isVisible()

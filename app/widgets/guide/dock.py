@@ -62,6 +62,7 @@ class GuideDock(QDockWidget):
         self.list = _named(QListWidget(), "guideSections",
                            "The course's sections: arrows choose one, Enter shows it in the app, Space marks it "
                            "done.")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # long titles are elided, with a tip
         self.list.currentRowChanged.connect(lambda row: row >= 0 and self.show_section(SECTIONS[row].key))
         self.list.itemActivated.connect(lambda _: self.show_buttons and self.show_buttons[0][1].click())
         self.list.itemChanged.connect(self._item_checked)
@@ -102,6 +103,7 @@ class GuideDock(QDockWidget):
         self.list.blockSignals(True)
         for n, section in enumerate(SECTIONS, 1):
             item = QListWidgetItem(f"{n}. {section.title}")
+            item.setToolTip(section.title)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if section.key in self.progress["done"] else Qt.Unchecked)
             item.setData(Qt.UserRole, section.key)
@@ -171,6 +173,24 @@ class GuideDock(QDockWidget):
         if key in BY_KEY:
             self.show_section(key)
         self.list.setFocus()
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self.isVisible():
+            self.fit()                                   # before showing: a shown dock already widened the window
+        super().setVisible(visible)
+
+    def fit(self) -> None:
+        """Docked only where the main area keeps its minimum width beside it; else a floating window."""
+        window = self.window_
+        central = window.centralWidget()
+        if self.isFloating() or central is None or not window.isVisible():
+            return
+        room = window.width() - central.minimumSizeHint().width()
+        if room < MIN_WIDTH:
+            self.setFloating(True)
+            top_right = window.mapToGlobal(window.rect().topRight())
+            height = max(400, window.height() - 80)
+            self.setGeometry(top_right.x() - WIDTH - 20, top_right.y() + 60, WIDTH, height)
 
     def show_note(self, note: str) -> None:
         note = (note or "").strip()

@@ -76,7 +76,7 @@ def _sections() -> list[Section]:
                 "sum z through an <i>activation function</i> f.</p>"
                 "<p>With two inputs, z = 0 is a straight line in the plane: a perceptron can only separate what a "
                 "line separates. XOR needs more than one line.</p>",
-                "z = Σ<sub>i</sub> w<sub>i</sub> x<sub>i</sub> + b &nbsp;&nbsp;&nbsp; a = f(z)",
+                "z = Σ<sub>i</sub> w<sub>i</sub> x<sub>i</sub> + b<br>a = f(z)",
                 (ShowMe("xor_perceptron", "a perceptron trying to learn XOR (playground lesson)"),)),
         Section("mlp", "The multi-layer perceptron (MLP)",
                 "<p>Put many neurons side by side and you have a layer; feed one layer's outputs into the next and "
@@ -101,7 +101,7 @@ def _sections() -> list[Section]:
                 "<p>For the weight on the connection from neuron i to neuron j, the slope is the <i>local "
                 "error</i> δ<sub>j</sub> of the receiving neuron times the value z<sub>i</sub> that came in on the "
                 "connection. The errors of one layer are computed from those of the layer after it.</p>",
-                "∂L/∂w<sub>i→j</sub> = δ<sub>j</sub> · z<sub>i</sub> &nbsp;&nbsp;&nbsp; "
+                "∂L/∂w<sub>i→j</sub> = δ<sub>j</sub> · z<sub>i</sub><br>"
                 "δ<sub>j</sub> = f′(z<sub>j</sub>) · Σ<sub>k</sub> w<sub>j→k</sub> δ<sub>k</sub>",
                 (ShowMe("backprop_connection", "one connection of your network, backpropagated in numbers"),
                  ShowMe("step", "one optimizer step, phase by phase, on the diagram"))),
