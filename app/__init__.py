@@ -33,5 +33,6 @@ widgets/           one widget a file: network_view, layer_editor, training_panel
                    inside/ (the Look inside tab: activation functions, forward pass, backprop inspector,
                    gradient health, first-layer weights, errors, weight histograms),
                    playground/ (two-input data on the same builder and session: decision boundary, neuron
-                   maps, perceptron view, lessons)
+                   maps, perceptron view, lessons), guide/ (the crash course dock, its Show me actions, a
+                   teacher's lesson in a project), export_image (Copy as image / Save as PNG… on every view)
 """
