@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from app import step_text
 
@@ -111,13 +111,7 @@ class StepOverlay:
         font = QFont(view.font())
         p.setFont(font)
         if self.phase >= 1:
-            units, pos = cols[-1]
-            width = 190
-            for u, (x, y) in zip(units, pos):
-                box = QRectF(x - r - 6 - width, y - 8, width, 16)
-                p.fillRect(box, base)
-                p.setPen(text)
-                p.drawText(box, Qt.AlignRight | Qt.AlignVCenter, step_text.output_label(self.rec, int(u)))
+            self._paint_outputs(p, cols, r, QFontMetrics(font), text, base)
         caption = f"{step_text.PHASE_TITLES[self.phase]} · {CAPTIONS[self.kind]}"
         if self.kind == "update":
             rec = self.rec
@@ -128,4 +122,23 @@ class StepOverlay:
         box = QRectF(8, view.height() - 14, view.width() - 16, 14)
         p.fillRect(box, base)
         p.setPen(text)
+        caption = QFontMetrics(font).elidedText(caption, Qt.ElideRight, int(box.width()))
         p.drawText(box, Qt.AlignLeft | Qt.AlignVCenter, caption)
+
+    def _paint_outputs(self, p, cols, r, fm, text, base) -> None:
+        """q, p and δ left of each shown output; only δ where the gap is narrow; nothing if rows would overlap."""
+        units, pos = cols[-1]
+        gap = pos[0][0] - cols[-2][1][0][0] - 2 * r - 12
+        if len(pos) > 1 and pos[1][1] - pos[0][1] < fm.height():
+            return
+        p.setPen(text)
+        for u, (x, y) in zip(units, pos):
+            label = step_text.output_label(self.rec, int(u))
+            if fm.horizontalAdvance(label) > gap:
+                label = label.rpartition(" · ")[2]                       # "δ 0.1234"
+                if fm.horizontalAdvance(label) > gap:
+                    continue
+            width = fm.horizontalAdvance(label) + 6
+            box = QRectF(x - r - 6 - width, y - fm.height() / 2, width, fm.height())
+            p.fillRect(box, base)
+            p.drawText(box, Qt.AlignRight | Qt.AlignVCenter, label)
