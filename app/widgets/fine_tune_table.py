@@ -34,11 +34,11 @@ class FineTuneTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.NoSelection)
         self.setFocusPolicy(Qt.NoFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         width = self.fontMetrics().horizontalAdvance("100.0%") + 12
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Fixed)
-        header.setDefaultSectionSize(width)
+        header.setMinimumSectionSize(width)
+        header.setSectionResizeMode(QHeaderView.Stretch)       # fills the row; never narrower than "100.0%"
         self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.setToolTip("After fine-tuning, per digit: your held-out digits read right (the network never "
@@ -52,8 +52,9 @@ class FineTuneTable(QTableWidget):
 
     def _fit_height(self) -> None:
         rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
-        bar = self.horizontalScrollBar().sizeHint().height()
-        self.setFixedHeight(self.horizontalHeader().height() + rows + 2 * self.frameWidth() + bar)
+        self.setFixedHeight(self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth())
+        names = self.fontMetrics().horizontalAdvance(self.row_names("MNIST sample test")[1]) + 16
+        self.setMinimumWidth(names + self.columnCount() * self.horizontalHeader().minimumSectionSize())
 
     def set_report(self, report) -> None:
         self.report = report
@@ -69,6 +70,10 @@ class FineTuneTable(QTableWidget):
     def _set(self, row: int, col: int, text: str, better: bool | None) -> None:
         item = QTableWidgetItem(text)
         item.setTextAlignment(Qt.AlignCenter)
+        if col == self.columnCount() - 1:                  # the overall column reads first
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
         if better is not None:
             base = self.palette().color(QPalette.Base)
             item.setForeground(legible(GAIN if better else LOSS, base))
