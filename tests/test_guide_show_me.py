@@ -114,11 +114,25 @@ def check_digits_start(qtbot, w):
     assert w.focusWidget() is w.findChild(QWidget, "startButton")
 
 
+def compared(setting, values):
+    def check(qtbot, w):
+        dialog = w.findChild(QWidget, "compareDialog")
+        assert dialog.isVisible() and w.tabs.currentIndex() == 0
+        assert dialog.setting.currentData() == setting
+        assert sorted(dialog.values()) == sorted(values)
+        assert dialog.focusWidget() is dialog.run_button
+        dialog.close()
+    return check
+
+
 CHECKS = {"build_tab": check_build_tab, "xor_perceptron": check_xor_perceptron, "xor_hidden": check_xor_hidden,
           "output_range": check_output_range, "training_panel": focused("datasetCombo"),
           "loss_choice": focused("lossCombo"), "optimizer_choice": focused("optimizerCombo"),
           "backprop_connection": check_backprop_connection, "forward_page": check_forward_page,
-          "activations_page": check_activations_page, "step": check_step, "digits_start": check_digits_start}
+          "activations_page": check_activations_page, "step": check_step, "digits_start": check_digits_start,
+          "compare_optimizers": compared("optimizer", ["sgd", "minibatch", "bgd"]),
+          "compare_activations": compared("activation", ["sigmoid", "tanh", "relu", "leaky_relu"]),
+          "compare_losses": compared("loss", ["cross_entropy", "l1"])}
 
 
 def test_every_button_has_a_check():
@@ -134,6 +148,8 @@ def test_show_me_leads_to_its_state(qtbot, window, section, action):
         w.state.set_setting("lr", 0.5)
         w.playground.start_lesson("perceptron_xor")
         qtbot.waitUntil(lambda: dataset_key(w) == "xor", timeout=WAIT)
+    if action.startswith("compare"):
+        w.course_tools.compare_dialog.configure("lr")     # the button must set the setting, not find it set
     press(qtbot, w, section, action)
     CHECKS[action](qtbot, w)
 

@@ -112,21 +112,26 @@ def _sections() -> list[Section]:
                 "below 0. An output layer can only produce values inside its activation's range.</p>",
                 activation_table(),
                 (ShowMe("activations_page", "the activation functions and their slopes; yours are highlighted"),
-                 ShowMe("output_range", "a sigmoid output trying to fit a curve that goes below 0"))),
+                 ShowMe("output_range", "a sigmoid output trying to fit a curve that goes below 0"),
+                 ShowMe("compare_activations", "sigmoid, tanh, ReLU and leaky ReLU set up to train from the same "
+                        "start (Compare…)"))),
         Section("losses", "Loss functions",
                 "<p>The loss is one number for how wrong the network is. <b>Cross-entropy</b> looks at the "
                 "probability given to the right class and punishes a confident wrong answer hard. <b>L1</b> adds "
                 "up the absolute differences between outputs and targets.</p>"
                 "<p>The optimizer only ever sees the loss, so its choice decides what \u201cbetter\u201d means.</p>",
                 loss_table(),
-                (ShowMe("loss_choice", "where you choose the loss"),)),
+                (ShowMe("loss_choice", "where you choose the loss"),
+                 ShowMe("compare_losses", "cross-entropy and L1 set up to train from the same start (Compare…)"))),
         Section("optimizer", "The optimizer: gradient descent",
                 "<p>Gradient descent moves every weight a small step (the learning rate η) against its slope. "
                 "<b>Stochastic</b> gradient descent takes the slope from one example at a time: many cheap, noisy "
                 "steps. <b>Batch</b> gradient descent averages over the whole training set: one careful step per "
                 "epoch. Mini-batches sit in between.</p>",
                 optimizer_table(),
-                (ShowMe("optimizer_choice", "the optimizer, its learning rate and batch size"),)),
+                (ShowMe("optimizer_choice", "the optimizer, its learning rate and batch size"),
+                 ShowMe("compare_optimizers", "stochastic, mini-batch and batch gradient descent set up to train "
+                        "from the same start (Compare…)"))),
         Section("digits", "Putting it together on digits",
                 "<p>One training step has three phases. The <b>forward pass</b> runs a batch of digits through "
                 "the network. <b>Error estimation</b> compares the outputs with the true digits through the loss. "

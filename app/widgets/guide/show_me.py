@@ -180,9 +180,29 @@ def digits_start(window) -> None:
     _reveal(window.panel.start_button)
 
 
+def _compare(window, setting: str, values: list) -> None:
+    """Compare… set up with the one setting and its values; the student presses Run comparison."""
+    show_train_tab(window)
+    dialog = window.course_tools.show_compare(setting, values)
+    dialog.run_button.setFocus()
+
+
+def compare_optimizers(window) -> None:
+    _compare(window, "optimizer", ["sgd", "minibatch", "bgd"])
+
+
+def compare_activations(window) -> None:
+    _compare(window, "activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
+
+
+def compare_losses(window) -> None:
+    _compare(window, "loss", ["cross_entropy", "l1"])
+
+
 ACTIONS = {f.__name__: f for f in (build_tab, xor_perceptron, xor_hidden, output_range, training_panel,
                                    loss_choice, optimizer_choice, backprop_connection, forward_page,
-                                   activations_page, step, digits_start)}
+                                   activations_page, step, digits_start, compare_optimizers,
+                                   compare_activations, compare_losses)}
 
 
 def run(window, action: str) -> None:
