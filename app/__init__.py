@@ -24,12 +24,15 @@ theme.py           light/dark palette following the system; pyqtgraph follows
 status_tasks.py    status-bar progress + Cancel for long tasks
 coach_rules.py     a run's numbers -> a sentence of advice (e.g. accuracy at chance level)
 handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
+fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores before and after a fine-tune
+guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold
 desktop_entry.py   freedesktop .desktop entry + icons install/uninstall
 paths.py           where resources/ (icons, bundled digits) is
 version.py         the app's version (installed package or pyproject.toml)
 widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,
                    field_messages, activation_info, step_controls + step_overlay (Step in three phases),
-                   draw_canvas, draw_tab, prediction_bars, digit_image, handwriting_browser,
+                   draw_canvas, draw_tab (guess_panel, teach_panel, fine_tune_table), prediction_bars,
+                   digit_image, handwriting_browser,
                    inside/ (the Look inside tab: activation functions, forward pass, backprop inspector,
                    gradient health, first-layer weights, errors, weight histograms),
                    playground/ (two-input data on the same builder and session: decision boundary, neuron
