@@ -27,8 +27,6 @@ from app.widgets.training_panel import TrainingPanel
 from engine.errors import EngineError
 from engine.network import Network
 
-ERROR_STYLE = "color: #c62828;"
-
 
 class MainWindow(QMainWindow):
     def __init__(self, parent=None):
@@ -162,6 +160,9 @@ class MainWindow(QMainWindow):
         """Train `net` (None: a fresh one from the spec) on the model's data set, loading it first if needed."""
         if self.runs.busy():
             return
+        if self.panel.blocker():              # a field in red: the shortcut must not start with a stale value
+            self._on_failed(self.panel.blocker())
+            return
         try:
             cfg.validate()                     # before loading anything: bad settings are said at once
             net = net if net is not None else Network.from_spec(self.state.spec)
@@ -224,30 +225,17 @@ class MainWindow(QMainWindow):
         elif state == "running":
             self.statusBar().showMessage("Training…")
 
-    def _show_results(self, results) -> None:
-        """The panel's result line always reports the current network: its test accuracy, or nothing."""
-        line = self.panel.result
-        line.setStyleSheet("")
-        if results is None or results.get("test_accuracy") is None:
-            line.setText("")
-            return
-        n = results.get("n_test") or 0
-        on = f" on {n:,} test digits it never saw." if n else "."
-        line.setText(f"<b>Test accuracy: {100 * results['test_accuracy']:.2f}%</b>{on}")
-
     def _on_finished(self, fin) -> None:
         self.curves.redraw()
         self.panel.on_finished(fin)
         if fin.best_epoch and self.state.settings.get("patience"):
             self.curves.mark_best(fin.best_epoch + self.curves.current.offset)
         if fin.reason == "diverged":
-            self.panel.result.setStyleSheet(ERROR_STYLE)
-            self.panel.result.setText(fin.message + " Lower the learning rate and press Start again.")
+            self.panel.show_error(fin.message + " Lower the learning rate and press Start again.")
         self.statusBar().showMessage(fin.message)
 
     def _on_failed(self, message: str) -> None:
-        self.panel.result.setStyleSheet(ERROR_STYLE)
-        self.panel.result.setText(message)
+        self.panel.show_error(message)
         self.statusBar().showMessage(message)
 
     # ---- closing ------------------------------------------------------------------------------------

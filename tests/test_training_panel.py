@@ -279,3 +279,13 @@ def test_training_checks_are_the_engines_sentences():
     assert "memory" in training_problem(huge, spec)
     assert training_problem(huge, spec, n_train=60) == ""                  # the trainer uses at most 60 per step
     assert training_problem(TrainConfig(optimizer="sgd", batch_size=200_000), spec) == ""
+
+
+def test_the_start_shortcut_is_refused_while_a_field_is_red(window, qtbot):
+    type_and_tab(qtbot, lr_field(window), "abc")
+    started = []
+    window.session.stateChanged.connect(started.append)
+    window.start_action.trigger()                    # Ctrl+Return: the same path as the keyboard shortcut
+    settle()
+    assert "running" not in started and not window.session.is_running()
+    assert "number" in window.panel.result.text()    # says why, like the disabled Start button
