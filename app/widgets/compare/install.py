@@ -25,7 +25,9 @@ class CourseTools:
         self.dock.setObjectName("runsDock")
         self.dock.setWidget(self.results)
         w.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
+        self.dock.setFloating(True)          # docked, it would push the window past 768 px high; the user may dock it
         self.dock.hide()
+        self._placed = False
         self.coach = CoachHints(w.state, w.session)
         column = w.panel.parentWidget().layout()
         column.insertWidget(column.indexOf(w.panel) + 1, self.coach)
@@ -45,6 +47,7 @@ class CourseTools:
         self.lr_action = QAction("Find &learning rate…", w, triggered=self.find_learning_rate)
         self.lr_action.setStatusTip("Run the learning-rate range test on a copy of the network")
         self.table_action = self.dock.toggleViewAction()
+        self.table_action.triggered.connect(lambda on: self.show_results() if on else None)
         self.table_action.setText("&Results table")
         w.train_menu.addSeparator()
         for action in (self.compare_action, self.lr_action, self.table_action):
@@ -62,8 +65,19 @@ class CourseTools:
         if not self.window.runs.compare(setting, values, epochs=epochs):
             self.window.statusBar().showMessage(BUSY, 8000)
             return False
-        self.dock.show()
+        self.show_results()
         return True
+
+    def show_results(self) -> None:
+        """The results table, the first time over the lower part of the window, beside the curves it picks."""
+        w = self.window
+        if not self._placed and self.dock.isFloating():
+            self._placed = True
+            width = min(1120, max(w.width() - 40, 600))
+            corner = w.mapToGlobal(w.rect().bottomLeft())
+            self.dock.setGeometry(corner.x() + 20, corner.y() - 300, width, 260)
+        self.dock.show()
+        self.dock.raise_()
 
     def find_learning_rate(self) -> LRFinderDialog:
         """Open the range test's window and start it."""

@@ -83,6 +83,8 @@ class ResultsTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)                 # one line a run; the full label is its tooltip
+        self.table.setTextElideMode(Qt.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Interactive)
@@ -119,7 +121,7 @@ class ResultsTable(QWidget):
                 self.table.setItem(r, c, cell)
         self.table.blockSignals(False)
         self.table.setSortingEnabled(True)
-        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 160), 320))
+        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 200), 320))
         done = sum(1 for run in runs if run.get("record"))
         self.summary.setText(f"{len(runs)} run{'s' * (len(runs) != 1)}, {done} with results" if runs else
                              "No runs yet: press Start or Compare….")
