@@ -72,3 +72,5 @@ def test_fine_tune_reports_before_and_after_on_held_out_digits_and_the_test_set(
     assert changed > 0                                                        # the network really moved
     assert f"{test}:" in tab.status.text() and "points" in tab.status.text()
     assert tab.findChild(QPushButton, "fineTuneButton").isEnabled()
+    tab.state.set_network(digit_net.copy())                                  # another network: the table is not its
+    assert not table.isVisible()

@@ -48,6 +48,7 @@ class TeachPanel(QFrame):
         self._fine_tune = None              # what the running fine-tune will be measured with
         self._check = None                  # the worker measuring the last fine-tune
         self._tuned_text = ""               # what the last fine-tune did to the digits it trained on
+        self._tuned = None                  # the network the table describes (the model's, after a fine-tune)
         self.setFrameShape(QFrame.StyledPanel)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_teach_row())
@@ -57,7 +58,7 @@ class TeachPanel(QFrame):
         layout.addWidget(self.table)
         self._load_digits(digits)
         state.drawnDigitChanged.connect(lambda _: self._update_buttons())
-        state.networkChanged.connect(lambda _: self._update_buttons())
+        state.networkChanged.connect(self._network_changed)
         state.trainingStateChanged.connect(self._on_training_state)
         runs.session.finished.connect(self._fine_tune_finished)
         runs.session.failed.connect(self._fine_tune_failed)
@@ -138,6 +139,12 @@ class TeachPanel(QFrame):
         for w in (self.browse_button, self.export_button, self.clear_digits_button):
             w.setEnabled(n > 0 and not busy)
 
+    def _network_changed(self, net) -> None:
+        if self._tuned is not None and net is not self._tuned and self._fine_tune is None:
+            self._tuned = None              # the table measured another network: it would mislead now
+            self.table.setVisible(False)
+        self._update_buttons()
+
     def _on_training_state(self, state: str) -> None:
         self._training = state in ("running", "paused")
         self._update_buttons()
@@ -217,6 +224,7 @@ class TeachPanel(QFrame):
                             f"(before: {before_right}).{stopped}")
         self.message.emit(self._tuned_text + " Measuring before and after…")
         if usable(after) and ds is not None:
+            self._tuned = after
             self._start_check(job, after.copy(), ds)
         self._update_buttons()
 
@@ -233,7 +241,7 @@ class TeachPanel(QFrame):
     def _checked(self, report) -> None:
         self._check = None
         self.table.set_report(report)
-        self.table.setVisible(True)
+        self.table.setVisible(self._tuned is not None)     # not if another network came in meanwhile
         self.message.emit(f"{self._tuned_text} {self._summary(report)}")
         self._update_buttons()
         self.checked.emit(report)
