@@ -2,8 +2,9 @@
 same Start button, and the views (heat map = predict_proba, neuron maps, perceptron view, the regression fit)."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QPushButton, QSlider, QTabBar, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QSlider, QTabBar, QWidget
 
 from engine.presets import PLAYGROUND
 from helpers_app import make_window
@@ -35,6 +36,7 @@ def test_the_switch_lists_the_sets_and_applies_xors_preset(qtbot, window):
     assert "2-8-2" in w.playground.preset.text()
     # the panel shows the preset and it can be changed there
     assert w.panel.epochs.value() == preset.epochs
+    assert not w.panel.dataset.isVisible()                # the digit sets' row: not for points
 
 
 def test_start_trains_on_the_set_and_the_heat_map_is_predict_proba(qtbot, window):
@@ -91,7 +93,9 @@ def test_neuron_maps_show_each_hidden_neuron_and_enlarge_under_the_mouse(qtbot, 
     _, acts = w.state.network.forward_trace(np.array([[0.0, 0.0]], np.float32))
     assert values.shape == (8, 40, 40)
     _, rect = maps.rects[3][:2], maps.rects[3][2]
-    qtbot.mouseMove(maps, QPoint(int(rect.center().x()), int(rect.center().y())))
+    centre = QPointF(rect.center().x(), rect.center().y())
+    QApplication.sendEvent(maps, QMouseEvent(QEvent.MouseMove, centre, maps.mapToGlobal(centre), Qt.NoButton,
+                                             Qt.NoButton, Qt.NoModifier))
     qtbot.waitUntil(lambda: maps.hover == (0, 3) and maps.large is not None, timeout=2000)
     qtbot.mouseClick(maps, Qt.LeftButton, pos=QPoint(int(rect.center().x()), int(rect.center().y())))
     view = w.findChild(QWidget, "perceptronView")
@@ -123,6 +127,7 @@ def test_regression_reports_mse_and_draws_the_fit(qtbot, window):
     ds, net = w.state.dataset, w.state.network
     assert results["test_mse"] == pytest.approx(float(np.mean((net.forward(ds.x_test) - ds.y_test) ** 2)), rel=1e-5)
     assert "Test MSE" in w.playground.result.text() and w.panel.result.text() == ""
+    assert not w.curves.accuracy_plot.isVisible() and w.curves.loss_plot.isVisible()
     assert all(r["train_accuracy"] is None or np.isnan(r["train_accuracy"]) for r in w.curves.current.rows)
     b = w.findChild(QWidget, "decisionBoundary")
     b.redraw.draw_now()
