@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPainter, QPalette
 
 from app.widgets.playground.colors import class_color, heat_rgb
 from app.widgets.playground.throttle import Redraw
@@ -33,6 +33,7 @@ class DecisionBoundary(pg.PlotWidget):
         self.setToolTip("The network's answer at every point of the plane: the colour of the class it predicts, "
                         "stronger where it is sure. Filled dots: training points; outlined: test points.")
         self.setMinimumSize(240, 240)
+        self.setRenderHint(QPainter.SmoothPixmapTransform)   # cells blend into a smooth field, not squares
         self.cells = cells
         self.ds = self.net = None
         self.box = self.points = None
