@@ -13,7 +13,7 @@ from app.settings import Settings
 from app.state import AppState
 from app.widgets.draw_tab import DrawTab
 from engine.network import Network
-from test_draw_tab import draw_one, prediction, tab  # noqa: F401  (the tab fixture)
+from test_draw_tab import draw_one, one_blas_thread, prediction, tab  # noqa: F401  (fixtures)
 
 # whatever is drawn, this network answers 4 at 55 %, 9 at 31 %, 7 at 6 %, the rest 8 % shared
 KNOWN = np.full(10, 0.08 / 7)

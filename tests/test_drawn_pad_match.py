@@ -2,7 +2,6 @@
 network (and the app's model) is the canvas's rasterisation + preprocessing, and reads like the engine's
 NumPy rendering of the same strokes, digit for digit."""
 import numpy as np
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel
 

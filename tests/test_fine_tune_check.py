@@ -1,6 +1,5 @@
 """The held-out split of the student's digits and the before/after numbers of a fine-tune (pure NumPy)."""
 import numpy as np
-import pytest
 
 from app.fine_tune_check import MIN_DIGITS, digit_scores, held_out_split, measure
 
