@@ -101,6 +101,13 @@ def test_neuron_maps_show_each_hidden_neuron_and_enlarge_under_the_mouse(qtbot, 
     view = w.findChild(QWidget, "perceptronView")
     wv, b, _, title = view.current()
     assert "neuron 4" in title and np.allclose(wv, w.state.network.layers[0].W[:, 3])
+    # the network goes (a new spec): the maps go with it, and a frame of the old one arriving late is not shown
+    frame = maps._job()()
+    w.state.set_network(None)
+    maps.grab()
+    maps._show(frame)
+    maps.grab()
+    assert maps.images == [] and maps.shown_net is None
 
 
 def test_sliders_regenerate_the_data_and_keep_the_network(qtbot, window):

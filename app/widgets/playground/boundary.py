@@ -160,6 +160,8 @@ class DecisionBoundary(pg.PlotWidget):
             self.fit.setData([], [])
             return
         kind, net, data = frame
+        if self.net is None:
+            return                          # the network went while this frame was computed
         if kind == "curve":
             self.fit.setData(*data)
             self._show_bounds(net.layers[-1].activation.name)

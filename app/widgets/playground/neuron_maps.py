@@ -71,6 +71,7 @@ class NeuronMaps(QWidget):
                         "Point at one to enlarge it; click a first-layer neuron to see it as a perceptron.")
         self.net = self.box = None
         self.images: list[list[QImage]] = []        # per hidden layer, per neuron
+        self.shown_net = None                       # the network the images were computed from
         self.rects: list[tuple[int, int, QRectF]] = []
         self.hover: tuple[int, int] | None = None
         self.large: QImage | None = None
@@ -85,6 +86,9 @@ class NeuronMaps(QWidget):
 
     def set_network(self, net) -> None:
         self.net = net
+        if net is None:                     # no network: no maps (a frame of the old one may still arrive)
+            self.images, self.shown_net, self.large = [], None, None
+            self.update()
         self.redraw.request()
 
     def maps(self, cells: int = THUMB_CELLS) -> list[np.ndarray]:
@@ -99,11 +103,14 @@ class NeuronMaps(QWidget):
 
         def job():
             rgb = [_colors(net, l, layer, background) for l, layer in enumerate(_maps(net, box))]
-            return rgb, _large(net, box, hover, background)
+            return net, rgb, _large(net, box, hover, background)
         return job
 
     def _show(self, frame) -> None:
-        rgb, large = frame
+        net, rgb, large = frame
+        if self.net is None:
+            return                          # the network went while this frame was computed
+        self.shown_net = net
         self.images = [[_image(m) for m in layer] for layer in rgb]
         self.large = None if large is None else _image(large)
         self._layout()
@@ -141,7 +148,7 @@ class NeuronMaps(QWidget):
         pal = self.palette()
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         p.setPen(pal.color(QPalette.ColorRole.Text))
-        if not self.images:
+        if not self.images or self.shown_net is None:
             p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignCenter | Qt.TextWordWrap,
                        "Each hidden neuron's output over the plane appears here once the network has hidden "
                        "layers." if self.box is not None else "Neuron maps are for two-input data sets.")
@@ -150,7 +157,7 @@ class NeuronMaps(QWidget):
         for l, u, rect in self.rects:
             if l not in shown:
                 shown.add(l)
-                act = choices.activation_label(self.net.layers[l].activation.name)
+                act = choices.activation_label(self.shown_net.layers[l].activation.name)
                 p.drawText(QRectF(MARGIN, rect.top() - LABEL_H, self.width(), LABEL_H), Qt.AlignLeft | Qt.AlignVCenter,
                            f"Hidden layer {l + 1} · {act}")
             p.drawImage(rect, self.images[l][u])
