@@ -18,7 +18,8 @@ WAIT = 20000
 def window(qtbot, tmp_path, monkeypatch):
     w = make_window(qtbot, tmp_path, monkeypatch)
     w.activateWindow()
-    return w
+    yield w
+    qtbot.waitUntil(lambda: w.state.loading_dataset() is None, timeout=30000)   # no load outlives the window
 
 
 def hidden(w):

@@ -146,16 +146,29 @@ def install_image_menus(root: QWidget) -> list[QWidget]:
     return new
 
 
+class _NewWindows(QObject):
+    """A dialog or dock made later (the learning-rate finder's plot) is walked once it is built."""
+
+    def __init__(self, window, walk):
+        super().__init__(window)
+        self.walk = walk
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.ChildAdded and event.child().isWidgetType():
+            self.walk()
+        return False
+
+
 def follow_window(window) -> None:
     """The entries on every plot and view of the window, now and for views made later (a new layer's histogram,
-    a page shown for the first time): the walk is repeated, deferred, when a tab or page or the spec changes."""
+    a page shown for the first time, a dialog): the walk is repeated, deferred, when a tab, a page or the spec
+    changes or the window gets a new child window."""
     from PySide6.QtCore import QTimer
 
     def walk(*_):
         QTimer.singleShot(0, window, lambda: install_image_menus(window))
     install_image_menus(window)
     window.tabs.currentChanged.connect(walk)
-    inside = window.findChild(QWidget, "insideTab")
-    if inside is not None:
-        inside.pages.currentChanged.connect(walk)
+    window.findChild(QWidget, "insideTab").pages.currentChanged.connect(walk)
     window.state.specChanged.connect(walk)
+    window.installEventFilter(_NewWindows(window, walk))
