@@ -39,7 +39,9 @@ class FineTuneTable(QTableWidget):
         header = self.horizontalHeader()
         header.setMinimumSectionSize(width)
         header.setSectionResizeMode(QHeaderView.Stretch)       # fills the row; never narrower than "100.0%"
-        self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() + 6)      # compact: the pad keeps its room
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.setToolTip("After fine-tuning, per digit: your held-out digits read right (the network never "
                         "trained on them) and the test set's accuracy. Green: better after; red: worse.")

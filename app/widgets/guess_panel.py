@@ -68,7 +68,7 @@ class GuessPanel(QWidget):
         self.prediction_label.setAccessibleName("predictionLabel")
         self.prediction_label.setAlignment(Qt.AlignCenter)
         font = QFont(self.font())
-        font.setPointSize(54)
+        font.setPointSize(46)
         font.setBold(True)
         self.prediction_label.setFont(font)
         self.prediction_label.setMinimumWidth(110)

@@ -15,7 +15,7 @@ class PredictionBars(pg.PlotWidget):
         super().__init__(parent=parent)
         self.setObjectName("probabilityChart")
         self.setAccessibleName("probabilityChart")
-        self.setMinimumSize(240, 160)
+        self.setMinimumSize(240, 120)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.setMenuEnabled(False)
