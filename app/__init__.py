@@ -22,7 +22,7 @@ last_session.py    what carries over between launches (network, settings, geomet
 settings.py        QSettings: geometry, last settings, theme, recent files
 theme.py           light/dark palette following the system; pyqtgraph follows
 status_tasks.py    status-bar progress + Cancel for long tasks
-coach_rules.py     a run's numbers -> a sentence of advice (e.g. accuracy at chance level)
+session_jobs.py    the session's other runs on its worker: a fair comparison's variants in turn, the LR range test
 handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
 fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores before and after a fine-tune
 guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold
@@ -37,5 +37,7 @@ widgets/           one widget a file: network_view, layer_editor, training_panel
                    gradient health, first-layer weights, errors, weight histograms),
                    playground/ (two-input data on the same builder and session: decision boundary, neuron
                    maps, perceptron view, lessons), guide/ (the crash course dock, its Show me actions, a
-                   teacher's lesson in a project), export_image (Copy as image / Save as PNG… on every view)
+                   teacher's lesson in a project), export_image (Copy as image / Save as PNG… on every view),
+                   compare/ (Compare… dialog, the results table of every run, their wiring), coach (engine.coach's
+                   hints with one-click fixes), lr_finder (the range test's plot and "Use this rate")
 """

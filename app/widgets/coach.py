@@ -30,6 +30,7 @@ class _HintRow(QWidget):
         self.text.setWordWrap(True)
         self.button = QPushButton()
         self.button.setObjectName(f"coachFix_{hint.key}")
+        self.button.setAccessibleName(f"coachFix_{hint.key}")
         self.button.clicked.connect(lambda: on_fix(self))
         row.addWidget(self.text, 1)
         row.addWidget(self.button)

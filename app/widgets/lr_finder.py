@@ -113,9 +113,9 @@ class LRFinderDialog(QDialog):
         self.lrs, self.losses = list(result.lrs), list(result.losses)
         self._draw()
         if result.suggestion is not None:
-            self.marker.label.setFormat(f"suggested {result.suggestion:.3g}")   # before setPos, which redraws it
+            self.marker.setVisible(True)                         # first: a hidden line does not place its label
             self.marker.setPos(math.log10(result.suggestion))   # the axis is log10 of the rate
-            self.marker.setVisible(True)
+            self.marker.label.setFormat(f"suggested {result.suggestion:.3g}")
             self.use_button.setText(f"Use {result.suggestion:.3g}")
         self._say(result.message, error=result.suggestion is None)
         self._enable()

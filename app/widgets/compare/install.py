@@ -23,6 +23,7 @@ class CourseTools:
         self.results = ResultsTable(w.state, w.prompts)
         self.dock = QDockWidget("Runs and results", w)
         self.dock.setObjectName("runsDock")
+        self.dock.setAccessibleName("runsDock")
         self.dock.setWidget(self.results)
         w.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
         self.dock.setFloating(True)          # docked, it would push the window past 768 px high; the user may dock it
