@@ -211,3 +211,52 @@ def test_stop_ends_the_comparison(window, qtbot):
         qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
     assert len(compare_started) == 1 and got.args[0][0]["outcome"] == "stopped"
     assert window.state.training_state == "idle"
+
+
+def test_a_pause_reaches_each_compared_runs_trainer_and_settings_stay_fixed():
+    from app.session_jobs import Steer
+    from engine.errors import SpecError
+
+    class Trainer:
+        paused = False
+
+        def pause(self):
+            self.paused = True
+
+        def resume(self):
+            self.paused = False
+
+        def stop(self):
+            pass
+
+    class Job:
+        trainer = None
+
+        def stop(self):
+            pass
+
+    job = Job()
+    steer = Steer(job, lambda: job.trainer)
+    steer.pause()                                  # before the first run's trainer exists
+    job.trainer = Trainer()
+    steer.follow()
+    assert job.trainer.paused
+    steer.resume()
+    assert not job.trainer.paused
+    job.trainer = Trainer()
+    steer.follow()
+    assert not job.trainer.paused
+    with pytest.raises(SpecError, match="keeps every setting fixed"):
+        steer.set_lr(0.1)
+
+
+def test_changing_the_rate_during_a_comparison_is_refused_with_a_sentence(window, qtbot):
+    window.state.set_setting("epochs", 1000)
+    qtbot.mouseClick(window.panel.compare_button, Qt.LeftButton)
+    window.course_tools.compare_dialog.configure("lr", [0.01, 0.1], epochs=1000)
+    qtbot.mouseClick(window.course_tools.compare_dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(window.session.is_running, timeout=20000)
+    with qtbot.waitSignal(window.session.warning, timeout=5000) as said:
+        window.session.set_lr(0.5)
+    assert "keeps every setting fixed" in said.args[0]
+    assert window.session.shutdown(10000) and not window.session.is_running()    # closing the window ends it
