@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QPlainTextEd
 from app.project import Project, load_project, save_project
 from app.state import DEFAULT_SPEC
 from tests.helpers_app import make_window
+from tests.test_guide_show_me import finish_loads
 
 LESSON = {"preset": "perceptron_xor", "section": "perceptron", "note": "Train it, then add a hidden layer."}
 
@@ -65,6 +66,7 @@ def test_lesson_round_trip_through_save_and_open(qtbot, tmp_path, monkeypatch):
     assert student.document.lesson == LESSON
     again = tmp_path / "again.mlpstudio"                    # the student's own save keeps the lesson
     assert student.document.save_to(again) and load_project(again).lesson == LESSON
+    finish_loads()
 
 
 def test_empty_dialog_removes_the_lesson_and_new_forgets_it(qtbot, tmp_path, monkeypatch):

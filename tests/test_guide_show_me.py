@@ -19,7 +19,15 @@ def window(qtbot, tmp_path, monkeypatch):
     w = make_window(qtbot, tmp_path, monkeypatch)
     w.activateWindow()
     yield w
-    qtbot.waitUntil(lambda: w.state.loading_dataset() is None, timeout=30000)   # no load outlives the window
+    finish_loads()
+
+
+def finish_loads():
+    """Every data-set load (a superseded one too) ends and reports before its window goes."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+    QThreadPool.globalInstance().waitForDone(30000)
+    QApplication.processEvents()
 
 
 def hidden(w):
