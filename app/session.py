@@ -12,13 +12,14 @@ import dataclasses
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from superqt.utils import FunctionWorker, GeneratorWorker
 
 from app import session_jobs
+from app.session_jobs import Update
 from app.excepthook import report_bug
 from engine.compare import run_record
 from engine.errors import EngineError
@@ -32,29 +33,6 @@ SNAPSHOT_FAST = 0.05     # s between snapshots of a small network: the playgroun
 SMALL_NETWORK = 20_000   # parameters: a copy and a 150x150 forward pass of such a network take about a millisecond
 SWITCH_INTERVAL = 0.001  # s: how long the training thread may hold the GIL while the GUI thread waits
 HOLD_MS = 60             # a newly shown tab's first paint gets the machine: training waits this long
-
-
-@dataclass
-class Update:
-    """What one GUI delivery carries: everything that happened since the previous one."""
-    batches: list = field(default_factory=list)
-    epochs: list = field(default_factory=list)
-    weights: object = None
-    test_accuracy: float | None = None
-    test_mse: float | None = None  # regression: the test set's mean squared error instead of an accuracy
-    finished: object = None
-    optimizer: object = None       # the trainer's optimizer at the end, its memory for the next run or Step
-    notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
-    record: dict | None = None     # the run's results row (engine.compare.run_record), with its end
-    begins: int | None = None      # a comparison: the index of the compared run these events start
-    points: list = field(default_factory=list)   # the learning-rate finder's LRPoints
-    lr_result: object = None       # the learning-rate finder's LRFinderResult
-    all_done: bool = False         # a comparison or range test: the job is over
-
-    def empty(self) -> bool:
-        return not (self.batches or self.epochs or self.weights is not None or self.test_accuracy is not None
-                    or self.test_mse is not None or self.finished is not None or self.notice
-                    or self.record is not None or self.begins is not None or self.points or self.all_done)
 
 
 @dataclass
@@ -121,7 +99,15 @@ def _step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) -> 
         done.set()
 
 
-def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimizer=None):
+def _snapshot(net, hooks):
+    """A copy of the weights for the views, with what each hook derives from them (`derived`, by hook name): made
+    here on the training thread, so a view redrawn with every snapshot never waits for a core of its own."""
+    snap = net.copy()
+    snap.derived = {name: hook(snap) for name, hook in hooks}
+    return snap
+
+
+def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimizer=None, hooks=()):
     """Worker generator: run the trainer, yield Updates at <= GUI_RATE per second."""
     try:
         _limit_blas()
@@ -146,7 +132,7 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimize
             now = time.perf_counter()
             # weights: in the first update, then every SNAPSHOT_EVERY (each one costs every view some work)
             if now - last_snapshot >= every:
-                pending.weights, last_snapshot = net.copy(), now
+                pending.weights, last_snapshot = _snapshot(net, hooks), now
             if now - last >= 1.0 / GUI_RATE:
                 yield pending
                 pending, last = Update(), now
@@ -158,7 +144,7 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimize
                 pending.test_accuracy = test_accuracy
             pending.record = run_record(finished.history, cfg, trainer.n_train, test_loss=test_loss,
                                         test_accuracy=test_accuracy, finished=finished, steps=steps)
-        pending.weights, pending.finished = net.copy(), finished
+        pending.weights, pending.finished = _snapshot(net, hooks), finished
         if finished is not None and finished.reason != "diverged":
             pending.optimizer = trainer.opt
         time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
@@ -198,6 +184,9 @@ class TrainingSession(QObject):
         self._paused = False
         self._holds = 0
         self.run, self.config = Run(), None
+        # name -> fn(network copy) -> anything: run on the training thread with every weight snapshot; the result
+        # rides along as snapshot.derived[name] (fn must be quick, touch no Qt object, and not change the copy)
+        self.snapshot_hooks: dict = {}
         self.job = None                   # the comparison or range test running or last run
         self._variants, self._labels, self._rows = [], [], []
 
@@ -212,7 +201,8 @@ class TrainingSession(QObject):
         # The GUI thread waits up to one switch interval for the GIL after each Qt call: keep it short.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._control, self._done, self._paused = _Control(), threading.Event(), False
-        worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done, optimizer)
+        worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done, optimizer,
+                                 tuple(self.snapshot_hooks.items()))
         worker.yielded.connect(self._on_update)
         worker.errored.connect(self._on_error)
         self._worker = worker

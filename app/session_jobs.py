@@ -1,6 +1,7 @@
 """The session's other runs, as worker generators beside session._train: a fair comparison (its variants one after
-another) and the learning-rate range test. Each yields session.Update objects at <= GUI_RATE a second; an Update
-never mixes two compared runs (a new run's first events start a new Update that carries `begins`).
+another) and the learning-rate range test. Each yields Update objects (what one GUI delivery carries; _train's
+too) at <= GUI_RATE a second; an Update never mixes two compared runs (a run's first events start a new one that
+carries `begins`).
 
 Steer is what the session's controls reach while such a job runs: pause carries over from one compared run's
 trainer to the next, stop ends the whole job, and settings stay as the comparison fixed them.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,6 +18,29 @@ from engine.compare import VariantDone, scores
 from engine.errors import SpecError
 
 FIXED = "A comparison keeps every setting fixed while it runs, so its runs stay comparable."
+
+
+@dataclass
+class Update:
+    """What one GUI delivery carries: everything that happened since the previous one."""
+    batches: list = field(default_factory=list)
+    epochs: list = field(default_factory=list)
+    weights: object = None
+    test_accuracy: float | None = None
+    test_mse: float | None = None  # regression: the test set's mean squared error instead of an accuracy
+    finished: object = None
+    optimizer: object = None       # the trainer's optimizer at the end, its memory for the next run or Step
+    notice: str = ""               # a setting the trainer adjusted (e.g. a batch larger than the data set)
+    record: dict | None = None     # the run's results row (engine.compare.run_record), with its end
+    begins: int | None = None      # a comparison: the index of the compared run these events start
+    points: list = field(default_factory=list)   # the learning-rate finder's LRPoints
+    lr_result: object = None       # the learning-rate finder's LRFinderResult
+    all_done: bool = False         # a comparison or range test: the job is over
+
+    def empty(self) -> bool:
+        return not (self.batches or self.epochs or self.weights is not None or self.test_accuracy is not None
+                    or self.test_mse is not None or self.finished is not None or self.notice
+                    or self.record is not None or self.begins is not None or self.points or self.all_done)
 
 
 class Steer:
