@@ -5,6 +5,7 @@ The app model (AppState.load_dataset) owns it; every view that needs digits asks
 """
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from superqt.utils import FunctionWorker     # not create_worker: it re-raises errors as tracebacks
 
@@ -39,8 +40,8 @@ class DatasetLoader(QObject):
         worker.start()
 
     def _current(self, worker) -> bool:
-        """A worker superseded by a later request reports nothing."""
-        if worker is not self._worker:
+        """A worker superseded by a later request, or outliving its window, reports nothing."""
+        if not shiboken6.isValid(self) or worker is not self._worker:
             return False
         self._worker = self._name = None
         return True

@@ -154,3 +154,23 @@ def test_a_bug_while_loading_a_data_set_is_logged_and_told(qtbot, monkeypatch, n
         st.load_dataset("sample")
     assert sig.args[0].startswith("Something went wrong inside MLP Studio (details saved to")
     assert no_bug_reports and "KeyError" in no_bug_reports[0]
+
+
+def test_a_load_that_outlives_its_window_reports_nothing(qtbot, monkeypatch):
+    import time
+
+    import shiboken6
+
+    import app.dataset_loader as loader
+    started = []
+
+    def slow(name, **params):
+        started.append(name)
+        time.sleep(0.3)
+        return None
+    monkeypatch.setattr(loader, "load_dataset", slow)
+    st = AppState()
+    st.load_dataset("sample")
+    qtbot.waitUntil(lambda: started == ["sample"], timeout=5000)
+    shiboken6.delete(st)                                # the window closed while the worker still runs
+    qtbot.wait(600)                                     # its answer arrives: no "Signal source has been deleted"
