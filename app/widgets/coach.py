@@ -87,10 +87,17 @@ class CoachHints(QFrame):
 
     def _epoch(self, stats) -> None:
         self.history.append(stats)
-        net, ds = self.state.network, self.state.dataset
-        if self.session.run.kind != "compare" and net is not None and ds is not None and len(ds.x_train):
-            self.units = [probe_units(net, ds.x_train[:PROBE_ROWS], stats.epoch)]   # one forward pass
-        self._timer.start()
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _probe(self) -> None:
+        """Dead and saturated units of the model's network (the latest weights) on a few training rows."""
+        net, ds, last = self.state.network, self.state.dataset, self.history[-1].epoch if self.history else None
+        if (self.session.run.kind == "compare" or net is None or ds is None or not len(ds.x_train)
+                or net.input_size != ds.x_train.shape[1]):
+            return                             # a compared run's network is not the model's
+        if not self.units or self.units[-1].epoch != last or self.finished is not None:
+            self.units = [probe_units(net, ds.x_train[:PROBE_ROWS], last)]   # one forward pass
 
     def _recorded(self, record) -> None:
         self.record = record
@@ -115,6 +122,8 @@ class CoachHints(QFrame):
                      spec=spec, finished=self.finished, test_accuracy=acc)
 
     def judge(self) -> None:
+        if self.history:
+            self._probe()
         found = self.current_hints()
         if [r.hint.key for r in self.rows] != [h.key for h in found]:
             for r in self.rows:
