@@ -52,6 +52,10 @@ def test_start_trains_on_the_set_and_the_heat_map_is_predict_proba(qtbot, window
     expect = w.state.network.predict_proba(b.points).reshape(150, 150, -1)
     assert np.max(np.abs(b.values - expect)) <= 1e-6
     assert b.image.image.shape[:2] == (150, 150)
+    # the frames made with each weight snapshot on the training thread hold the same numbers
+    kind, net, (values, points, _, _) = w.state.network.derived["decisionBoundary"]
+    assert kind == "plane" and net is w.state.network
+    assert np.max(np.abs(values - net.predict_proba(points).reshape(150, 150, -1))) <= 1e-6
     # every training and test point is drawn, in its class colour, test points outlined
     assert len(b.train_points.data) == 140 and len(b.test_points.data) == 60
 

@@ -40,6 +40,7 @@ class DecisionBoundary(pg.PlotWidget):
         self.values = None                 # (cells, cells, k): the last output map drawn
         self.drawn_net = self.drawn_points = None    # the network and grid points it was computed from
         self.neuron = None                 # (w, b) of the neuron whose line is drawn, or None
+        self.published = None              # read by the training thread: see publish()
         item = self.getPlotItem()
         item.setMouseEnabled(False, False)
         item.hideButtons()
@@ -76,15 +77,37 @@ class DecisionBoundary(pg.PlotWidget):
         if self.ds is None:
             self.train_points.setData([])
             self.test_points.setData([])
+            self.published = None
             return
         two = self.ds.x_train.shape[1] == 2
         self.getPlotItem().setAspectLocked(two)
         self._place_points(two)
+        self.publish()
         self.redraw.request()
 
     def set_network(self, net) -> None:
         self.net = net
-        self.redraw.request()
+        frame = getattr(net, "derived", {}).get("decisionBoundary") if net is not None else None
+        if frame is not None and frame[2][1] is self.points and self.isVisible():
+            self.redraw.take(frame)            # made with the snapshot, on the training thread
+        else:
+            self.redraw.request()
+
+    def publish(self) -> None:
+        """What the training thread computes with each weight snapshot for this view; nothing while hidden."""
+        ds = self.ds
+        self.published = None if ds is None or self.points is None or not self.isVisible() else (
+            self.points, self.cells, self.box, self.palette().color(QPalette.ColorRole.Base), ds.x_train.shape[1],
+            ds.n_classes)
+
+    def on_snapshot(self, net):
+        """On the training thread: this snapshot's heat map for the published grid (None: not wanted)."""
+        spec = self.published
+        if spec is None or net.input_size != spec[4] or net.n_outputs != spec[5]:
+            return None
+        points, cells, box, background = spec[:4]
+        values = output_map(net, points, cells)
+        return "plane", net, (values, points, box, heat_rgb(values, background))
 
     def set_line(self, neuron) -> None:
         """Draw a neuron's line w·x + b = 0 across the plane: neuron = (w, b), or None for no line."""
@@ -102,6 +125,7 @@ class DecisionBoundary(pg.PlotWidget):
         box = (float(x0), float(x1), float(y0), float(y1))
         if box != self.box:
             self.box, self.points = box, grid(box, self.cells)
+            self.publish()
             self.set_line(self.neuron)
             self.redraw.request()
 
@@ -195,6 +219,7 @@ class DecisionBoundary(pg.PlotWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.publish()
         if self.redraw.pending:
             self.redraw.now()
 
@@ -202,4 +227,9 @@ class DecisionBoundary(pg.PlotWidget):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange and getattr(self, "redraw", None) and self.ds is not None:
             self._place_points(self.ds.x_train.shape[1] == 2)      # outlines follow the theme
+            self.publish()
             self.redraw.request()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.publish()

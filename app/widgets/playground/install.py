@@ -67,6 +67,9 @@ def _wire(window, pg) -> None:
     pg.boundary.pointHovered.connect(pg.perceptron.set_point)
     pg.perceptron.lineChanged.connect(pg.boundary.set_line)
     pg.modeChanged.connect(lambda on: _show(window, pg, on))
+    # their frames are made with each weight snapshot on the training thread (nothing while they are hidden)
+    window.session.snapshot_hooks["decisionBoundary"] = pg.boundary.on_snapshot
+    window.session.snapshot_hooks["neuronMaps"] = pg.maps.on_snapshot
     # a regression has no accuracy: its curves are the loss (MSE) alone
     st.datasetChanged.connect(lambda ds: window.curves.accuracy_plot.setVisible(
         getattr(ds, "task", "classification") != "regression"))

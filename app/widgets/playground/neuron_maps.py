@@ -72,6 +72,7 @@ class NeuronMaps(QWidget):
         self.net = self.box = None
         self.images: list[list[QImage]] = []        # per hidden layer, per neuron
         self.shown_net = None                       # the network the images were computed from
+        self.published = None                       # read by the training thread: see publish()
         self.rects: list[tuple[int, int, QRectF]] = []
         self.hover: tuple[int, int] | None = None
         self.large: QImage | None = None
@@ -82,6 +83,7 @@ class NeuronMaps(QWidget):
     def set_dataset(self, ds) -> None:
         two = ds is not None and ds.x_train.ndim == 2 and ds.x_train.shape[1] == 2
         self.box = extent(np.concatenate([ds.x_train, ds.x_test])) if two else None
+        self.publish()
         self.redraw.request()
 
     def set_network(self, net) -> None:
@@ -89,7 +91,25 @@ class NeuronMaps(QWidget):
         if net is None:                     # no network: no maps (a frame of the old one may still arrive)
             self.images, self.shown_net, self.large = [], None, None
             self.update()
-        self.redraw.request()
+        frame = getattr(net, "derived", {}).get("neuronMaps") if net is not None else None
+        if frame is not None and frame[3] == (self.box, self.hover) and self.isVisible():
+            self.redraw.take(frame[:3])        # made with the snapshot, on the training thread
+        else:
+            self.redraw.request()
+
+    def publish(self) -> None:
+        """What the training thread computes with each weight snapshot for this view; nothing while hidden."""
+        self.published = None if self.box is None or not self.isVisible() else (
+            self.box, self.hover, self.palette().color(QPalette.ColorRole.Base))
+
+    def on_snapshot(self, net):
+        """On the training thread: this snapshot's thumbnails (and enlarged map) for the published plane."""
+        spec = self.published
+        if spec is None or net.input_size != 2:
+            return None
+        box, hover, background = spec
+        rgb = [_colors(net, l, layer, background) for l, layer in enumerate(_maps(net, box))]
+        return net, rgb, _large(net, box, hover, background), (box, hover)
 
     def maps(self, cells: int = THUMB_CELLS) -> list[np.ndarray]:
         """Each hidden layer's (units, cells, cells) outputs over the plane (what the thumbnails show)."""
@@ -191,6 +211,7 @@ class NeuronMaps(QWidget):
         hit = self._at(event.position())
         if hit != self.hover:
             self.hover = hit
+            self.publish()
             self.large = None
             if hit is not None:
                 self._enlarge(*hit)
@@ -198,6 +219,7 @@ class NeuronMaps(QWidget):
 
     def leaveEvent(self, event) -> None:
         self.hover, self.large = None, None
+        self.publish()
         self.update()
 
     def mousePressEvent(self, event) -> None:
@@ -213,5 +235,16 @@ class NeuronMaps(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.publish()
         if self.redraw.pending:
             self.redraw.now()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.publish()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange and getattr(self, "redraw", None) is not None:
+            self.publish()                  # the theme changed: thumbnails on the new background
+            self.redraw.request()

@@ -5,7 +5,9 @@ Weights arrive up to 30 times a second; each one asks for a draw and the latest 
 `draw` (cheap, on the GUI thread) or `compute` + `show`: compute() runs on the GUI thread and returns a job (a
 function of nothing, capturing the current network; no Qt inside) or None; the job runs on a worker thread and
 show(result) puts its pictures on screen, so a forward pass over the plane never blocks the GUI. One job at a
-time per view; a request while one runs is served when it ends. A hidden view draws once when shown.
+time per view; a request while one runs is served when it ends. A hidden view draws once when shown. A frame
+computed elsewhere (on the training thread, with the weight snapshot) is put up with `take`; frames are numbered
+so an older one never replaces a newer one.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class Redraw:
         self.pending = False
         self.busy = None                    # the worker computing a frame, if any
         self.count = 0                      # frames shown so far (the benchmark counts them)
+        self.serial = self.shown_serial = 0  # frames started / the newest frame on screen
 
     def request(self) -> None:
         self.pending = True
@@ -52,11 +55,13 @@ class Redraw:
             self.draw()
             return
         job = self.compute()
+        self.serial += 1
+        serial = self.serial
         if job is None:
-            self._shown(None)
+            self._shown(None, serial, done=False)
             return
         worker = self.busy = FunctionWorker(job)
-        worker.returned.connect(self._shown)
+        worker.returned.connect(lambda result: self._shown(result, serial))
         worker.errored.connect(self._failed)
         worker.start()
 
@@ -67,15 +72,28 @@ class Redraw:
         else:
             job = self.compute()
             self.show(None if job is None else job())
+            self.serial += 1
+            self.shown_serial = self.serial
         self.count += 1
 
-    def _shown(self, result) -> None:
-        self.busy = None
+    def take(self, frame) -> None:
+        """Put up a frame made elsewhere from the current inputs (no job needed)."""
+        self.timer.stop()
+        self.pending = False
+        self.last = time.perf_counter()
+        self.serial += 1
+        self._shown(frame, self.serial, done=False)
+
+    def _shown(self, result, serial: int, done: bool = True) -> None:
+        if done:
+            self.busy = None
         if not shiboken6.isValid(self.widget):
             return                          # the window closed while the frame was computed
-        self.count += 1
-        self.show(result)
-        if self.pending:
+        if serial > self.shown_serial:
+            self.shown_serial = serial
+            self.count += 1
+            self.show(result)
+        if self.pending and done:
             self.request()
 
     def _failed(self, exc) -> None:
