@@ -277,8 +277,8 @@ def _dead(run):
     if not layers or not seen:
         return None
     for i, units, _ in layers:
-        fewest = min(p[i] for p in seen if i < len(p))
-        if fewest > HALF * units:
+        fewest = min((p[i] for p in seen if i < len(p)), default=None)
+        if fewest is not None and fewest > HALF * units:
             share = 100 * fewest / units
             evidence = (f"{share:.0f} % of hidden-{i + 1} units ({fewest} of {units}) gave 0 for every sample of "
                         f"each probe batch of the last probed epoch ({len(seen)} probe{'s' * (len(seen) > 1)}); "
@@ -297,8 +297,8 @@ def _saturated(run):
     if not layers or not seen:
         return None
     for i, units, act in layers:
-        fewest = min(p[i] for p in seen if i < len(p))
-        if fewest > HALF * units:
+        fewest = min((p[i] for p in seen if i < len(p)), default=None)
+        if fewest is not None and fewest > HALF * units:
             evidence = (f"{100 * fewest / units:.0f} % of hidden-{i + 1} {act} units ({fewest} of {units}) sat on "
                         f"a flat end of the curve (slope under {100 * SATURATED:.0f} % of its peak) for "
                         f"{100 * MOSTLY:.0f} % or more of the probe samples, so almost no gradient passes them.")

@@ -169,6 +169,12 @@ def test_dead_relu_counts_the_fewest_dead_over_the_last_epochs_probes():
     assert hints(HEALTHY, probes, TrainConfig(), 10, False, spec=spec_with("leaky_relu")) == []
 
 
+def test_probes_of_a_network_with_fewer_layers_are_no_evidence():
+    # the spec changed after the run (a layer added): its probes hold no count for the new layer
+    two = {**SPEC, "layers": [{"units": 128, "activation": "relu"}, *SPEC["layers"]]}
+    assert [h.key for h in hints(HEALTHY, [probe(2, [])], TrainConfig(), 10, False, spec=two)] == []
+
+
 def test_real_run_at_a_high_rate_kills_most_relu_units(mnist_sample):
     found = final_hints(mnist_sample, lr=0.5, epochs=3)
     (h,) = [h for h in found if h.key == "dead_relu"]
