@@ -156,3 +156,16 @@ def test_the_panel_has_its_name_and_sits_under_the_training_panel(window):
     column = window.panel.parentWidget().layout()
     assert column.indexOf(panel) == column.indexOf(window.panel) + 1
     assert not panel.findChildren(QPushButton)                 # nothing to fix before a run
+
+
+def test_hints_keep_reading_the_run_s_own_network_after_the_student_edits_it(window, qtbot):
+    window.state.set_hidden([{"units": 8, "activation": "relu"}, {"units": 8, "activation": "relu"}])
+    probes = [BatchStats(1, 1, 5, 1.1, 0.3, 0.1, 0.0, 16),
+              BatchStats(3, 1, 5, 0.9, 0.5, 0.1, 0.3, 16, grad_norms=[0.1] * 3, dead_units=[7, 7])]
+    replay(window, [epoch(1, 1.0, 1.0), epoch(2, 0.9, 0.9), epoch(3, 0.5, 0.5)], probes,
+           Finished("completed", "", None, []))
+    assert "dead_relu" in shown(window)
+    window.state.set_hidden([{"units": 8, "activation": "tanh"}])      # the student edits the network
+    window.state.set_results({"test_accuracy": 0.9})                     # a re-judgement comes
+    coach(window).judge()
+    assert "hidden-1 units (7 of 8)" in shown(window)["dead_relu"].text.text()   # still the run's own network

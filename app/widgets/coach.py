@@ -53,6 +53,7 @@ class CoachHints(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.state, self.session = state, session
         self.history, self.probes, self.units, self.finished, self.record = [], [], [], None, None
+        self.spec = None
         self.rows: list[_HintRow] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -73,8 +74,10 @@ class CoachHints(QFrame):
 
     # ---- gathering --------------------------------------------------------------------------------------
     def _started(self) -> None:
-        if not self.session.run.continues:
+        run = self.session.run
+        if not run.continues:
             self.history, self.probes, self.units = [], [], []
+        self.spec = run.spec if run.spec is not None else self.state.spec   # the run's, whatever a fix does later
         self.finished = self.record = None
         self.judge()
 
@@ -111,7 +114,7 @@ class CoachHints(QFrame):
         ds, run = self.state.dataset, self.session.run
         if not self.history and self.finished is None:
             return []
-        spec = run.spec if run.spec is not None else self.state.spec
+        spec = self.spec if self.spec is not None else self.state.spec
         acc = (self.record or {}).get("test_accuracy")
         if acc is None and run.kind != "compare" and self.finished is not None:
             acc = (self.state.results or {}).get("test_accuracy")
