@@ -91,7 +91,7 @@ def test_batch_larger_than_the_data_set_is_clamped_with_a_notice():
 
 # ---- CLI: exit 2, one line ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("argv,why", [
-    (["--layers", "100000,100000"], "limit"), (["--layers", "0"], "at least 1"), (["--epochs", "0"], "at least 1"),
+    (["--layers", "100000,100000"], "limit"), (["--layers", "64,0"], "at least 1"), (["--epochs", "0"], "at least 1"),
     (["--lr", "-0.5"], "learning rate"), (["--lr", "nan"], "finite"), (["--batch-size", "0"], "at least 1"),
     (["--layers", "lots"], "layer sizes")])
 def test_cli_refuses_absurd_requests_in_one_line(capsys, argv, why):
