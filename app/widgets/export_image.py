@@ -8,6 +8,8 @@ context-menu key.
 """
 from __future__ import annotations
 
+import weakref
+
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -165,8 +167,12 @@ def follow_window(window) -> None:
     changes or the window gets a new child window."""
     from PySide6.QtCore import QTimer
 
+    # one deferred walk at a time, holding the window weakly: a closed window must be freed at once
+    later, ref = QTimer(window, singleShot=True, interval=0), weakref.ref(window)
+    later.timeout.connect(lambda: ref() is not None and install_image_menus(ref()))
+
     def walk(*_):
-        QTimer.singleShot(0, window, lambda: install_image_menus(window))
+        later.start()
     install_image_menus(window)
     window.tabs.currentChanged.connect(walk)
     window.findChild(QWidget, "insideTab").pages.currentChanged.connect(walk)
