@@ -111,19 +111,24 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimize
     """Worker generator: run the trainer, yield Updates at <= GUI_RATE per second."""
     try:
         _limit_blas()
+        session_jobs.freeze_heap()
         pending = Update()
         trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train,    # cfg.augment: its own augmenter
                           optimizer=optimizer)
         control.attach(trainer)
         pending.notice = getattr(trainer, "notice", "")
         last, last_snapshot = time.perf_counter(), -np.inf
-        every = SNAPSHOT_FAST if net.n_params <= SMALL_NETWORK else SNAPSHOT_EVERY
-        finished, steps = None, 0
+        small = net.n_params <= SMALL_NETWORK
+        every = SNAPSHOT_FAST if small else SNAPSHOT_EVERY
+        finished, steps, stepped = None, 0, time.perf_counter()
         for event in trainer.run():
             kind = type(event).__name__
             if kind == "BatchStats":
                 steps += 1
                 pending.batches.append(event)
+                if small:                       # a small net's step is pure Python: leave the GIL half the time
+                    time.sleep(time.perf_counter() - stepped)
+                    stepped = time.perf_counter()
             elif kind == "EpochStats":
                 pending.epochs.append(event)
             else:
@@ -148,10 +153,10 @@ def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimize
         if finished is not None and finished.reason != "diverged":
             pending.optimizer = trainer.opt
         time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
-        done.set()                      # training is over: is_running() is False when `finished` arrives
+        session_jobs.run_over(done)     # training is over: is_running() is False when `finished` arrives
         yield pending
     finally:
-        done.set()
+        session_jobs.run_over(done)
 
 
 class TrainingSession(QObject):

@@ -8,6 +8,7 @@ trainer to the next, stop ends the whole job, and settings stay as the compariso
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,18 @@ from engine.compare import VariantDone, scores
 from engine.errors import SpecError
 
 FIXED = "A comparison keeps every setting fixed while it runs, so its runs stay comparable."
+
+
+def freeze_heap() -> None:
+    """Leave the objects that exist before a run out of the cyclic collector's full passes while it trains: such a
+    pass over the window's objects ran on the training thread holding the GIL for ~60 ms, a stall of the GUI."""
+    gc.freeze()
+
+
+def run_over(done: threading.Event) -> None:
+    """The run is over: the heap goes back to the collector before anyone is told (a closed window is then freed)."""
+    gc.unfreeze()
+    done.set()
 
 
 @dataclass
@@ -90,6 +103,7 @@ def compare(comparison, control, done: threading.Event, make_update, gui_rate: f
     """Worker generator: each compared run's events, its results row and its end, none held back longer than
     1 / gui_rate."""
     try:
+        freeze_heap()
         pending, last, current = make_update(), time.perf_counter(), None
         for index, event in comparison.run():
             control.trainer.follow()
@@ -114,16 +128,17 @@ def compare(comparison, control, done: threading.Event, make_update, gui_rate: f
             if now - last >= 1.0 / gui_rate and pending.finished is None:
                 yield pending
                 pending, last = make_update(), now
-        done.set()
+        run_over(done)
         pending.all_done = True
         yield pending
     finally:
-        done.set()
+        run_over(done)
 
 
 def find_lr(finder, done: threading.Event, make_update, gui_rate: float):
     """Worker generator: the range test's points in chunks, then its result."""
     try:
+        freeze_heap()
         pending, last = make_update(), time.perf_counter()
         for point in finder.run():
             pending.points.append(point)
@@ -132,11 +147,11 @@ def find_lr(finder, done: threading.Event, make_update, gui_rate: float):
                 yield pending
                 pending, last = make_update(), now
         pending.lr_result = finder.result()
-        done.set()
+        run_over(done)
         pending.all_done = True
         yield pending
     finally:
-        done.set()
+        run_over(done)
 
 
 def held_out_scores(net, dataset) -> tuple[float | None, float | None]:

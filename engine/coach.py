@@ -209,10 +209,11 @@ def _jump(run):
     first = run.first_loss()
     refs = ([(first, "the first batch")] if first is not None else []) + \
         [(loss, f"epoch {e}") for e, loss in enumerate(run.train, 1)]
-    worst = None
+    worst, lowest = None, None
     for i in range(1, len(refs)):
-        low, where = min(refs[:i], key=lambda r: r[0])
-        loss = refs[i][0]
+        if lowest is None or refs[i - 1][0] < lowest[0]:      # the lowest loss before i, kept as we go
+            lowest = refs[i - 1]
+        (low, where), loss = lowest, refs[i][0]
         if loss > JUMP * low and (worst is None or loss / low > worst[0]):
             worst = (loss / low, low, where, loss, refs[i][1])
     if worst is None:

@@ -1,7 +1,7 @@
 """The events a training run yields: BatchStats after every step, EpochStats after every epoch, then one Finished."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -32,7 +32,7 @@ class EpochStats:
     is_best: bool
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)          # every field is a number: no deep copy (asdict's) needed
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -53,6 +53,10 @@ class TrainingPanel(QWidget):
         self._t0 = time.perf_counter()
         self._run_state = "idle"
         self._idle_text = "Ready"
+        # a progress bar repaints the whole window at once when its value moves: do it in its own event-loop pass,
+        # not inside the session's delivery that also feeds the curves and maps
+        self._pending_progress = None
+        self._progress_later = QTimer(self, singleShot=True, interval=10, timeout=self._show_progress)
         self._blocker = ""
         self.refusals: dict[str, RefusalLabel] = {}
         outer = QVBoxLayout(self)
@@ -334,9 +338,15 @@ class TrainingPanel(QWidget):
         frac = (b.epoch - 1 + b.batch / max(b.n_batches, 1)) / self._epochs_total
         frac = min(max(frac, 0.0), 1.0)
         left = b.elapsed * (1 - frac) / frac if frac > 0 else 0.0
-        self._set_progress(min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1),      # the maximum means done
-                           f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · "
-                           f"{_clock(left)} left")
+        self._pending_progress = (min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1),      # the maximum means done
+                                  f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · "
+                                  f"{_clock(left)} left")
+        if not self._progress_later.isActive():     # (re)starting would put it off again with every delivery
+            self._progress_later.start()
+
+    def _show_progress(self) -> None:
+        if self._pending_progress is not None:
+            self._set_progress(*self._pending_progress)
 
     def on_finished(self, fin) -> None:
         done = fin.reason in ("completed", "early_stopped")
@@ -344,6 +354,7 @@ class TrainingPanel(QWidget):
         self._set_progress(PROGRESS_MAX if done else self.progress.value(), self._idle_text)
 
     def _set_progress(self, value: int, text: str) -> None:
+        self._pending_progress = None          # a later value (the end of a run) wins over one still waiting
         if value != self.progress.value():
             self.progress.setValue(value)
         if text != self.progress.format():
