@@ -167,7 +167,7 @@ def test_start_is_off_while_the_architecture_is_refused(window, qtbot):
 
 # ---- item 6: one progress, one name per action, nothing cut off --------------------------------------------
 def test_panel_and_status_bar_show_the_same_progress_at_the_same_moment(window, qtbot):
-    window.state.set_dataset("tiny", tiny(400, 20))
+    window.state.set_dataset("tiny", tiny(1500, 20))          # a run of a few seconds: several bar moves
     for name, value in (("optimizer", "sgd"), ("epochs", 3), ("augment", False), ("val_fraction", 0.0)):
         window.state.set_setting(name, value)
     task = window.status_task
