@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..theme import is_dark
-from . import activation_info
+from . import activation_info, network_geometry, network_tips
 
 MAX_SHOWN = 14
 BUCKETS = 6          # line widths/opacities per sign: few pens, few Qt calls
@@ -46,13 +46,6 @@ def _run(gen):
             next(gen)
         except StopIteration as done:
             return done.value
-
-
-def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance from point p to each segment a[k]-b[k]."""
-    ab = b - a
-    t = np.clip(((p - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-9), 0, 1)
-    return np.hypot(*(a + t[:, None] * ab - p).T)
 
 
 class NetworkView(QWidget):
@@ -319,38 +312,12 @@ class NetworkView(QWidget):
     def itemAt(self, point: QPointF):
         """('n', column, unit) for a neuron, ('w', layer, i, j) for a connection, or None."""
         cols, r = self._layout()
-        pt = np.array([point.x(), point.y()])
-        for c, (units, pos) in enumerate(cols):
-            d = np.hypot(*(pos - pt).T)
-            if d.size and d.min() <= r + 2:
-                return ("n", c, int(units[int(d.argmin())]))
-        best = None
-        for layer in range(len(cols) - 1):
-            (ui, pi), (uo, po) = cols[layer], cols[layer + 1]
-            if not (pi[0, 0] <= pt[0] <= po[0, 0]):
-                continue
-            a = np.repeat(pi, len(uo), 0)
-            b = np.tile(po, (len(ui), 1))
-            d = _segment_distance(pt, a, b)
-            k = int(d.argmin())
-            if d[k] <= 4 and (best is None or d[k] < best[0]):
-                best = (d[k], layer, int(ui[k // len(uo)]), int(uo[k % len(uo)]))
-        return None if best is None else ("w",) + best[1:]
+        return network_geometry.item_at(cols, r, np.array([point.x(), point.y()]))
 
     def connectionPoint(self, layer: int, i: int, j: int) -> QPointF:
         """A point on the drawn connection i -> j of net.layers[layer] where a click selects exactly it."""
-        cols, _ = self._layout()
-        (ui, pi), (uo, po) = cols[layer], cols[layer + 1]
-        a, b = pi[list(ui).index(i)], po[list(uo).index(j)]
-        starts, ends = np.repeat(pi, len(uo), 0), np.tile(po, (len(ui), 1))
-        ts = np.linspace(0.1, 0.9, 33)
-        for clearance in (5.0, 2.0, 0.0):           # prefer a spot where no other line passes close
-            for t in ts[np.argsort(np.abs(ts - 0.5))]:
-                p = a + t * (b - a)
-                near = np.count_nonzero(_segment_distance(p, starts, ends) <= clearance)
-                if near <= 1 and self.itemAt(QPointF(*p)) == ("w", layer, i, j):
-                    return QPointF(*p)
-        return QPointF(*(0.5 * (a + b)))
+        cols, r = self._layout()
+        return QPointF(*network_geometry.connection_point(cols, r, layer, i, j))
 
     def neuronPoint(self, column: int, unit: int) -> QPointF:
         cols, _ = self._layout()
@@ -400,30 +367,4 @@ class NetworkView(QWidget):
         return super().event(e)
 
     def tooltipFor(self, item) -> str:
-        if self.overlay is not None and self.overlay.tooltip(item):
-            return self.overlay.tooltip(item)
-        if item[0] == "w":
-            _, layer, i, j = item
-            w = "" if self._weights(layer, [i], [j]) is None else f" = {float(self._weights(layer, [i], [j])[0, 0]):+.4f}"
-            return (f"<b>Weight</b> w<sub>{i}→{j}</sub>{w} (layer {layer + 1}).<br>How strongly unit {i} pushes "
-                    f"neuron {j}: blue excites, orange inhibits, thicker is stronger. Backpropagation nudges it by "
-                    f"−learning rate × ∂L/∂w after each batch.")
-        _, c, u = item
-        value = ""
-        if self.acts is not None and c < len(self.acts) and self.acts[c] is not None and u < self.acts[c].size:
-            value = f"<br>Activation now: {float(self.acts[c][u]):.4f}"
-        if c == 0:
-            where = ""
-            if self.image_shape:
-                where = f" (row {u // self.image_shape[1]}, column {u % self.image_shape[1]})"
-            return (f"<b>Input</b> {u}{where}: one pixel's brightness, 0 (black) to 1 (white). The input layer "
-                    f"only passes values on; it has no weights.{value}")
-        act = self.activations[c - 1]
-        bias = ""
-        net = self.drawnNetwork()
-        if net is not None:
-            bias = f"<br>Bias b = {float(net.layers[c - 1].b[u]):+.4f}"
-        kind = "Output" if c == len(self.sizes) - 1 else f"Hidden layer {c}"
-        return (f"<b>{kind}, neuron {u}</b>, a perceptron: its aggregator sums the weighted inputs plus a bias: "
-                f"z = Σ w·x + b; the activation {activation_info.label(act)} turns z into its output: "
-                f"{activation_info.formula(act)}, range {activation_info.range_text(act)}.{bias}{value}")
+        return network_tips.tooltip(self, item)
