@@ -10,18 +10,12 @@ from PySide6.QtWidgets import QPushButton
 from app.session import Run
 from engine.events import BatchStats, EpochStats, Finished
 from engine.network import Network
-from helpers_app import make_window
-from test_compare_ui import SETTINGS, tiny
+from helpers_tiny_run import tiny_window
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    w.state.set_dataset("tiny", tiny())
-    w.state.set_hidden([{"units": 8, "activation": "relu"}])
-    for name, value in SETTINGS.items():
-        w.state.set_setting(name, value)
-    return w
+    return tiny_window(qtbot, tmp_path, monkeypatch)
 
 
 def coach(w):
