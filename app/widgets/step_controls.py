@@ -18,6 +18,7 @@ from superqt.utils import FunctionWorker
 
 from app import step_text
 from app.excepthook import report_bug
+from app.widgets.named import named
 from app.widgets.step_overlay import StepOverlay
 from engine.errors import EngineError
 from engine.events import BatchStats
@@ -28,16 +29,8 @@ DEFAULT_SPEED_MS = 600      # the diagram repaints at most twice a second: each 
 IDLE_TEXT = "Step: one optimizer step on the current network, shown in the course's three phases."
 
 
-def _named(widget, name: str, tip: str = ""):
-    widget.setObjectName(name)
-    widget.setAccessibleName(name)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
-
-
 def _label(name: str) -> QLabel:
-    label = _named(QLabel(""), name)
+    label = named(QLabel(""), name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.RichText)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -71,13 +64,13 @@ class StepControls(QWidget):
         self.bar = QWidget()
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(0, 0, 0, 0)
-        self.step_button = _named(QPushButton("Step"), "stepButton", "Take one optimizer step on the next batch "
+        self.step_button = named(QPushButton("Step"), "stepButton", "Take one optimizer step on the next batch "
                                   "and show its forward pass, error estimation and backward pass.")
-        self.next_button = _named(QPushButton("Next phase"), "stepNextButton", "Show the step's next phase.")
-        self.play_button = _named(QPushButton("Play"), "stepPlayButton", "Play the phases at the chosen speed, "
+        self.next_button = named(QPushButton("Next phase"), "stepNextButton", "Show the step's next phase.")
+        self.play_button = named(QPushButton("Play"), "stepPlayButton", "Play the phases at the chosen speed, "
                                   "then take the next step, until switched off.")
         self.play_button.setCheckable(True)
-        self.speed = _named(QSpinBox(), "stepSpeed", "Time per stage of the playback; 0 shows each step at once.")
+        self.speed = named(QSpinBox(), "stepSpeed", "Time per stage of the playback; 0 shows each step at once.")
         self.speed.setRange(0, 5000)
         self.speed.setSingleStep(100)
         self.speed.setSuffix(" ms")
@@ -86,12 +79,12 @@ class StepControls(QWidget):
             row.addWidget(w)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 2, 6, 2)
-        self.phase_label = _named(QLabel(IDLE_TEXT), "stepPhaseLabel")
+        self.phase_label = named(QLabel(IDLE_TEXT), "stepPhaseLabel")
         self.phase_label.setWordWrap(True)
         bold = self.phase_label.font()
         bold.setBold(True)
         self.phase_label.setFont(bold)
-        self.sample = _named(QSpinBox(), "stepSampleSpin", "Which sample of the batch the diagram shows.")
+        self.sample = named(QSpinBox(), "stepSampleSpin", "Which sample of the batch the diagram shows.")
         self.sample.setRange(1, 1)
         self.sample.setPrefix("sample ")
         self.sample.setKeyboardTracking(False)
@@ -103,7 +96,7 @@ class StepControls(QWidget):
         outer.addWidget(self.details)
         self.connection = _label("stepConnection")
         outer.addWidget(self.connection)
-        self.check_button = _named(QPushButton("Check the gradient"), "gradientCheckButton", "Compute dL/dW of the "
+        self.check_button = named(QPushButton("Check the gradient"), "gradientCheckButton", "Compute dL/dW of the "
                                    "clicked connection by finite differences on a float64 copy (same batch).")
         self.check_result = _label("gradientCheckResult")
         check_row = QHBoxLayout()

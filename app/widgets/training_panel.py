@@ -20,6 +20,7 @@ from app import choices
 from app.training_checks import CHECKED, field_problems, training_problem
 from app.widgets import tips
 from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
+from app.widgets.named import compact, named
 from app.widgets.number_field import NumberField
 from engine.data import mnist_available
 from engine.losses import LOSSES
@@ -64,13 +65,13 @@ class TrainingPanel(QWidget):
         outer.addLayout(self._build_form())
         outer.addLayout(self._build_buttons())
         self.progress = QProgressBar()
-        self._name(self.progress, "trainingProgress")
+        named(self.progress, "trainingProgress")
         self.progress.setRange(0, PROGRESS_MAX)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
         outer.addWidget(self.progress)
         self.result = QLabel("")
-        self._name(self.result, "trainingResult")
+        named(self.result, "trainingResult")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
         outer.addWidget(self.result)
@@ -88,10 +89,10 @@ class TrainingPanel(QWidget):
     def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        self.dataset = self._name(QComboBox(), "datasetCombo", tips.DATASET)
+        self.dataset = compact(named(QComboBox(), "datasetCombo", tips.DATASET), 16)
         self.loss = self._combo(choices.losses(), tips.LOSS, "lossCombo", LOSSES)
         self.optimizer = self._combo(choices.optimizers(), tips.OPTIMIZER, "optimizerCombo", OPTIMIZERS)
-        self.lr = self._name(NumberField(tips.LEARNING_RATE), "learningRateInput")
+        self.lr = named(NumberField(tips.LEARNING_RATE), "learningRateInput")
         self.momentum = self._double(0.0, 0.999, 3, tips.MOMENTUM, "momentum")
         self.batch_size = self._int(0, MAX_TYPED, tips.BATCH_SIZE, "batchSize")
         self.epochs = self._int(0, MAX_TYPED, tips.EPOCHS, "epochs")
@@ -101,7 +102,7 @@ class TrainingPanel(QWidget):
         self.val_fraction = self._double(0.0, 0.5, 2, tips.VALIDATION, "validationFraction")
         self.val_fraction.setSingleStep(0.05)
         self.seed = self._int(0, MAX_TYPED, tips.SEED, "seed")
-        self.augment = self._name(QCheckBox("Augment (shift, rotate, scale, thicken)"), "augmentCheck", tips.AUGMENT)
+        self.augment = named(QCheckBox("Augment (shift, rotate, scale, thicken)"), "augmentCheck", tips.AUGMENT)
         for label, widget in (("Data set", self.dataset), ("Loss", self.loss), ("Optimizer", self.optimizer),
                               ("Learning rate", self._checked("lr", self.lr)), ("Momentum", self.momentum),
                               ("Batch size", self._checked("batch_size", self.batch_size)),
@@ -135,16 +136,8 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.lr_button, 2, 1)
         return buttons
 
-    @staticmethod
-    def _name(widget, name: str, tip: str = ""):
-        widget.setObjectName(name)
-        widget.setAccessibleName(name)
-        if tip:
-            widget.setToolTip(tip)
-        return widget
-
     def _combo(self, items: dict, tip: str, name: str, registry: dict | None = None) -> QComboBox:
-        c = self._name(QComboBox(), name, tip)
+        c = compact(named(QComboBox(), name, tip))
         for key, label in items.items():
             c.addItem(label, key)
             if registry is not None and key in registry:
@@ -152,7 +145,7 @@ class TrainingPanel(QWidget):
         return c
 
     def _double(self, lo, hi, decimals, tip, name) -> QDoubleSpinBox:
-        s = self._name(QDoubleSpinBox(), name, tip)
+        s = named(QDoubleSpinBox(), name, tip)
         s.setRange(lo, hi)
         s.setDecimals(decimals)
         s.setKeyboardTracking(False)
@@ -160,7 +153,7 @@ class TrainingPanel(QWidget):
         return s
 
     def _int(self, lo, hi, tip, name) -> QSpinBox:
-        s = self._name(QSpinBox(), name, tip)
+        s = named(QSpinBox(), name, tip)
         s.setRange(lo, hi)
         s.setKeyboardTracking(False)
         s.setFixedWidth(FIELD_WIDTH)
@@ -178,7 +171,7 @@ class TrainingPanel(QWidget):
         return box
 
     def _button(self, text, name, tip) -> QPushButton:
-        return self._name(QPushButton(text), name, tip)
+        return named(QPushButton(text), name, tip)
 
     def _fill_datasets(self, name: str | None = None) -> None:
         have_mnist = bool(mnist_available())

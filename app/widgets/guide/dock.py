@@ -15,17 +15,10 @@ from PySide6.QtWidgets import (QCheckBox, QDockWidget, QHBoxLayout, QLabel, QLis
 
 from app.widgets.guide import show_me
 from app.widgets.guide.sections import BY_KEY, SECTIONS
+from app.widgets.named import named
 
 MIN_WIDTH = 230
 WIDTH = 300
-
-
-def _named(widget, name: str, tip: str = ""):
-    widget.setObjectName(name)
-    widget.setAccessibleName(name)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
 
 
 class GuideDock(QDockWidget):
@@ -33,7 +26,7 @@ class GuideDock(QDockWidget):
 
     def __init__(self, window, settings, parent=None):
         super().__init__("Crash course", parent or window)
-        _named(self, "courseGuide")
+        named(self, "courseGuide")
         self.window_, self.settings = window, settings
         self.progress = settings.guide_progress()
         self.key: str | None = None
@@ -52,21 +45,21 @@ class GuideDock(QDockWidget):
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 4, 4, 4)
-        self.note = _named(QLabel(), "guideNote")
+        self.note = named(QLabel(), "guideNote")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.RichText)
         self.note.setFrameShape(QLabel.StyledPanel)
         self.note.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.note.setVisible(False)
         outer.addWidget(self.note)
-        self.list = _named(QListWidget(), "guideSections",
+        self.list = named(QListWidget(), "guideSections",
                            "The course's sections: arrows choose one, Enter shows it in the app, Space marks it "
                            "done.")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # long titles are elided, with a tip
         self.list.currentRowChanged.connect(lambda row: row >= 0 and self.show_section(SECTIONS[row].key))
         self.list.itemActivated.connect(lambda _: self.show_buttons and self.show_buttons[0][1].click())
         self.list.itemChanged.connect(self._item_checked)
-        self.text = _named(QTextBrowser(), "guideText")
+        self.text = named(QTextBrowser(), "guideText")
         self.text.setOpenLinks(False)
         self.text.setFrameShape(QTextBrowser.NoFrame)
         split = QSplitter(Qt.Vertical)
@@ -86,10 +79,10 @@ class GuideDock(QDockWidget):
 
     def _build_footer(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.done = _named(QCheckBox("Done"), "guideDone", "Mark this section as done (remembered).")
+        self.done = named(QCheckBox("Done"), "guideDone", "Mark this section as done (remembered).")
         self.done.toggled.connect(self._done_toggled)
-        self.previous = _named(QPushButton("Previous"), "guidePrevious", "The section before this one.")
-        self.next = _named(QPushButton("Next"), "guideNext", "The next section of the course.")
+        self.previous = named(QPushButton("Previous"), "guidePrevious", "The section before this one.")
+        self.next = named(QPushButton("Next"), "guideNext", "The next section of the course.")
         for button, step in ((self.previous, -1), (self.next, 1)):
             button.setAutoDefault(True)
             button.clicked.connect(lambda _=False, s=step: self.move(s))
@@ -141,7 +134,7 @@ class GuideDock(QDockWidget):
             widget.deleteLater()
         self.show_buttons = []
         for show in section.shows:
-            button = _named(QPushButton("Show me"), f"showMe_{section.key}_{show.action}",
+            button = named(QPushButton("Show me"), f"showMe_{section.key}_{show.action}",
                             f"Show me {show.caption}.")
             button.setAccessibleDescription(show.caption)
             button.setAutoDefault(True)                  # Enter presses the focused button, as Space does
