@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, Q
 
 from app import choices
 from app.widgets import tips
+from app.widgets.named import compact
 from app.widgets.field_messages import RefusalLabel, error_color
 from engine.activations import ACTIVATIONS
 from engine.errors import SpecError
@@ -57,16 +58,18 @@ class _LayerRow(QWidget):
         self.units.setRange(0, MAX_TYPED)
         self.units.setAccelerated(True)
         self.units.setMaximumWidth(84)
+        self.units.setMinimumWidth(72)         # its hint is sized for the largest typable number: too wide at 1024 px
         self.units.setKeyboardTracking(False)
         self.units.setToolTip(tips.NEURONS)
         self.units.setAccessibleName(f"hiddenUnits{index + 1}")
         self.units.setObjectName(f"hiddenUnits{index + 1}")
-        self.activation = QComboBox()
+        self.activation = compact(QComboBox(), 8)
         for key, label in choices.hidden_activations().items():
             self.activation.addItem(label, key)
             self.activation.setItemData(self.activation.count() - 1, tips.entry_tip(ACTIVATIONS[key]), Qt.ToolTipRole)
         self.activation.setToolTip(tips.ACTIVATION)
         self.activation.setAccessibleName(f"hiddenActivation{index + 1}")
+        self.activation.setObjectName(f"hiddenActivation{index + 1}")
         self.alpha = QDoubleSpinBox()
         self.alpha.setRange(0.0, 1.0)
         self.alpha.setDecimals(3)
@@ -85,6 +88,7 @@ class _LayerRow(QWidget):
             b.setText(text)
             b.setToolTip(tip)
             b.setAccessibleName(f"{name}{index + 1}")
+            b.setObjectName(f"{name}{index + 1}")
             b.setAutoRaise(True)
         for w in (self.label, self.units, self.activation, self.alpha, self.up, self.down, self.remove):
             row.addWidget(w)
@@ -150,8 +154,9 @@ class LayerEditor(QFrame):
         outer.addWidget(self.add_button, 0, Qt.AlignLeft)
         out = QGridLayout()
         self.output_label = QLabel()
-        self.output_activation = QComboBox()
+        self.output_activation = compact(QComboBox(), 8)
         self.output_activation.setAccessibleName("outputActivation")
+        self.output_activation.setObjectName("outputActivation")
         for key, label in choices.output_activations().items():
             self.output_activation.addItem(label, key)
             self.output_activation.setItemData(self.output_activation.count() - 1, tips.entry_tip(ACTIVATIONS[key]),

@@ -1,0 +1,21 @@
+"""The Build & train tab's side panel fits its column at both window sizes: no control is cut off at the right."""
+import pytest
+from PySide6.QtWidgets import QScrollArea, QWidget
+
+from helpers_app import make_window
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_the_side_panel_fits_its_column(qtbot, tmp_path, monkeypatch, size):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.resize(*size)
+    qtbot.wait(50)
+    scroll = next(s for s in w.findChildren(QScrollArea)
+                  if s.widget() is not None and s.widget().findChild(QWidget, "startButton") is not None)
+    inner = scroll.widget()
+    assert inner.minimumSizeHint().width() <= scroll.viewport().width()
+    for name in ("datasetCombo", "startButton", "learningRateInput", "hiddenActivation1", "removeLayer1"):
+        widget = inner.findChild(QWidget, name)
+        assert widget is not None, name
+        right = widget.mapTo(inner, widget.rect().topRight()).x()
+        assert right < scroll.viewport().width(), f"{name} is cut off at {size}"
