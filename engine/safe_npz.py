@@ -52,6 +52,16 @@ def read_npz(source, max_bytes: int) -> dict[str, np.ndarray]:
         raise NpzError(f"it is not an .npz archive or it is damaged ({exc})") from None
 
 
+def read_npz_or(source, max_bytes: int, problem) -> dict[str, np.ndarray]:
+    """read_npz(source, max_bytes), with a failure (NpzError or OSError) turned by `problem(exc)` into the
+    caller's own exception, raised from it."""
+    try:
+        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
+        return read_npz(source, max_bytes)
+    except (NpzError, OSError) as exc:
+        raise problem(exc) from exc
+
+
 def _read_member(f, name: str, budget: int) -> np.ndarray:
     version = npy.read_magic(f)
     if version == (1, 0):

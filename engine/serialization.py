@@ -11,7 +11,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from .errors import EngineError, ModelFileError
-from .safe_npz import NpzError, read_npz
+from .safe_npz import NpzError, read_npz_or
 
 FORMAT_VERSION = 1
 MAGIC = "mlp-studio-model"
@@ -49,13 +49,9 @@ def load_network(path, network_cls):
         raise bad("the file does not exist")
     if path.is_dir():
         raise bad("that is a folder, not a model file")
-    try:
-        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
-        data = read_npz(path, MAX_BYTES)
-    except NpzError as exc:
-        raise bad(f"the file is damaged or not an MLP Studio model (.npz): {exc}") from exc
-    except OSError as exc:
-        raise bad(f"it could not be read ({exc.strerror or exc})") from exc
+    data = read_npz_or(path, MAX_BYTES, lambda exc: bad(
+        f"the file is damaged or not an MLP Studio model (.npz): {exc}" if isinstance(exc, NpzError)
+        else f"it could not be read ({exc.strerror or exc})"))
     if not isinstance(data, dict) or "format_version" not in data or "spec" not in data:
         raise bad("it is not an MLP Studio model")
     if "magic" in data and str(data["magic"]) != MAGIC:

@@ -1,9 +1,12 @@
 """Checks shared by the loaders: pixels become float32 in [0, 1], labels int64 in 0..n_classes-1."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from ..errors import DataError
+from ..safe_npz import NpzError
 
 MAX_CLASSES = 100      # EMNIST byclass has 62; a label beyond this is a damaged file, not a class
 
@@ -55,3 +58,12 @@ def check_test_classes(y_train: np.ndarray, y_test: np.ndarray, where: str) -> i
         raise DataError(f"{where}: the test labels contain class {int(y_test.max())} but the training labels "
                         f"only go up to {n_classes - 1}.")
     return n_classes
+
+
+def file_problem(path: Path, exc: OSError | NpzError) -> DataError:
+    """The sentence for a data file that is missing, unreadable or not a readable .npz."""
+    if isinstance(exc, NpzError):
+        return DataError(f"{path.name} is not a readable .npz file ({exc}).")
+    if isinstance(exc, FileNotFoundError):
+        return DataError(f"{path} does not exist.")
+    return DataError(f"Could not read {path}: {exc.strerror or exc}.")

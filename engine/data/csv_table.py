@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .checks import check_split, int_labels, unit_pixels
+from .checks import check_split, file_problem, int_labels, unit_pixels
 
 
 def _is_number(field: str) -> bool:
@@ -38,10 +38,8 @@ def load_csv(path: str | Path):
             except ValueError as exc:
                 # numpy names the row and column: "could not convert string 'x' to float32 at row 3, column 5"
                 raise DataError(f"{path.name} is not a numeric label-first CSV: {exc}.") from exc
-    except FileNotFoundError as exc:
-        raise DataError(f"{path} does not exist.") from exc
     except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+        raise file_problem(path, exc) from exc
     if table.shape[0] == 0:
         raise DataError(f"{path.name} has a header but no rows.")
     if table.shape[1] < 2:

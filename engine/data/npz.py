@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..safe_npz import NpzError, read_npz
-from .checks import check_split, int_labels, unit_pixels
+from ..safe_npz import read_npz_or
+from .checks import check_split, file_problem, int_labels, unit_pixels
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 MAX_BYTES = 4 << 30        # as for IDX files: no MNIST-like set comes near it; a header claiming more is damaged
@@ -16,15 +16,7 @@ MAX_BYTES = 4 << 30        # as for IDX files: no MNIST-like set comes near it; 
 def load_npz(path: str | Path):
     """(x_train, y_train, x_test, y_test, image_shape) with x (n, d) float32 in [0, 1] and y int64."""
     path = Path(path)
-    try:
-        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
-        z = read_npz(path, MAX_BYTES)
-    except FileNotFoundError as exc:
-        raise DataError(f"{path} does not exist.") from exc
-    except NpzError as exc:
-        raise DataError(f"{path.name} is not a readable .npz file ({exc}).") from exc
-    except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    z = read_npz_or(path, MAX_BYTES, lambda exc: file_problem(path, exc))
     missing = [k for k in KEYS if k not in z]
     if missing:
         raise DataError(f"{path.name} lacks the array(s) {', '.join(missing)} "
