@@ -99,17 +99,23 @@ def optimizer_step(g: float, w: float, cfg=None, state: dict | None = None) -> t
     return float(wa[0] - w), rule
 
 
-def weight_backprop(net, x, y, layer: int, i: int, j: int, optimizer_cfg=None, state=None) -> WeightBackprop:
-    """z_i, delta_j, their product, the engine's dL/dW_{i->j} and the optimizer's step, for sample (x, y).
-
-    y is an int label or a target vector. All numbers come from one net.backprop call on the sample.
-    """
+def weight_layer(net, layer: int, i: int, j: int):
+    """net.layers[layer], after checking that it has a weight i -> j (SpecError with a sentence if not)."""
     if not 0 <= layer < len(net.layers):
         raise SpecError(f"The network has {len(net.layers)} layers; there is no layer {layer + 1}.")
     L = net.layers[layer]
     if not (0 <= i < L.fan_in and 0 <= j < L.units):
         raise SpecError(f"Layer {layer + 1} connects {L.fan_in} inputs to {L.units} units; "
                         f"there is no weight {i} -> {j}.")
+    return L
+
+
+def weight_backprop(net, x, y, layer: int, i: int, j: int, optimizer_cfg=None, state=None) -> WeightBackprop:
+    """z_i, delta_j, their product, the engine's dL/dW_{i->j} and the optimizer's step, for sample (x, y).
+
+    y is an int label or a target vector. All numbers come from one net.backprop call on the sample.
+    """
+    L = weight_layer(net, layer, i, j)
     x = _one(net, x)
     y = np.asarray(y).reshape(1, -1) if np.ndim(y) else np.asarray([int(y)])
     bp = net.backprop(x, y)

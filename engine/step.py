@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import DataError, SpecError
+from .inspection import weight_layer
 from .optimizers import OPTIMIZERS, make_optimizer
 from .training import _fits, _labels, _split_indices
 
@@ -169,12 +170,7 @@ def opt_name(opt) -> str:
 
 def flat_index(net, layer: int, i: int, j: int) -> int:
     """Position of W_layer[i, j] in the flat parameter buffer."""
-    if not 0 <= layer < len(net.layers):
-        raise SpecError(f"The network has {len(net.layers)} layers; there is no layer {layer + 1}.")
-    L = net.layers[layer]
-    if not (0 <= i < L.fan_in and 0 <= j < L.units):
-        raise SpecError(f"Layer {layer + 1} connects {L.fan_in} inputs to {L.units} units; there is no weight "
-                        f"{i} -> {j}.")
+    L = weight_layer(net, layer, i, j)
     offset = sum(l.fan_in * l.units + l.units for l in net.layers[:layer])
     return offset + i * L.units + j
 
