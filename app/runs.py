@@ -54,11 +54,7 @@ class Runs(QObject):
         if self.busy():
             return False
         self._pending = (net, cfg, run, data, trained)
-        if self.state.dataset is None:
-            if self.state.loading_dataset() is None:       # else the data set being loaded is the one to use
-                self.state.load_dataset(self.state.dataset_name)
-        else:
-            self._begin()
+        self._with_dataset(self._begin)
         return True
 
     def _begin(self) -> None:
@@ -83,12 +79,16 @@ class Runs(QObject):
             self.refused.emit(STEP_REFUSED if self.session.is_running() or self._pending else STEP_WAITING)
             return False
         self._pending_step = int(sample)
-        if self.state.dataset is None:
-            if self.state.loading_dataset() is None:
-                self.state.load_dataset(self.state.dataset_name)
-        else:
-            self._begin_step()
+        self._with_dataset(self._begin_step)
         return True
+
+    def _with_dataset(self, begin) -> None:
+        """begin() now if the data set is loaded; otherwise load it, unless the one being loaded will do (its
+        arrival calls the pending begin)."""
+        if self.state.dataset is not None:
+            begin()
+        elif self.state.loading_dataset() is None:
+            self.state.load_dataset(self.state.dataset_name)
 
     def _begin_step(self) -> None:
         sample, self._pending_step = self._pending_step, None
@@ -131,11 +131,7 @@ class Runs(QObject):
         if self.busy():
             return False
         self._pending_job = begin
-        if self.state.dataset is None:
-            if self.state.loading_dataset() is None:
-                self.state.load_dataset(self.state.dataset_name)
-        else:
-            self._begin_job()
+        self._with_dataset(self._begin_job)
         return True
 
     def _begin_job(self) -> None:
