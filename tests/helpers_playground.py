@@ -27,3 +27,11 @@ def train(qtbot, w, timeout=60000):
         qtbot.mouseClick(w.findChild(QPushButton, "startButton"), Qt.LeftButton)
     qtbot.waitUntil(lambda: w.state.results is not None, timeout=5000)
     return w.state.results
+
+
+def playground_window(qtbot, tmp_path, monkeypatch):
+    """A shown main window at 1280x800, the size the playground's views are laid out for."""
+    from helpers_app import make_window
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.resize(1280, 800)
+    return w

@@ -6,43 +6,21 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from app.main_window import MainWindow
-from engine.data import load_dataset
 from engine.spec import count_params
+from helpers_app import sample_window, type_into
 from helpers_stall import StallMeter
 
 FAST = dict(optimizer="adam", lr=0.002, batch_size=64, augment=False, schedule="constant")
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return load_dataset("sample")
-
-
 @pytest.fixture
-def window(qtbot, sample, tmp_path, monkeypatch):
-    monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))   # no remembered settings
-    w = MainWindow()
-    if hasattr(w, "prompts"):
-        w.prompts.ask_unsaved = lambda: "discard"                               # closing never blocks on a dialog
-    qtbot.addWidget(w)
-    w.state.set_dataset("sample", sample)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.session.shutdown(5000)
+def window(qtbot, mnist_sample, tmp_path, monkeypatch):
+    return sample_window(qtbot, tmp_path, monkeypatch, mnist_sample)
 
 
 def settings(w, **values):
     for k, v in values.items():
         w.state.set_setting(k, v)
-
-
-def type_into(qtbot, spin, text):
-    spin.setFocus()
-    spin.selectAll()
-    qtbot.keyClicks(spin, text)
-    qtbot.keyClick(spin, Qt.Key_Return)
 
 
 def build_64_32_tanh(qtbot, w):

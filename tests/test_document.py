@@ -13,7 +13,7 @@ from engine.presets import PRESETS, digit_spec
 
 DEFAULT_SETTINGS = dataclasses.asdict(PRESETS["app_digits"])
 DEFAULT_SPEC = digit_spec()
-from helpers_app import make_window
+from helpers_app import make_window, type_into
 
 
 @pytest.fixture
@@ -26,13 +26,6 @@ def named(parent, name: str) -> QWidget:
     found = [w for w in parent.findChildren(QWidget) if name in (w.objectName(), w.accessibleName())]
     assert len(found) == 1, (name, found)
     return found[0]
-
-
-def type_into(qtbot, field, text: str) -> None:
-    field.setFocus()
-    field.selectAll()
-    qtbot.keyClicks(field, text)
-    qtbot.keyClick(field, Qt.Key.Key_Return)
 
 
 def shown(field) -> float:

@@ -3,20 +3,12 @@ and the explanation goes when the mouse leaves the neurons."""
 import pytest
 from PySide6.QtCore import QPoint, QRect
 
-from app.widgets.inside.inside_tab import InsideTab
-from helpers_app import make_window
+from helpers_app import inside_window
 
 
 @pytest.fixture
 def inside(qtbot, tmp_path, monkeypatch, mnist_sample, digit_net):
-    w = make_window(qtbot, tmp_path, monkeypatch, show=False)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.state.set_dataset("sample", mnist_sample)
-    w.state.set_network(digit_net)
-    tab = w.findChild(InsideTab)
-    w.tabs.setCurrentWidget(tab)
+    _, tab = inside_window(qtbot, tmp_path, monkeypatch, mnist_sample, digit_net)
     qtbot.waitUntil(lambda: tab.forward.trace is not None)
     return tab
 

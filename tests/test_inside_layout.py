@@ -3,22 +3,14 @@ chart of a clicked digit is on screen without scrolling; before any choice the p
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
-from app.widgets.inside.inside_tab import InsideTab
-from helpers_app import make_window
+from helpers_app import inside_window
 
 SIZES = [(1280, 800), (1024, 768)]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def window(request, qtbot, tmp_path, monkeypatch, mnist_sample, digit_net):
-    w = make_window(qtbot, tmp_path, monkeypatch, show=False)
-    w.resize(*request.param)
-    w.show()
-    qtbot.waitExposed(w)
-    w.state.set_dataset("sample", mnist_sample)
-    w.state.set_network(digit_net)
-    inside = w.findChild(InsideTab)
-    w.tabs.setCurrentWidget(inside)
+    w, inside = inside_window(qtbot, tmp_path, monkeypatch, mnist_sample, digit_net, request.param)
     w.size_asked = request.param
     return w, inside
 

@@ -3,26 +3,15 @@ and the refusal goes away as soon as a good size is typed."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 from engine.errors import SpecError
 from engine.spec import validate_spec
-from helpers_app import make_window
+from helpers_app import active_window, type_and_tab
 
 
 @pytest.fixture
 def window(tmp_path, monkeypatch, qtbot):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    w.activateWindow()
-    qtbot.waitActive(w)
-    return w
-
-
-def type_and_tab(qtbot, box, text):
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, text)
-    qtbot.keyClick(box, Qt.Key_Tab)
+    return active_window(qtbot, tmp_path, monkeypatch)
 
 
 def test_zero_neurons_is_refused_with_the_reason_not_replaced(window, qtbot):

@@ -8,15 +8,12 @@ from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QSlider, QTa
 
 from engine.presets import PLAYGROUND
 from helpers_app import make_window
-from helpers_playground import switch_to_playground, train
+from helpers_playground import playground_window, switch_to_playground, train
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    w.resize(1280, 800)
-    yield w
-    w.session.shutdown(5000)
+    return playground_window(qtbot, tmp_path, monkeypatch)
 
 
 def test_the_switch_lists_the_sets_and_applies_xors_preset(qtbot, window):

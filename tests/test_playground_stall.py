@@ -4,17 +4,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from helpers_app import make_window
-from helpers_playground import click_lesson
+from helpers_playground import click_lesson, playground_window
 from helpers_stall import StallMeter
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    w.resize(1280, 800)
-    yield w
-    w.session.shutdown(5000)
+    return playground_window(qtbot, tmp_path, monkeypatch)
 
 
 def test_the_gui_thread_never_stalls_while_the_playground_redraws(qtbot, window):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
 from app.runs import STEP_REFUSED
 from engine.data import load_dataset
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
+from helpers_app import sample_window
 
 NUMBER = r"[-−+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
@@ -22,17 +22,7 @@ def sample():
 
 @pytest.fixture
 def window(qtbot, sample, tmp_path, monkeypatch):
-    monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))
-    monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
-    w = MainWindow()
-    w.prompts.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(w)
-    w.state.set_dataset("sample", sample)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.session.shutdown(5000)
-    w.diagram.renderNow()
+    return sample_window(qtbot, tmp_path, monkeypatch, sample)
 
 
 def plain(text: str) -> str:

@@ -8,15 +8,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
 
 from engine.data.dataset import Dataset
-from helpers_app import make_window
+from helpers_app import active_window, type_and_tab
 
 
 @pytest.fixture
 def window(tmp_path, monkeypatch, qtbot):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    w.activateWindow()
-    qtbot.waitActive(w)
-    return w
+    return active_window(qtbot, tmp_path, monkeypatch)
 
 
 def tiny(n_train=60, n_test=20, seed=0, k=10) -> Dataset:
@@ -25,13 +22,6 @@ def tiny(n_train=60, n_test=20, seed=0, k=10) -> Dataset:
     y = np.arange(n_train) % k
     xt = rng.random((n_test, 784)).astype(np.float32)
     return Dataset("tiny", x, y, xt, rng.integers(0, k, n_test))
-
-
-def type_and_tab(qtbot, field, text):
-    field.setFocus()
-    field.selectAll()
-    qtbot.keyClicks(field, text)
-    qtbot.keyClick(field, Qt.Key_Tab)
 
 
 def lr_field(w) -> QWidget:
