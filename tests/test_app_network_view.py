@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from app.widgets.network_view import MAX_SHOWN, NetworkView, shown_units
 from engine.activations import ACTIVATIONS
 from engine.network import Network
+from helpers_app import show_widget
 
 SPEC = {"input_size": 784, "layers": [{"units": 64, "activation": "tanh"}, {"units": 32, "activation": "tanh"},
                                       {"units": 10, "activation": "softmax"}], "loss": "cross_entropy", "seed": 0}
@@ -14,12 +15,8 @@ SPEC = {"input_size": 784, "layers": [{"units": 64, "activation": "tanh"}, {"uni
 @pytest.fixture
 def view(qtbot):
     v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(900, 420)
     v.setSpec(SPEC)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return show_widget(qtbot, v, (900, 420))
 
 
 def test_wide_layers_show_a_subset_and_say_how_many_are_hidden(view):

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from app.widgets.curves import Curves
 from engine import BatchStats, EpochStats
+from helpers_app import show_widget
 
 N_BATCHES = 50
 
@@ -43,12 +44,7 @@ class Feeder:
 
 @pytest.fixture
 def curves(qtbot):
-    c = Curves()
-    qtbot.addWidget(c)
-    c.resize(800, 400)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
+    return show_widget(qtbot, Curves(), (800, 400))
 
 
 def drawn_epochs(curve) -> list:

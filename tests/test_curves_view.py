@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.widgets.curves import Curves
 from engine import BatchStats, EpochStats
+from helpers_app import show_widget
 from helpers_contrast import AA, contrast_ratio, plot_background, plot_texts, text_span_colors
 
 N_BATCHES = 20
@@ -15,12 +16,7 @@ N_BATCHES = 20
 
 @pytest.fixture
 def curves(qtbot):
-    c = Curves()
-    qtbot.addWidget(c)
-    c.resize(900, 420)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
+    return show_widget(qtbot, Curves(), (900, 420))
 
 
 def feed(curves, label, losses, accuracies, epochs=None, augment=False):

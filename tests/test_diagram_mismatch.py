@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 from app.widgets.inside.forward_pass import ForwardPassPanel
 from app.widgets.network_view import NetworkView
 from engine.network import Network
+from helpers_app import show_widget
 
 
 def spec(*hidden, out=10, act="relu"):
@@ -16,12 +17,7 @@ def spec(*hidden, out=10, act="relu"):
 
 @pytest.fixture
 def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(900, 420)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return show_widget(qtbot, NetworkView(), (900, 420))
 
 
 def _every_item_is_safe(view):

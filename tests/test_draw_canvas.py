@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.widgets.draw_canvas import DrawCanvas, rasterize
 from engine.preprocess import preprocess_digit, render_strokes, stroke_layout
+from helpers_app import show_widget
 
 
 def drag(qtbot, widget, points):
@@ -23,12 +24,7 @@ def drag(qtbot, widget, points):
 
 @pytest.fixture
 def canvas(qtbot):
-    c = DrawCanvas()
-    qtbot.addWidget(c)
-    c.resize(300, 300)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
+    return show_widget(qtbot, DrawCanvas(), (300, 300))
 
 
 def test_canvas_is_square_and_at_least_280px_with_stable_name(canvas):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.widgets import export_image
 from app.widgets.export_image import COPY_TEXT, SAVE_TEXT, install_image_menu
+from helpers_app import show_widget
 
 
 def _size(widget):
@@ -25,11 +26,7 @@ def plot(qtbot):
     w = pg.PlotWidget()
     w.setObjectName("lossPlot")
     w.plot([0, 1, 2], [3, 1, 2])
-    w.resize(320, 210)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return show_widget(qtbot, w, (320, 210))
 
 
 def test_copy_puts_the_plot_on_the_clipboard(plot):

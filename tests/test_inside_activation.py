@@ -6,16 +6,12 @@ from PySide6.QtCore import Qt
 from app.state import AppState
 from app.widgets.inside.activation_functions import SHOWN, Z, ActivationView
 from engine.activations import ACTIVATIONS, LeakyReLU
+from helpers_app import show_widget
 
 
 @pytest.fixture
 def view(qtbot):
-    v = ActivationView()
-    qtbot.addWidget(v)
-    v.resize(900, 640)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return show_widget(qtbot, ActivationView(), (900, 640))
 
 
 def test_curves_are_the_engines_functions_and_derivatives(view):

@@ -7,6 +7,7 @@ from app.widgets.inside.confusion import CELL_DIGITS, ErrorsView
 from engine import Network, TrainConfig, fit
 from engine.data import load_dataset
 from engine.metrics import confusion_matrix, precision_recall
+from helpers_app import show_widget
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +22,7 @@ def trained():
 
 @pytest.fixture
 def view(qtbot, trained):
-    v = ErrorsView()
-    qtbot.addWidget(v)
-    v.resize(1200, 720)
-    v.show()
-    qtbot.waitExposed(v)
+    v = show_widget(qtbot, ErrorsView(), (1200, 720))
     v.set_dataset(trained[1])
     v.set_network(trained[0])
     return v

@@ -10,6 +10,7 @@ from app.widgets.inside.colors import diverging_rgb
 from app.widgets.inside.first_layer_weights import FirstLayerWeightsView
 from app.widgets.inside.inside_tab import InsideTab
 from engine import Network
+from helpers_app import show_widget
 
 SPEC = {"input_size": 784, "layers": [{"units": 12, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
         "loss": "cross_entropy", "seed": 2}
@@ -17,12 +18,7 @@ SPEC = {"input_size": 784, "layers": [{"units": 12, "activation": "relu"}, {"uni
 
 @pytest.fixture
 def view(qtbot):
-    v = FirstLayerWeightsView()
-    qtbot.addWidget(v)
-    v.resize(800, 600)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return show_widget(qtbot, FirstLayerWeightsView(), (800, 600))
 
 
 def test_tiles_are_the_normalised_weight_columns_and_are_drawn(qtbot, view):

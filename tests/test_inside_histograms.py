@@ -4,17 +4,14 @@ import pytest
 
 from app.widgets.inside.weight_histograms import BINS, WeightHistogramsView
 from engine import Network, TrainConfig, fit
+from helpers_app import show_widget
 
 SPEC = {"input_size": 6, "layers": [{"units": 16, "activation": "tanh"}, {"units": 3, "activation": "softmax"}],
         "loss": "cross_entropy", "seed": 5}
 
 
 def test_histograms_now_and_at_initialisation_match_numpy(qtbot, tiny_data):
-    view = WeightHistogramsView()
-    qtbot.addWidget(view)
-    view.resize(900, 400)
-    view.show()
-    qtbot.waitExposed(view)
+    view = show_widget(qtbot, WeightHistogramsView(), (900, 400))
     assert view.objectName() == view.accessibleName() == "weightHistograms"
     net = Network.from_spec(SPEC)
     init = Network.from_spec(SPEC)
