@@ -176,19 +176,26 @@ def test_lr_change_while_running_reaches_the_trainer(qtbot, session, sample):
         session.stop()
 
 
+def start_failing_run(qtbot, session, sample, monkeypatch, error) -> Recorder:
+    """Start a run whose training raises `error` at once and wait until the session reports the failure."""
+    from engine.training import Trainer
+
+    def raising_run(self):
+        raise error
+        yield
+    monkeypatch.setattr(Trainer, "run", raising_run)
+    rec = Recorder(session)
+    with qtbot.waitSignal(session.failed, timeout=20000):
+        session.start(Network.from_spec(SPEC), TrainConfig(optimizer="adam", lr=1e-3, epochs=1), sample)
+    return rec
+
+
 @pytest.mark.bug_expected
 def test_a_bug_inside_training_is_logged_and_told_as_a_sentence(qtbot, session, sample, monkeypatch,
                                                                   no_bug_reports):
     from app import excepthook
-    from engine.training import Trainer
-
-    def broken_run(self):
-        raise IndexError("index 10 is out of bounds for axis 1 with size 10")
-        yield
-    monkeypatch.setattr(Trainer, "run", broken_run)
-    rec = Recorder(session)
-    with qtbot.waitSignal(session.failed, timeout=20000):
-        session.start(Network.from_spec(SPEC), TrainConfig(optimizer="adam", lr=1e-3, epochs=1), sample)
+    bug = IndexError("index 10 is out of bounds for axis 1 with size 10")
+    rec = start_failing_run(qtbot, session, sample, monkeypatch, bug)
     log = excepthook.log_path()
     assert rec.failed == [f"Something went wrong inside MLP Studio (details saved to {log})."]
     assert "IndexError: index 10 is out of bounds" in log.read_text()            # the traceback is in the log
@@ -197,15 +204,7 @@ def test_a_bug_inside_training_is_logged_and_told_as_a_sentence(qtbot, session, 
 
 def test_an_engine_error_reaches_the_user_as_its_own_sentence(qtbot, session, sample, monkeypatch):
     from engine.errors import DataError
-    from engine.training import Trainer
-
-    def refusing_run(self):
-        raise DataError("These digits cannot be trained on.")
-        yield
-    monkeypatch.setattr(Trainer, "run", refusing_run)
-    rec = Recorder(session)
-    with qtbot.waitSignal(session.failed, timeout=20000):
-        session.start(Network.from_spec(SPEC), TrainConfig(optimizer="adam", lr=1e-3, epochs=1), sample)
+    rec = start_failing_run(qtbot, session, sample, monkeypatch, DataError("These digits cannot be trained on."))
     assert rec.failed == ["These digits cannot be trained on."] and not session.is_running()
 
 
