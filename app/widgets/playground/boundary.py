@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 
 from app.widgets.playground.colors import class_color, heat_rgb
-from app.widgets.playground.throttle import Redraw
+from app.widgets.playground.throttle import PublishesWhileVisible, Redraw
 from engine.activations import ACTIVATIONS
 from engine.plane import curve, extent, grid, output_map, perceptron_line
 
@@ -23,7 +23,7 @@ CELLS = 150            # the heat map is CELLS x CELLS cells
 X_PAD = 0.1            # a regression plot shows its data's x range plus this share on each side
 
 
-class DecisionBoundary(pg.PlotWidget):
+class DecisionBoundary(PublishesWhileVisible, pg.PlotWidget):
     pointHovered = Signal(object)          # (x1, x2) or (x1,) under the mouse, or None when it leaves
 
     def __init__(self, cells: int = CELLS, parent=None):
@@ -217,19 +217,9 @@ class DecisionBoundary(pg.PlotWidget):
         self.pointHovered.emit(None)
         super().leaveEvent(event)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.publish()
-        if self.redraw.pending:
-            self.redraw.now()
-
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange and getattr(self, "redraw", None) and self.ds is not None:
             self._place_points(self.ds.x_train.shape[1] == 2)      # outlines follow the theme
             self.publish()
             self.redraw.request()
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        self.publish()

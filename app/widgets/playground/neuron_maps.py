@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import choices
 from app.widgets.playground.colors import value_rgb
-from app.widgets.playground.throttle import Redraw
+from app.widgets.playground.throttle import PublishesWhileVisible, Redraw
 from engine.plane import extent, grid, neuron_maps
 
 THUMB_CELLS = 40        # a thumbnail's grid (cells per side)
@@ -57,7 +57,7 @@ def _large(net, box, hover, background):
     return _colors(net, layer, maps[layer][unit][None], background)[0]
 
 
-class NeuronMaps(QWidget):
+class NeuronMaps(PublishesWhileVisible, QWidget):
     neuronPicked = Signal(int, int)        # hidden layer index, unit
 
     def __init__(self, parent=None):
@@ -232,16 +232,6 @@ class NeuronMaps(QWidget):
     def resizeEvent(self, event) -> None:
         self._layout()
         super().resizeEvent(event)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.publish()
-        if self.redraw.pending:
-            self.redraw.now()
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        self.publish()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)

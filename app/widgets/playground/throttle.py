@@ -99,3 +99,18 @@ class Redraw:
     def _failed(self, exc) -> None:
         self.busy = None
         report_bug(exc, "drawing the playground")
+
+
+class PublishesWhileVisible:
+    """Mixin (before the Qt class) for a view with `redraw` and `publish()`: what it publishes to the training
+    thread follows its visibility, and a draw asked for while it was hidden happens when it is shown."""
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.publish()
+        if self.redraw.pending:
+            self.redraw.now()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.publish()
