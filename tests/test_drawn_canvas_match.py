@@ -1,14 +1,11 @@
 """Pen-drawn digits replayed as mouse strokes on the real drawing pad read like the engine's NumPy rendering."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
 
-from app.widgets.draw_canvas import DrawCanvas, rasterize
+from app.widgets.draw_canvas import DrawCanvas
+from app.widgets.stroke_replay import replay_strokes as replay
 from engine.data.pendigits import load_pendigits
 from engine.drawn import bundled_pendigits, render_digit, split_writers
-from engine.preprocess import preprocess_digit
 
 SIDE = 300
 
@@ -28,26 +25,6 @@ def canvas(qtbot):
     c.show()
     qtbot.waitExposed(c)
     return c
-
-
-def _mouse(canvas, kind, x, y, button, buttons):
-    p = QPointF(float(x), float(y))
-    QApplication.sendEvent(canvas, QMouseEvent(kind, p, canvas.mapToGlobal(p), button, buttons, Qt.NoModifier))
-
-
-def replay(canvas, strokes, fill=0.6):
-    """Draw the strokes with the mouse: scaled to `fill` of the pad, centred, at whole-pixel positions."""
-    pts = np.concatenate(strokes)
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    s = fill * SIDE / max(hi - lo)
-    canvas.clear()
-    for stroke in strokes:
-        q = np.round((stroke - (lo + hi) / 2) * s + SIDE / 2)
-        _mouse(canvas, QEvent.MouseButtonPress, *q[0], Qt.LeftButton, Qt.LeftButton)
-        for x, y in q[1:]:
-            _mouse(canvas, QEvent.MouseMove, x, y, Qt.NoButton, Qt.LeftButton)
-        _mouse(canvas, QEvent.MouseButtonRelease, *q[-1], Qt.LeftButton, Qt.NoButton)
-    return preprocess_digit(rasterize(canvas.strokes()))
 
 
 def test_mouse_replay_records_every_stroke(canvas, eval_digits):

@@ -8,35 +8,15 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from app.widgets.draw_canvas import DrawCanvas, rasterize
+from app.widgets.draw_canvas import DrawCanvas
+from app.widgets.stroke_replay import replay_strokes as replay
 from engine.data.pendigits import load_pendigits
 from engine.drawn import bundled_pendigits, render_digit, split_writers, wilson_interval
 from engine.network import Network
-from engine.preprocess import preprocess_digit
 
 SIDE = 300
-
-
-def replay(canvas, strokes, fill=0.6):
-    """Draw the strokes with mouse events at whole-pixel positions, scaled to `fill` of the pad, centred."""
-    pts = np.concatenate(strokes)
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    s = fill * SIDE / max(hi - lo)
-    canvas.clear()
-    for stroke in strokes:
-        q = np.round((stroke - (lo + hi) / 2) * s + SIDE / 2)
-        events = [(QEvent.MouseButtonPress, q[0], Qt.LeftButton, Qt.LeftButton)]
-        events += [(QEvent.MouseMove, p, Qt.NoButton, Qt.LeftButton) for p in q[1:]]
-        events.append((QEvent.MouseButtonRelease, q[-1], Qt.LeftButton, Qt.NoButton))
-        for kind, (x, y), button, buttons in events:
-            p = QPointF(float(x), float(y))
-            QApplication.sendEvent(canvas, QMouseEvent(kind, p, canvas.mapToGlobal(p), button, buttons,
-                                                       Qt.NoModifier))
-    return preprocess_digit(rasterize(canvas.strokes()))
 
 
 def main():
