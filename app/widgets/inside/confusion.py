@@ -16,6 +16,8 @@ from engine.inspection import error_analysis
 
 from ...theme import text_on
 from ..prediction_bars import PredictionBars
+from ..named import named
+from .when_shown import RefreshWhenShown
 from .digit_gallery import DigitGallery
 
 CELL_DIGITS = 60
@@ -30,8 +32,7 @@ class ConfusionGrid(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("confusionMatrix")
-        self.setAccessibleName("confusionMatrix")
+        named(self, "confusionMatrix")
         self.cm = None
         self.names: list[str] = []
         self.precision = self.recall = None
@@ -148,16 +149,14 @@ def _scrolling(gallery: QWidget) -> QScrollArea:
     return scroll
 
 
-class ErrorsView(QWidget):
+class ErrorsView(RefreshWhenShown, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("errorsView")
-        self.setAccessibleName("errorsView")
+        named(self, "errorsView")
         self.net = None
         self.dataset = None
         self.analysis = None
         self.cell: tuple[int, int] | None = None
-        self._dirty = False
         self._timer = QTimer(self, singleShot=True, interval=1000)
         self._timer.timeout.connect(self.refresh)
 
@@ -223,11 +222,6 @@ class ErrorsView(QWidget):
             if not self._timer.isActive():
                 self._timer.start()
         else:
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
             self.refresh()
 
     # ---- work ------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QToolTip, QVBoxLay
 from engine.inspection import first_layer_images
 
 from .colors import diverging_qimage
+from ..named import named
+from .when_shown import RefreshWhenShown
 from .initial import initial_network
 
 MAX_TILES = 256
@@ -86,15 +88,13 @@ class WeightTiles(QWidget):
                               f"orange = ink here inhibits it.", self)
 
 
-class FirstLayerWeightsView(QWidget):
+class FirstLayerWeightsView(RefreshWhenShown, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("firstLayerWeightsView")
-        self.setAccessibleName("firstLayerWeightsView")
+        named(self, "firstLayerWeightsView")
         self.net = None
         self.shape = (28, 28)
         self.images = None
-        self._dirty = False
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.change = QCheckBox("Show what training changed (weights now − weights at initialisation)")
@@ -113,15 +113,7 @@ class FirstLayerWeightsView(QWidget):
 
     def set_network(self, net) -> None:
         self.net = net
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True                      # drawn when shown: no work for a hidden view
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
+        self.refresh_when_shown()                   # no work for a hidden view
 
     def refresh(self) -> None:
         self._dirty = False

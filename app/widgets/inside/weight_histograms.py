@@ -12,21 +12,21 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from engine.inspection import weight_histograms
 
 from .. import activation_info
+from ..named import named
+from .when_shown import RefreshWhenShown
 from .initial import initial_network
 
 BINS = 41
 NOW, INIT = (33, 118, 210), (150, 156, 168)
 
 
-class WeightHistogramsView(QWidget):
+class WeightHistogramsView(RefreshWhenShown, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("weightHistograms")
-        self.setAccessibleName("weightHistograms")
+        named(self, "weightHistograms")
         self.net = None
         self.hists: list[dict] = []
         self.plots: list[pg.PlotWidget] = []
-        self._dirty = False
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.grid = QGridLayout()
@@ -37,15 +37,7 @@ class WeightHistogramsView(QWidget):
 
     def set_network(self, net) -> None:
         self.net = net
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
+        self.refresh_when_shown()
 
     def _plots_for(self, n: int) -> None:
         if len(self.plots) == n:
