@@ -82,31 +82,30 @@ def build_tab(window) -> None:
     _reveal(window.diagram, focus=False)
 
 
-def xor_perceptron(window) -> None:
-    if _busy(window):
-        return
-    show_train_tab(window)
-    window.playground.start_lesson("perceptron_xor")
-    _reveal(window.playground.lesson_text, focus=False)
-
-
-def xor_hidden(window) -> None:
-    """The XOR lesson's second step (one hidden layer), applied as soon as its points are in."""
+def _lesson(window, name: str, then=None) -> None:
+    """Start the playground lesson `name` and point at its text; then(playground), if given, once its points
+    are in."""
     if _busy(window):
         return
     show_train_tab(window)
     pg = window.playground
-    _after_dataset(window.state, lambda: pg.lesson is not None and pg.lesson_then())
-    pg.start_lesson("perceptron_xor")
+    if then is not None:
+        _after_dataset(window.state, lambda: then(pg))
+    pg.start_lesson(name)
     _reveal(pg.lesson_text, focus=False)
 
 
+def xor_perceptron(window) -> None:
+    _lesson(window, "perceptron_xor")
+
+
+def xor_hidden(window) -> None:
+    """The XOR lesson's second step (one hidden layer), applied as soon as its points are in."""
+    _lesson(window, "perceptron_xor", then=lambda pg: pg.lesson is not None and pg.lesson_then())
+
+
 def output_range(window) -> None:
-    if _busy(window):
-        return
-    show_train_tab(window)
-    window.playground.start_lesson("output_range")
-    _reveal(window.playground.lesson_text, focus=False)
+    _lesson(window, "output_range")
 
 
 def training_panel(window) -> None:
@@ -127,13 +126,9 @@ def optimizer_choice(window) -> None:
 
 def backprop_connection(window) -> None:
     """Look inside, Forward & backward, with the strongest connection into the last layer clicked."""
-    if _busy(window):
-        return
-    inside = inside_tab(window)
-    show_inside_page(window, inside.pages.widget(0))
-    _ensure_network(window)
+    inside = _forward_backward_page(window)
     net = window.state.network
-    if net is None:
+    if inside is None or net is None:
         return
     layer = len(net.layers) - 1
     y = inside.backprop.y
@@ -144,12 +139,19 @@ def backprop_connection(window) -> None:
 
 
 def forward_page(window) -> None:
+    inside = _forward_backward_page(window)
+    if inside is not None:
+        inside.forward.setFocus()
+
+
+def _forward_backward_page(window):
+    """Look inside's Forward & backward page, with a network to show; None (nothing done) while a run is on."""
     if _busy(window):
-        return
+        return None
     inside = inside_tab(window)
     show_inside_page(window, inside.pages.widget(0))
     _ensure_network(window)
-    inside.forward.setFocus()
+    return inside
 
 
 def activations_page(window) -> None:
