@@ -25,11 +25,17 @@ class Optimizer:
     # output delta for free, which saves one pass over every parameter per step
     folds_lr = False
     label = formula = description = ""      # each registered class fills them in
+    state: tuple[str, ...] = ()             # names of its per-parameter memory buffers, zero at the start
+    scratch = False                         # whether step() needs a work buffer self._d
 
     def __init__(self, n_params: int, dtype, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
         self.momentum, self.beta1, self.beta2, self.rho, self.eps = momentum, beta1, beta2, rho, eps
         self.t = 0
         self._wd = None
+        for key in self.state:
+            setattr(self, key, np.zeros(n_params, dtype))
+        if self.scratch:
+            self._d = np.empty(n_params, dtype)
 
     def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         """One update of w in place; g is used as scratch (its content is lost)."""
@@ -96,10 +102,7 @@ class Nesterov(Optimizer):
     name = "nesterov"
     label, formula = "Nesterov", "v ← μ·v + g;  w ← w − η·(g + μ·v)"
     description = "Momentum that looks one step ahead along the velocity before it steps."
-
-    def __init__(self, n_params, dtype, **kw):
-        super().__init__(n_params, dtype, **kw)
-        self.v = np.zeros(n_params, dtype)
+    state = ("v",)
 
     def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         self._decay(w, g, weight_decay)
@@ -116,11 +119,7 @@ class RMSProp(Optimizer):
     name = "rmsprop"
     label, formula = "RMSProp", "s ← ρ·s + (1 − ρ)·g²;  w ← w − η·g / (√s + ε)"
     description = "Divides each step by a running root-mean-square of that weight's gradient."
-
-    def __init__(self, n_params, dtype, **kw):
-        super().__init__(n_params, dtype, **kw)
-        self.s = np.zeros(n_params, dtype)
-        self._d = np.empty(n_params, dtype)
+    state, scratch = ("s",), True
 
     def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         self._decay(w, g, weight_decay)
@@ -141,12 +140,7 @@ class Adam(Optimizer):
     label = "Adam"
     formula = "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)"
     description = "Momentum and RMSProp together, with bias correction of both running averages."
-
-    def __init__(self, n_params, dtype, **kw):
-        super().__init__(n_params, dtype, **kw)
-        self.m = np.zeros(n_params, dtype)
-        self.v = np.zeros(n_params, dtype)
-        self._d = np.empty(n_params, dtype)
+    state, scratch = ("m", "v"), True
 
     def step(self, w, g, lr, weight_decay=0.0, scaled=False):
         self._decay(w, g, weight_decay)
