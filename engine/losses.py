@@ -83,35 +83,55 @@ class BinaryCrossEntropy(Loss):
         raise AssertionError("binary_cross_entropy is always fused with sigmoid")
 
 
-class MSE(Loss):
+class DistanceLoss(Loss):
+    """A loss of the difference d = a - Y alone: total(d) summed over the batch, divided by n; dL/da = slope(d)."""
+
+    def value(self, z, a, Y, rows=None, work=None) -> float:
+        return float(self.total(np.subtract(a, Y, out=work)) / len(a))
+
+    def grad_a(self, a, Y, out):
+        return self.slope(np.subtract(a, Y, out=out))
+
+    @staticmethod
+    def total(d):
+        """Sum of the per-output losses over the batch (d may be overwritten)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def slope(d):
+        """The per-output derivative, in place of d."""
+        raise NotImplementedError
+
+
+class MSE(DistanceLoss):
     """sum_k (a_k - Y_k)^2 ; dL/da = 2 (a - Y) / n."""
     name = "mse"
     label, formula = "Mean squared error (MSE)", "L = (1/n) Σᵢ Σₖ (aᵢₖ − yᵢₖ)²"
     description = "Squared distance between output and target; large errors weigh most."
 
-    def value(self, z, a, Y, rows=None, work=None) -> float:
-        d = np.subtract(a, Y, out=work)
-        return float(np.vdot(d, d) / len(a))
+    @staticmethod
+    def total(d):
+        return np.vdot(d, d)
 
-    def grad_a(self, a, Y, out):
-        out = np.subtract(a, Y, out=out)
-        out *= 2
-        return out
+    @staticmethod
+    def slope(d):
+        d *= 2
+        return d
 
 
-class L1(Loss):
+class L1(DistanceLoss):
     """sum_k |a_k - Y_k| ; dL/da = sign(a - Y) / n."""
     name = "l1"
     label, formula = "Mean absolute error (L1)", "L = (1/n) Σᵢ Σₖ |aᵢₖ − yᵢₖ|"
     description = "Absolute distance between output and target; every error pulls equally hard."
 
-    def value(self, z, a, Y, rows=None, work=None) -> float:
-        d = np.subtract(a, Y, out=work)
-        return float(np.abs(d, out=d).sum(dtype=np.float64) / len(a))
+    @staticmethod
+    def total(d):
+        return np.abs(d, out=d).sum(dtype=np.float64)
 
-    def grad_a(self, a, Y, out):
-        out = np.subtract(a, Y, out=out)
-        return np.sign(out, out=out)
+    @staticmethod
+    def slope(d):
+        return np.sign(d, out=d)
 
 
 LOSSES = {"cross_entropy": CrossEntropy, "binary_cross_entropy": BinaryCrossEntropy, "mse": MSE, "l1": L1}
