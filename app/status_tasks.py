@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from app.widgets.named import named
+
 BAR_WIDTH = 160          # the bar's narrowest; it widens to fit its text, never cutting it
 TEXT_MARGIN = 24
 
@@ -21,10 +23,8 @@ class TaskProgress(QWidget):
         self.bar = QProgressBar()
         self.bar.setMinimumWidth(BAR_WIDTH)
         self.bar.setTextVisible(True)
-        self.cancel_button = QToolButton()
+        self.cancel_button = named(QToolButton(), "statusCancelButton")
         self.cancel_button.setText("Cancel")
-        self.cancel_button.setObjectName("statusCancelButton")
-        self.cancel_button.setAccessibleName("statusCancelButton")
         self.cancel_button.clicked.connect(self._cancel_clicked)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 4, 0)

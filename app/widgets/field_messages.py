@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from app.theme import legible
+from app.widgets.named import named
 
 RED = QColor("#c62828")
 
@@ -68,12 +69,9 @@ class NoticeArea(QWidget):
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.close_button = QToolButton()
+        self.close_button = named(QToolButton(), "noticeCloseButton", "Dismiss this notice")
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        self.close_button.setObjectName("noticeCloseButton")
-        self.close_button.setAccessibleName("noticeCloseButton")
-        self.close_button.setToolTip("Dismiss this notice")
         self.close_button.clicked.connect(self._dismiss)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 2, 4)

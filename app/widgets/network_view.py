@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..theme import is_dark
 from . import activation_info, network_geometry, network_tips
+from .named import named
 
 MAX_SHOWN = 14
 BUCKETS = 6          # line widths/opacities per sign: few pens, few Qt calls
@@ -55,8 +56,7 @@ class NetworkView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("networkDiagram")
-        self.setAccessibleName("networkDiagram")
+        named(self, "networkDiagram")
         self.setMouseTracking(True)
         self.setMinimumSize(420, 300)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)

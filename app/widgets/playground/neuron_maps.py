@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import choices
+from app.widgets.named import named
 from app.widgets.playground.colors import value_rgb
 from app.widgets.playground.throttle import PublishesWhileVisible, Redraw
 from engine.plane import extent, grid, neuron_maps
@@ -62,8 +63,7 @@ class NeuronMaps(PublishesWhileVisible, QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("neuronMaps")
-        self.setAccessibleName("neuronMaps")
+        named(self, "neuronMaps")
         self.setMouseTracking(True)
         self.setMinimumSize(200, 120)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
