@@ -272,43 +272,46 @@ def _chance(run):
                 "Find a learning rate", "find_lr", {})
 
 
-def _dead(run):
-    layers = run.hidden(("relu",))
-    seen = run.last_epoch_probes("dead_units")
-    if not layers or not seen:
-        return None
-    for i, units, _ in layers:
+def _mostly(run, activations, probe):
+    """(i, units, act, fewest, probes) for the first hidden layer with one of `activations` where more than half
+    the units were `probe` (dead, saturated) in every probe of the last probed epoch; None if there is none."""
+    layers = run.hidden(activations)
+    seen = run.last_epoch_probes(probe)
+    for i, units, act in layers if seen else ():
         fewest = min((p[i] for p in seen if i < len(p)), default=None)
         if fewest is not None and fewest > HALF * units:
-            share = 100 * fewest / units
-            evidence = (f"{share:.0f} % of hidden-{i + 1} units ({fewest} of {units}) gave 0 for every sample of "
-                        f"each probe batch of the last probed epoch ({len(seen)} probe{'s' * (len(seen) > 1)}); "
-                        "a dead ReLU gets no gradient and never learns again.")
-            if run.high_lr:
-                button, fix = _lower(run, 10)
-                return Hint("dead_relu", "Most ReLU units are dead", evidence, button, "lower_lr", fix)
-            return Hint("dead_relu", "Most ReLU units are dead", evidence + " Leaky ReLU keeps a small slope below 0.",
-                        "Use leaky ReLU", "use_leaky_relu", {"hidden_activation": "leaky_relu"})
+            return i, units, act, fewest, len(seen)
     return None
+
+
+def _dead(run):
+    found = _mostly(run, ("relu",), "dead_units")
+    if found is None:
+        return None
+    i, units, _, fewest, probes = found
+    evidence = (f"{100 * fewest / units:.0f} % of hidden-{i + 1} units ({fewest} of {units}) gave 0 for every sample "
+                f"of each probe batch of the last probed epoch ({probes} probe{'s' * (probes > 1)}); "
+                "a dead ReLU gets no gradient and never learns again.")
+    if run.high_lr:
+        button, fix = _lower(run, 10)
+        return Hint("dead_relu", "Most ReLU units are dead", evidence, button, "lower_lr", fix)
+    return Hint("dead_relu", "Most ReLU units are dead", evidence + " Leaky ReLU keeps a small slope below 0.",
+                "Use leaky ReLU", "use_leaky_relu", {"hidden_activation": "leaky_relu"})
 
 
 def _saturated(run):
-    layers = run.hidden(SQUASHING)
-    seen = run.last_epoch_probes("saturated_units")
-    if not layers or not seen:
+    found = _mostly(run, SQUASHING, "saturated_units")
+    if found is None:
         return None
-    for i, units, act in layers:
-        fewest = min((p[i] for p in seen if i < len(p)), default=None)
-        if fewest is not None and fewest > HALF * units:
-            evidence = (f"{100 * fewest / units:.0f} % of hidden-{i + 1} {act} units ({fewest} of {units}) sat on "
-                        f"a flat end of the curve (slope under {100 * SATURATED:.0f} % of its peak) for "
-                        f"{100 * MOSTLY:.0f} % or more of the probe samples, so almost no gradient passes them.")
-            if run.high_lr:
-                button, fix = _lower(run, 10)
-                return Hint("saturated", f"Most {act} units are saturated", evidence, button, "lower_lr", fix)
-            return Hint("saturated", f"Most {act} units are saturated", evidence + " ReLU does not saturate above 0.",
-                        "Use ReLU", "use_relu", {"hidden_activation": "relu"})
-    return None
+    i, units, act, fewest, _ = found
+    evidence = (f"{100 * fewest / units:.0f} % of hidden-{i + 1} {act} units ({fewest} of {units}) sat on "
+                f"a flat end of the curve (slope under {100 * SATURATED:.0f} % of its peak) for "
+                f"{100 * MOSTLY:.0f} % or more of the probe samples, so almost no gradient passes them.")
+    if run.high_lr:
+        button, fix = _lower(run, 10)
+        return Hint("saturated", f"Most {act} units are saturated", evidence, button, "lower_lr", fix)
+    return Hint("saturated", f"Most {act} units are saturated", evidence + " ReLU does not saturate above 0.",
+                "Use ReLU", "use_relu", {"hidden_activation": "relu"})
 
 
 def _overfitting(run):
