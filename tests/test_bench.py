@@ -106,6 +106,7 @@ def test_bad_arguments_give_a_usage_message(capsys):
     assert "unknown implementation" in capsys.readouterr().err
 
 
+@pytest.mark.export    # needs torch and scikit-learn: the export group installs them (.ci/run)
 @pytest.mark.slow      # importing torch and scikit-learn alone takes ~5-15 s on this machine
 def test_with_torch_and_sklearn_the_ratios_are_reported():
     pytest.importorskip("torch")
