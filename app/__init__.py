@@ -17,11 +17,12 @@ document.py        Document: the project file being worked on (path, dirty flag,
 project.py         the .mlpstudio project file (spec, settings, weights, history, results), atomic, no pickle
 menus.py           File / View / Help menus wired to the document, exports, theme and dialogs
 dialogs.py         About, shortcuts, error boxes, file choosers as functions; Prompts, the seam tests replace
-exports.py         File > Export: the network as the engine's .npz or a PyTorch script
+exports.py         File > Export: the network as the engine's .npz, a PyTorch folder (model, weights, train.py), ONNX
 last_session.py    what carries over between launches (network, settings, geometry); the cold-start report
 settings.py        QSettings: geometry, last settings, theme, recent files
 theme.py           light/dark palette following the system; pyqtgraph follows
-status_tasks.py    status-bar progress + Cancel for long tasks
+status_tasks.py    the status bar's task indicator: the run's progress (the panel's own signal) and Stop
+training_checks.py the engine's refusals of a field's value or of the whole network, in a sentence (no Qt)
 session_jobs.py    the session's other runs on its worker: a fair comparison's variants in turn, the LR range test
 handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
 fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores before and after a fine-tune

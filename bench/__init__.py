@@ -6,4 +6,6 @@
   report    the speed and memory targets, the text and Markdown tables, reading a saved --json result
   main      benchmark() (the whole run) and the command line behind `python -m engine bench` / `python -m bench`
   lr_finder_sweep  the learning-rate finder's suggestion against a sweep of fixed rates (docs/lr-finder.md)
+  playground_timing  through the real window and session: XOR from Start to 98 %, the heat map's frame rate
+  __main__  `python -m bench`
 """

@@ -37,6 +37,7 @@
   export/        carry a Network to PyTorch (model.py, weights.pt, train.py) or ONNX; `python -m engine export`
   version        __version__ from the installed metadata (pyproject.toml in a checkout)
   progress       the command line's progress bar
+  __main__       `python -m engine`: the command line
   cli            `python -m engine train|evaluate|download|info|bench|export` (bench loads the bench/ package,
                  a tool beside the engine that the library never imports)
 """

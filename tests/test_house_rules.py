@@ -97,3 +97,15 @@ def test_files_and_functions_stay_readable(package):
                 if n > MAX_FUNCTION_LINES and not said_why:
                     long_functions.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {n} lines")
     assert long_files == [] and long_functions == []
+
+
+def test_every_package_docstring_maps_its_modules():
+    missing = []
+    for package in PACKAGES:
+        for init in sorted((ROOT / package).rglob("__init__.py")):
+            doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+            here = init.parent
+            names = [p.stem for p in here.glob("*.py") if p.stem != "__init__"]
+            names += [d.name for d in here.iterdir() if (d / "__init__.py").is_file()]
+            missing += [f"{here.relative_to(ROOT)}/{n}" for n in names if n not in doc]
+    assert missing == []

@@ -1,4 +1,4 @@
-"""Look inside (issue 7): views that make activations, backpropagation and errors visible.
+"""Look inside: views that make activations, backpropagation and errors visible.
 
   inside_tab.py           InsideTab(state, session): composes the views below and feeds them the app's signals
   activation_functions.py activationView: sigmoid, tanh, ReLU, leaky ReLU and their derivatives, ranges marked
@@ -11,4 +11,5 @@
   digit_gallery.py        a wrapping grid of small digits with captions (confusion cell, confident mistakes)
   initial.py              the network as initialised, rebuilt from its spec and seed (histograms, first layer)
   colors.py               the diverging blue/orange colour map shared with the network diagram
+  when_shown.py           RefreshWhenShown: a page that does its drawing work only while it is on screen
 """

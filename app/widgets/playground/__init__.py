@@ -9,5 +9,6 @@ perceptron_view.py PerceptronView (`perceptronView`): one neuron's x1, x2, w1, w
 lessons.py         the lessons: data, network, settings and two sentences each, plus their second step
 controls.py        PlaygroundControls: the Digits | Playground switch (`playgroundTab`), the data set
                    (`playgroundDataset`), points, noise, split, seed, the preset line and the lessons
+image_only.py      the sentence on the Look inside pages and the Draw tab that are for images only
 install.py         install(window): adds the controls and the views to Build & train and wires them to the model
 """
