@@ -2,30 +2,22 @@
 network (and the app's model) is the canvas's rasterisation + preprocessing, and reads like the engine's
 NumPy rendering of the same strokes, digit for digit."""
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from app.widgets.draw_canvas import rasterize
+from app.widgets.stroke_replay import draw_strokes
 from engine.drawn import render_digit
 from engine.preprocess import preprocess_digit
 from test_draw_tab import one_blas_thread, tab  # noqa: F401  (fixtures)
-from test_drawn_canvas_match import _mouse, eval_digits  # noqa: F401  (120 digits by unseen writers)
+from test_drawn_canvas_match import eval_digits  # noqa: F401  (120 digits by unseen writers)
 
 
 def replay_on_pad(qtbot, tab, strokes, fill=0.6):
     """Clear with the button, then draw the strokes with the mouse inside the pad's square, whole pixels."""
     qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
-    canvas, sq = tab.canvas, tab.canvas._square()
-    pts = np.concatenate(strokes)
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    s = fill * sq.width() / max(hi - lo)
-    centre = np.array([sq.x() + sq.width() / 2, sq.y() + sq.height() / 2])
-    for stroke in strokes:
-        q = np.round((stroke - (lo + hi) / 2) * s + centre)
-        _mouse(canvas, QEvent.MouseButtonPress, *q[0], Qt.LeftButton, Qt.LeftButton)
-        for x, y in q[1:]:
-            _mouse(canvas, QEvent.MouseMove, x, y, Qt.NoButton, Qt.LeftButton)
-        _mouse(canvas, QEvent.MouseButtonRelease, *q[-1], Qt.LeftButton, Qt.NoButton)
+    sq = tab.canvas._square()
+    draw_strokes(tab.canvas, strokes, fill, (sq.x(), sq.y(), sq.width()))
     qtbot.waitUntil(lambda: tab.image is not None and not tab._timer.isActive(), timeout=2000)
     return tab.image
 

@@ -12,20 +12,26 @@ from engine.preprocess import preprocess_digit
 
 
 def replay_strokes(canvas, strokes, fill: float = 0.6) -> np.ndarray:
-    """Draw the strokes with the mouse: scaled to `fill` of the (square) pad, centred, at whole-pixel positions;
-    return the preprocessed 28x28 image of what the pad recorded."""
+    """Draw the strokes with the mouse on a cleared pad; return the preprocessed 28x28 image it recorded."""
+    canvas.clear()
     side = min(canvas.width(), canvas.height())
+    draw_strokes(canvas, strokes, fill, (0.0, 0.0, float(side)))
+    return preprocess_digit(rasterize(canvas.strokes()))
+
+
+def draw_strokes(canvas, strokes, fill: float, square: tuple[float, float, float]) -> None:
+    """Mouse-drag each stroke: scaled to `fill` of the drawing square (x, y, side), centred, at whole pixels."""
+    x0, y0, side = square
     pts = np.concatenate(strokes)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     s = fill * side / max(hi - lo)
-    canvas.clear()
+    centre = np.array([x0 + side / 2, y0 + side / 2])
     for stroke in strokes:
-        q = np.round((stroke - (lo + hi) / 2) * s + side / 2)
+        q = np.round((stroke - (lo + hi) / 2) * s + centre)
         _mouse(canvas, QEvent.MouseButtonPress, q[0], Qt.LeftButton, Qt.LeftButton)
         for point in q[1:]:
             _mouse(canvas, QEvent.MouseMove, point, Qt.NoButton, Qt.LeftButton)
         _mouse(canvas, QEvent.MouseButtonRelease, q[-1], Qt.LeftButton, Qt.NoButton)
-    return preprocess_digit(rasterize(canvas.strokes()))
 
 
 def _mouse(canvas, kind, point, button, buttons) -> None:
