@@ -89,6 +89,7 @@ def style_plots(app, roots=None) -> None:
             if isinstance(item, pg.AxisItem):
                 item.setPen(foreground)
                 item.setTextPen(foreground)
+                item.enableAutoSIPrefix(False)      # a loss of 0.69 read "690 (x0.001)": numbers as they are
             elif isinstance(item, pg.LegendItem):
                 item.setLabelTextColor(foreground)
             elif isinstance(item, pg.LabelItem):            # titles and legend entries: re-render their HTML

@@ -1,0 +1,17 @@
+"""Every plot's axes show numbers as they are: no automatic SI rescaling ("690 (x0.001)" for a loss of 0.69)."""
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication
+
+from helpers_app import make_window
+
+
+def test_no_axis_rescales_its_numbers(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    qtbot.wait(50)
+    axes = [item for view in w.findChildren(pg.GraphicsView) for item in view.scene().items()
+            if isinstance(item, pg.AxisItem)]
+    assert len(axes) > 10
+    for axis in axes:
+        axis.setRange(0.6, 0.8)
+        QApplication.processEvents()
+        assert axis.scale == 1 and "x0.001" not in axis.labelString()
