@@ -19,3 +19,12 @@ def test_the_side_panel_fits_its_column(qtbot, tmp_path, monkeypatch, size):
         assert widget is not None, name
         right = widget.mapTo(inner, widget.rect().topRight()).x()
         assert right < scroll.viewport().width(), f"{name} is cut off at {size}"
+
+
+def test_playground_mode_fits_a_1280x800_screen(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.resize(1280, 800)
+    with qtbot.waitSignal(w.state.datasetChanged, timeout=10000):
+        w.playground.mode.setCurrentIndex(1)
+    qtbot.wait(50)
+    assert w.minimumSizeHint().height() <= 770 and w.height() <= 800     # room for a title bar on 800 px

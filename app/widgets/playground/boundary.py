@@ -32,7 +32,7 @@ class DecisionBoundary(PublishesWhileVisible, pg.PlotWidget):
         self.setAccessibleName("decisionBoundary")
         self.setToolTip("The network's answer at every point of the plane: the colour of the class it predicts, "
                         "stronger where it is sure. Filled dots: training points; outlined: test points.")
-        self.setMinimumSize(240, 240)
+        self.setMinimumSize(180, 180)          # the window must still fit a 1280x800 screen in Playground mode
         self.setRenderHint(QPainter.SmoothPixmapTransform)   # cells blend into a smooth field, not squares
         self.cells = cells
         self.ds = self.net = None

@@ -18,7 +18,7 @@ from app.widgets.playground.image_only import ImageOnly
 from app.widgets.playground.neuron_maps import NeuronMaps
 from app.widgets.playground.perceptron_view import PerceptronView
 
-DIAGRAM_MIN = (260, 140)      # in Playground mode the diagram of a small network gives room to the plane
+DIAGRAM_MIN = (260, 110)      # in Playground mode the diagram of a small network gives room to the plane
 
 
 def install(window) -> None:
