@@ -138,7 +138,7 @@ class RMSProp(Optimizer):
 class Adam(Optimizer):
     name = "adam"
     label = "Adam"
-    formula = "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)"
+    formula = "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m_hat / (√v_hat + ε)"
     description = "Momentum and RMSProp together, with bias correction of both running averages."
     state, scratch = ("m", "v"), True
 

@@ -202,8 +202,8 @@ def update_in_numbers(rec: StepRecord, net, layer: int, i: int, j: int, weight_d
         mh, vh = m1 / (1 - b1 ** t), v1 / (1 - b2 ** t)
         body = (f"m ← β₁·m + (1 − β₁)·g = {b1:g}·{float(sb['m'][p]):.4g} + {1 - b1:.3g}·{g:.4g} = {m1:.4g};  "
                 f"v ← β₂·v + (1 − β₂)·g² = {b2:g}·{float(sb['v'][p]):.4g} + {1 - b2:.3g}·{g * g:.4g} = {v1:.4g};  "
-                f"step t = {t}: m̂ = m / (1 − β₁^{t}) = {mh:.4g}, v̂ = v / (1 − β₂^{t}) = {vh:.4g};  "
-                f"w ← w − η·m̂ / (√v̂ + ε) = {w0:.5g} − {lr:.3g}·{mh:.4g} / {np.sqrt(vh):.4g} = {w1:.5g}")
+                f"step t = {t}: m_hat = m / (1 − β₁^{t}) = {mh:.4g}, v_hat = v / (1 − β₂^{t}) = {vh:.4g};  "
+                f"w ← w − η·m_hat / (√v_hat + ε) = {w0:.5g} − {lr:.3g}·{mh:.4g} / {np.sqrt(vh):.4g} = {w1:.5g}")
     else:
         body = f"w: {w0:.5g} → {w1:.5g}"
     return f"{head}.  {body}"

@@ -139,7 +139,7 @@ def test_the_clicked_connection_shows_its_update_and_checks_its_gradient(qtbot, 
     w.diagram.renderNow()
     qtbot.mouseClick(w.diagram, Qt.LeftButton, pos=w.diagram.connectionPoint(1, 4, 2).toPoint())
     text = plain(w.steps.connection.text())
-    assert "m̂ = m / (1 - β₁^1)" in text and text.endswith(f"{float(w.state.network.layers[1].W[4, 2]):.5g}")
+    assert "m_hat = m / (1 - β₁^1)" in text and text.endswith(f"{float(w.state.network.layers[1].W[4, 2]):.5g}")
     with qtbot.waitSignal(w.steps.gradientChecked, timeout=10000) as got:
         qtbot.mouseClick(w.findChild(type(w.steps.check_button), "gradientCheckButton"), Qt.LeftButton)
     res = got.args[0]
