@@ -26,7 +26,7 @@ from engine.data import mnist_available
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 
-DATASETS = {"sample+drawn": "Bundled digits (5,000 scanned + 5,000 pen-drawn)",
+DATASETS = {"sample+drawn": "Bundled digits (scanned + pen-drawn)",
             "sample": "Bundled MNIST sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
 OPEN_ITEM = "__open__"
 PROGRESS_MAX = 1000
@@ -331,9 +331,10 @@ class TrainingPanel(QWidget):
         frac = (b.epoch - 1 + b.batch / max(b.n_batches, 1)) / self._epochs_total
         frac = min(max(frac, 0.0), 1.0)
         left = b.elapsed * (1 - frac) / frac if frac > 0 else 0.0
+        # the first batches include warm-up (threads, caches): a time left from them reads like "88:10"
+        eta = f"{_clock(left)} left" if frac >= 0.02 and b.elapsed >= 1.0 else "estimating time left…"
         self._pending_progress = (min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1),      # the maximum means done
-                                  f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · "
-                                  f"{_clock(left)} left")
+                                  f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · {eta}")
         if not self._progress_later.isActive():     # (re)starting would put it off again with every delivery
             self._progress_later.start()
 
