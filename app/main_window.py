@@ -207,6 +207,11 @@ class MainWindow(QMainWindow):
 
     def _on_dataset(self, ds) -> None:
         self.diagram.setImageShape(getattr(ds, "image_shape", None))
+        shown = (self.state.dataset_name, repr(getattr(ds, "params", None)))
+        if ds is not None and getattr(self, "_curves_data", shown) != shown:
+            self.curves.clear()        # runs on other data are not comparable; the results table keeps them all
+        if ds is not None:
+            self._curves_data = shown
         self.panel.show_dataset(self.state.dataset_name)
         if ds is not None and not self.session.is_running():
             what = "images" if len(getattr(ds, "image_shape", (28, 28))) == 2 else "points"

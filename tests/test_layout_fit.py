@@ -28,3 +28,14 @@ def test_playground_mode_fits_a_1280x800_screen(qtbot, tmp_path, monkeypatch):
         w.playground.mode.setCurrentIndex(1)
     qtbot.wait(50)
     assert w.minimumSizeHint().height() <= 770 and w.height() <= 800     # room for a title bar on 800 px
+
+
+def test_curves_of_another_data_set_leave_the_plots_but_not_the_results_table(qtbot, tmp_path, monkeypatch):
+    from helpers_playground import click_lesson, train
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    click_lesson(qtbot, w, "perceptron_xor")
+    w.state.set_setting("epochs", 20)
+    train(qtbot, w)
+    assert len(w.curves.runs) == 1 and len(w.state.runs) == 1
+    click_lesson(qtbot, w, "sigmoid_relu")                  # the spiral: another data set
+    assert w.curves.runs == [] and len(w.state.runs) == 1
