@@ -180,16 +180,19 @@ def test_the_dialog_says_why_it_refuses_a_choice(window, qtbot):
 
 
 def test_stop_ends_the_comparison(window, qtbot):
-    window.state.set_setting("epochs", 1000)
+    window.state.set_setting("epochs", 50_000)
     compare_started = []
     window.session.started.connect(lambda: compare_started.append(window.session.run.label))
+    epochs = []
+    window.session.epochStats.connect(epochs.append)
     qtbot.mouseClick(window.panel.compare_button, Qt.LeftButton)
-    window.course_tools.compare_dialog.configure("lr", [0.01, 0.1], epochs=1000)
+    window.course_tools.compare_dialog.configure("lr", [0.01, 0.1, 0.05], epochs=50_000)    # far longer than the test
     qtbot.mouseClick(window.course_tools.compare_dialog.run_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: len(window.curves.runs) == 1 and bool(window.curves.current.rows), timeout=20000)
+    qtbot.waitUntil(lambda: len(epochs) > 0, timeout=20000)        # the first compared run is under way
     with qtbot.waitSignal(window.session.compared, timeout=20000) as got:
         qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
-    assert len(compare_started) == 1 and got.args[0][0]["outcome"] == "stopped"
+    # a run that ends on its own (early) may let the next one begin; after Stop none does
+    assert len(compare_started) < 3 and got.args[0][-1]["outcome"] == "stopped"
     assert window.state.training_state == "idle"
 
 
