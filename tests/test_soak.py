@@ -3,8 +3,8 @@
 - memory growth after warm-up (RSS, not the peak) under 50 MB;
 - the GUI thread never blocked over 50 ms: the largest gap between ticks of a 10 ms QTimer, counting our own work
   and waits on our own locks (the GIL), less only the time the kernel had no core for the thread (its run-queue
-  delay), which another process on a shared 2-core machine can cause and the app cannot (quiet: 13-28 ms worst,
-  the longest being a switch between tabs while training);
+  delay), which another process on a shared 2-core machine can cause and the app cannot (10-22 ms worst, the
+  longest being a switch between tabs while training; 46-60 ms before plot scenes stayed active);
 - a loss plot holding 100,000+ points still repaints quickly (time printed; only a generous bound asserted).
 """
 from __future__ import annotations

@@ -17,6 +17,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
+from app.widgets.steady_scenes import keep_active
+
 COPY_TEXT = "Copy as image"
 SAVE_TEXT = "Save as PNG…"
 # Views drawn by hand (not pyqtgraph): the diagrams and heat maps a slide may want
@@ -161,6 +163,11 @@ class _NewWindows(QObject):
         return False
 
 
+def _visit(window) -> None:
+    install_image_menus(window)
+    keep_active(window)                   # and each plot's scene stays active: a tab switch paints once
+
+
 def follow_window(window) -> None:
     """The entries on every plot and view of the window, now and for views made later (a new layer's histogram,
     a page shown for the first time, a dialog): the walk is repeated, deferred, when a tab, a page or the spec
@@ -169,11 +176,11 @@ def follow_window(window) -> None:
 
     # one deferred walk at a time, holding the window weakly: a closed window must be freed at once
     later, ref = QTimer(window, singleShot=True, interval=0), weakref.ref(window)
-    later.timeout.connect(lambda: ref() is not None and install_image_menus(ref()))
+    later.timeout.connect(lambda: ref() is not None and _visit(ref()))
 
     def walk(*_):
         later.start()
-    install_image_menus(window)
+    _visit(window)
     window.tabs.currentChanged.connect(walk)
     window.findChild(QWidget, "insideTab").pages.currentChanged.connect(walk)
     window.state.specChanged.connect(walk)
