@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -15,47 +15,58 @@ from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 
 
+def _number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _whole(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
+def setting(default, ok, problem: str):
+    """A field with its rule: ok(value) must hold, else problem.format(v=value) is the sentence the user reads."""
+    return field(default=default, metadata={"ok": ok, "problem": problem})
+
+
 @dataclass
 class TrainConfig:
-    """Every training setting; validate() raises SpecError with a sentence for a setting that cannot work."""
-    optimizer: str = "momentum"
-    lr: float = 0.05
-    momentum: float = 0.9
-    batch_size: int = 64
-    epochs: int = 20
-    weight_decay: float = 0.0
-    schedule: str = "constant"
-    step_size: int = 10
-    gamma: float = 0.5
-    min_lr: float = 0.0
-    val_fraction: float = 0.1
-    patience: int = 0
-    seed: int = 0
-    augment: bool = False
-    probe_every: int = 50
+    """Every training setting with its default and its rule; validate() raises SpecError with the broken rule's
+    sentence."""
+    optimizer: str = setting("momentum", lambda v: isinstance(v, str) and v in OPTIMIZERS,
+                             "Unknown optimizer {v!r}; choose one of " + ", ".join(OPTIMIZERS) + ".")
+    lr: float = setting(0.05, lambda v: _number(v) and v > 0, "The learning rate must be a number above 0 (got {v!r}).")
+    momentum: float = setting(0.9, lambda v: _number(v) and 0 <= v < 1, "Momentum must be in [0, 1) (got {v!r}).")
+    batch_size: int = setting(64, lambda v: _whole(v) and v >= 1,
+                              "The batch size must be a whole number >= 1 (got {v!r}).")
+    epochs: int = setting(20, lambda v: _whole(v) and v >= 1,
+                          "The number of epochs must be a whole number >= 1 (got {v!r}).")
+    weight_decay: float = setting(0.0, lambda v: _number(v) and v >= 0, "Weight decay must be >= 0 (got {v!r}).")
+    schedule: str = setting("constant", lambda v: isinstance(v, str) and v in SCHEDULES,
+                            "Unknown schedule {v!r}; choose one of " + ", ".join(SCHEDULES) + ".")
+    step_size: int = setting(10, lambda v: _whole(v) and v >= 1,
+                             "The step size must be a whole number >= 1 (got {v!r}).")
+    gamma: float = setting(0.5, lambda v: _number(v) and 0 < v <= 1,
+                           "The decay factor gamma must be in (0, 1] (got {v!r}).")
+    min_lr: float = setting(0.0, lambda v: _number(v) and v >= 0,
+                            "min_lr must be between 0 and the learning rate (got {v!r}).")
+    val_fraction: float = setting(0.1, lambda v: _number(v) and 0 <= v < 1,
+                                  "The validation fraction must be in [0, 1) (got {v!r}).")
+    patience: int = setting(0, lambda v: _whole(v) and v >= 0, "Patience must be a whole number >= 0 (got {v!r}).")
+    seed: int = setting(0, lambda v: _whole(v) and v >= 0, "The seed must be a whole number >= 0 (got {v!r}).")
+    augment: bool = setting(False, lambda v: isinstance(v, (bool, np.bool_)),
+                            "augment must be true or false (got {v!r}).")
+    probe_every: int = setting(50, lambda v: _whole(v) and v >= 1,
+                               "probe_every must be a whole number >= 1 (got {v!r}).")
 
     def validate(self) -> "TrainConfig":
-        def need(ok, msg):
-            if not ok:
-                raise SpecError(msg)
-        num = lambda x: isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
-        whole = lambda x: isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-        need(isinstance(self.optimizer, str) and self.optimizer in OPTIMIZERS, f"Unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.")
-        need(isinstance(self.schedule, str) and self.schedule in SCHEDULES, f"Unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}.")
-        need(num(self.lr) and self.lr > 0, f"The learning rate must be a number above 0 (got {self.lr!r}).")
-        need(num(self.momentum) and 0 <= self.momentum < 1, f"Momentum must be in [0, 1) (got {self.momentum!r}).")
-        need(whole(self.batch_size) and self.batch_size >= 1, f"The batch size must be a whole number >= 1 (got {self.batch_size!r}).")
-        need(whole(self.epochs) and self.epochs >= 1, f"The number of epochs must be a whole number >= 1 (got {self.epochs!r}).")
-        need(self.epochs <= 100_000, f"{self.epochs:,} epochs is more than the limit of 100,000.")
-        need(num(self.weight_decay) and self.weight_decay >= 0, f"Weight decay must be >= 0 (got {self.weight_decay!r}).")
-        need(whole(self.step_size) and self.step_size >= 1, f"The step size must be a whole number >= 1 (got {self.step_size!r}).")
-        need(num(self.gamma) and 0 < self.gamma <= 1, f"The decay factor gamma must be in (0, 1] (got {self.gamma!r}).")
-        need(num(self.min_lr) and 0 <= self.min_lr <= self.lr, f"min_lr must be between 0 and the learning rate (got {self.min_lr!r}).")
-        need(num(self.val_fraction) and 0 <= self.val_fraction < 1, f"The validation fraction must be in [0, 1) (got {self.val_fraction!r}).")
-        need(whole(self.patience) and self.patience >= 0, f"Patience must be a whole number >= 0 (got {self.patience!r}).")
-        need(whole(self.seed) and self.seed >= 0, f"The seed must be a whole number >= 0 (got {self.seed!r}).")
-        need(whole(self.probe_every) and self.probe_every >= 1, f"probe_every must be a whole number >= 1 (got {self.probe_every!r}).")
-        need(isinstance(self.augment, (bool, np.bool_)), f"augment must be true or false (got {self.augment!r}).")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not f.metadata["ok"](value):
+                raise SpecError(f.metadata["problem"].format(v=value))
+        if self.epochs > 100_000:
+            raise SpecError(f"{self.epochs:,} epochs is more than the limit of 100,000.")
+        if self.min_lr > self.lr:
+            raise SpecError(f"min_lr must be between 0 and the learning rate (got {self.min_lr!r}).")
         return self
 
     def to_dict(self) -> dict:

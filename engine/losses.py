@@ -109,14 +109,8 @@ class MSE(DistanceLoss):
     label, formula = "Mean squared error (MSE)", "L = (1/n) Σᵢ Σₖ (aᵢₖ − yᵢₖ)²"
     description = "Squared distance between output and target; large errors weigh most."
 
-    @staticmethod
-    def total(d):
-        return np.vdot(d, d)
-
-    @staticmethod
-    def slope(d):
-        d *= 2
-        return d
+    total = staticmethod(lambda d: np.vdot(d, d))                             # Σ d²
+    slope = staticmethod(lambda d: np.multiply(d, 2, out=d))                  # 2 d
 
 
 class L1(DistanceLoss):
@@ -125,13 +119,8 @@ class L1(DistanceLoss):
     label, formula = "Mean absolute error (L1)", "L = (1/n) Σᵢ Σₖ |aᵢₖ − yᵢₖ|"
     description = "Absolute distance between output and target; every error pulls equally hard."
 
-    @staticmethod
-    def total(d):
-        return np.abs(d, out=d).sum(dtype=np.float64)
-
-    @staticmethod
-    def slope(d):
-        return np.sign(d, out=d)
+    total = staticmethod(lambda d: np.abs(d, out=d).sum(dtype=np.float64))    # Σ |d|
+    slope = staticmethod(lambda d: np.sign(d, out=d))                         # sign(d)
 
 
 LOSSES = {"cross_entropy": CrossEntropy, "binary_cross_entropy": BinaryCrossEntropy, "mse": MSE, "l1": L1}

@@ -23,10 +23,12 @@ from pathlib import Path
 import engine
 from engine.data import load_dataset
 from app.paths import icon_path
+from app.widgets.guide.sections import SECTIONS
 ds = load_dataset("sample")
 print(json.dumps({"engine": engine.__file__, "version": engine.__version__, "sample": str(ds.x_train.shape),
                   "test": len(ds.x_test), "svg": str(icon_path()), "svg_ok": icon_path().is_file(),
-                  "png_ok": icon_path(48).is_file(), "path": sys.path}))
+                  "png_ok": icon_path(48).is_file(), "path": sys.path,
+                  "course": [s.key for s in SECTIONS]}))
 """
 
 
@@ -65,7 +67,7 @@ def test_wheel_carries_the_resources_as_package_data_and_the_license(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("mlp_resources/__init__.py", "mlp_resources/mnist-sample/train-images-idx3-ubyte.gz",
                  "mlp_resources/mnist-sample/t10k-labels-idx1-ubyte.gz", "mlp_resources/icons/mlp-studio.svg",
-                 "mlp_resources/icons/mlp-studio-48.png"):
+                 "mlp_resources/icons/mlp-studio-48.png", "app/widgets/guide/course.txt"):
         assert name in names, name
     assert not [n for n in names if ".data/data/" in n], "deprecated data-files must not be used"
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
@@ -92,6 +94,7 @@ def test_wheel_installed_into_a_fresh_prefix_loads_the_sample_and_icons(wheel, t
     assert got["sample"] == "(5000, 784)" and got["test"] == 10_000
     assert got["svg_ok"] and got["png_ok"] and Path(got["svg"]).resolve().is_relative_to(site.resolve())
     assert got["version"] == _pyproject_version()
+    assert got["course"][:2] == ["network", "perceptron"] and len(got["course"]) == 9     # course.txt came along
 
 
 def test_editable_install_reads_the_checkouts_resources(tmp_path):
