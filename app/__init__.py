@@ -14,6 +14,7 @@ step_text.py       one training step's numbers in the course's words (z = Σ w·
 run_label.py       the line that tells two overlaid runs apart ('784-64-10 tanh · Adam lr 0.003 · batch 64')
 excepthook.py      a bug: traceback to the log in the user's data folder, one sentence to the user
 document.py        Document: the project file being worked on (path, dirty flag, new / open / save)
+off_thread.py      off_thread(fn): one long read on a worker while the window paints (opening a big project)
 project.py         the .mlpstudio project file (spec, settings, weights, history, results), atomic, no pickle
 menus.py           File / View / Help menus wired to the document, exports, theme and dialogs
 dialogs.py         About, shortcuts, error boxes, file choosers as functions; Prompts, the seam tests replace

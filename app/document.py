@@ -12,12 +12,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.handwriting import IMAGES, default_folder
+from app.off_thread import off_thread
 from app.project import SUFFIX, apply_to_state, from_state, load_project, save_project
 from app.state import architecture
 from engine.errors import EngineError
 from engine.presets import digit_spec, preset
 
 PROJECT_FILTER = f"MLP Studio projects (*{SUFFIX})"
+BIG_FILE = 4_000_000                          # bytes: read off the GUI thread from here (about 30 ms of reading)
 
 
 def default_spec(state) -> dict:
@@ -100,8 +102,9 @@ class Document(QObject):
             return False
         path = Path(path)
         try:
-            project = load_project(path)
+            project = self._read(path)
         except EngineError as exc:
+            self.message.emit("", 0)
             if not path.exists():
                 self.settings.remove_recent(path)
             self.prompts.show_error("Could not open the project", str(exc))
@@ -124,6 +127,17 @@ class Document(QObject):
         if project.lesson:
             self.lessonOpened.emit(project.lesson)
         return True
+
+    def _read(self, path: Path):
+        """A big file is read on a worker while the window keeps painting (a small one reads in < 50 ms)."""
+        try:
+            big = path.stat().st_size >= BIG_FILE
+        except OSError:                       # missing or unreadable: load_project says so in a sentence
+            big = False
+        if not big:
+            return load_project(path)
+        self.message.emit(f"Opening {path.name} ({path.stat().st_size / 1e6:.0f} MB)…", 0)
+        return off_thread(load_project, path)
 
     # ---- save ---------------------------------------------------------------------------------------
     def save(self) -> bool:
