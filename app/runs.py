@@ -120,10 +120,13 @@ class Runs(QObject):
         return self._job(begin)
 
     def find_lr(self) -> bool:
-        """The range test on a copy of the model's network (a fresh one if it has none) with its settings."""
+        """The range test with the model's settings from the weights Start would train: the model's untrained
+        network, else a fresh one from the spec (a trained network's loss is already low, or it diverged, and
+        the rate found for it would not be the rate to start with). The model's network is never touched."""
         def begin(ds):
             st = self.state
-            net = st.network if st.network is not None else Network.from_spec(st.spec)
+            fresh = st.network is None or st.trained
+            net = Network.from_spec(st.spec) if fresh else st.network
             self.session.find_lr(LRFinder(net, st.config(), ds.x_train, ds.y_train))
         return self._job(begin)
 

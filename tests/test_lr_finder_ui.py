@@ -1,6 +1,6 @@
-"""Find learning rate… (lrFinderButton): the range test runs on the session's worker on a copy of the network, the
-plot is loss against learning rate on a log axis with the suggestion marked, "Use this rate" sets the model's
-learning rate, and the network's weights stay bit-identical."""
+"""Find learning rate… (lrFinderButton): the range test runs on the session's worker from the weights Start would
+train (a fresh network once the model's is trained), the plot is loss against learning rate on a log axis with the
+suggestion marked, "Use this rate" sets the model's learning rate, and the network's weights stay bit-identical."""
 from __future__ import annotations
 
 import math
@@ -41,6 +41,11 @@ def test_the_finder_leaves_the_trained_network_bit_identical_and_its_rate_is_app
     dialog, result = run_finder(qtbot, window)
     assert window.state.network is net and net.params.tobytes() == before.tobytes() and net.history == history
     assert window.state.results == results                         # the results still belong to that network
+    # a trained network's loss is already low: the test starts from Start's fresh weights, as for a new student
+    from engine.network import Network
+    want = find_lr(Network.from_spec(window.state.spec), window.state.config(), window.state.dataset.x_train,
+                   window.state.dataset.y_train)
+    assert np.array_equal(result.lrs, want.lrs) and np.allclose(result.losses, want.losses, rtol=1e-5)
     assert result.suggestion is not None and dialog.isVisible()
     assert result.suggestion == pytest.approx(result.lr_at_min / 10)
     qtbot.mouseClick(dialog.use_button, Qt.LeftButton)

@@ -1,5 +1,5 @@
-"""LRFinderDialog (`lrFinderDialog`): the learning-rate range test (engine.lr_finder) run through the session on a
-copy of the model's network: the smoothed loss against the learning rate on a log axis as it comes in, the
+"""LRFinderDialog (`lrFinderDialog`): the learning-rate range test (engine.lr_finder) run through the session from
+the weights Start would train (app/runs.py): the smoothed loss against the learning rate on a log axis as it comes in, the
 suggested rate marked, and "Use this rate" to make it the model's setting. The network itself is never touched.
 """
 from __future__ import annotations
@@ -16,9 +16,10 @@ from app.widgets.curves.widget import text_colors
 from app.widgets.field_messages import error_color
 from engine.lr_finder import EXPLODE
 
-INTRO = ("The range test trains a copy of your network for a few hundred steps while the learning rate grows "
-         "from 1e-6 to 10. Where the loss falls fastest the rate works; where it shoots up the rate is too high. "
-         "The suggestion is one decade below the rate with the lowest loss. Your network is not changed.")
+INTRO = ("The range test trains your network from the weights Start begins with (fresh ones if it is already "
+         "trained) for a few hundred steps while the learning rate grows from 1e-6 to 10. Where the loss falls "
+         "fastest the rate works; where it shoots up the rate is too high. The suggestion, the rate to press Start "
+         "with, is one decade below the rate with the lowest loss. Your network is not changed.")
 BUSY = "A run is under way: stop it (or let it finish), then find a learning rate."
 
 
