@@ -30,6 +30,10 @@ def test_a_perceptron_cannot_learn_xor_then_one_hidden_layer_can(qtbot, window):
     assert shown_text(w, "perceptron_xor") and w.state.dataset.key == "xor"
     assert layers(w) == [(2, "softmax")]
     assert train(qtbot, w)["test_accuracy"] <= 0.80
+    # what the lesson says: the perceptron hedges at about 50 % everywhere, its loss near ln 2
+    probs = w.state.network.predict_proba(w.state.dataset.x_test)
+    assert np.abs(probs - 0.5).max() < 0.1
+    assert abs(w.state.network.history[-1]["train_loss"] - np.log(2)) < 0.05
     click_then(qtbot, w)
     assert layers(w) == [(8, "tanh"), (2, "softmax")]
     assert train(qtbot, w)["test_accuracy"] >= 0.98
