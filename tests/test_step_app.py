@@ -271,3 +271,22 @@ def test_a_step_after_a_run_continues_the_runs_optimizer(qtbot, window):
     assert w.state.optimizer.t == 71                          # 4,500 training digits in batches of 64
     rec = click_step(qtbot, w)
     assert rec.state_before["t"] == 71 and rec.t_after == 72 and w.state.optimizer.t == 72
+
+
+def test_a_comparison_ends_the_step_shown_on_the_diagram(qtbot, tmp_path, monkeypatch):
+    """Compare… trains copies and leaves the model's network alone; the step's labels must still leave the diagram,
+    whose run (and curves) are now the comparison's."""
+    from helpers_tiny_run import tiny_window
+    w = tiny_window(qtbot, tmp_path, monkeypatch)
+    w.steps.speed.setValue(0)
+    with qtbot.waitSignal(w.runs.stepped, timeout=20000):
+        qtbot.mouseClick(w.steps.step_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.diagram.overlay is not None, timeout=5000)
+    qtbot.mouseClick(w.panel.compare_button, Qt.LeftButton)
+    dialog = w.course_tools.compare_dialog
+    dialog.configure("lr", [0.01, 0.1], 2)
+    with qtbot.waitSignal(w.session.compared, timeout=60000):
+        qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    assert w.steps.overlay is None and w.diagram.overlay is None
+    from app.widgets.step_controls import IDLE_TEXT
+    assert w.steps.phase_label.text() == IDLE_TEXT and not w.steps.details.text()

@@ -57,6 +57,7 @@ class StepControls(QWidget):
         runs.failed.connect(self._failed)
         runs.session.failed.connect(self._failed)
         state.networkChanged.connect(self._network_changed)
+        runs.session.stateChanged.connect(self._session_state)
         diagram.connectionClicked.connect(self.select_connection)
 
     # ---- building -----------------------------------------------------------------------------------
@@ -146,13 +147,21 @@ class StepControls(QWidget):
     def _network_changed(self, net) -> None:
         """Another network (a run, a new architecture, a file): the step shown is no longer the diagram's."""
         if self.result is not None and net is not self.result.network and not self._stepping:
-            self._stop_playing()
-            self.result, self.overlay, self.selected = None, None, None
-            self.diagram.setOverlay(None)
-            self.phase_label.setText(IDLE_TEXT)
-            for label in (self.details, self.connection, self.check_result):
-                label.setText("")
-            self._update_buttons()
+            self._clear()
+
+    def _session_state(self, state: str) -> None:
+        """Any run begins (Start, One epoch, a comparison, the range test): the step's playback ends with it."""
+        if state == "running" and self.result is not None and not self._stepping:
+            self._clear()
+
+    def _clear(self) -> None:
+        self._stop_playing()
+        self.result, self.overlay, self.selected = None, None, None
+        self.diagram.setOverlay(None)
+        self.phase_label.setText(IDLE_TEXT)
+        for label in (self.details, self.connection, self.check_result):
+            label.setText("")
+        self._update_buttons()
 
     def _sample_chosen(self, value: int) -> None:
         """Show another sample of the same batch (its own numbers; the update is the batch's)."""
