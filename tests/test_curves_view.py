@@ -3,7 +3,7 @@
 and readable text in both themes."""
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.widgets.curves import Curves
@@ -53,7 +53,8 @@ def test_legend_sits_outside_the_plots_and_lists_every_shown_run(qtbot, curves):
         learning_run(curves, f"net {k}")
     for plot in (curves.loss_plot, curves.accuracy_plot):
         assert not any(isinstance(i, pg.LegendItem) for i in plot.scene().items())     # nothing drawn over curves
-        assert not curves.legend.geometry().intersects(plot.geometry())
+        legend_rect = QRect(curves.legend.mapTo(curves, QPoint(0, 0)), curves.legend.size())
+        assert not legend_rect.intersects(plot.geometry())
     assert curves.legend.isVisible()
     assert [e.label for e in curves.legend.entries] == [r.label for r in curves.runs]
     for run in curves.runs:

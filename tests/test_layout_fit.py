@@ -39,3 +39,22 @@ def test_curves_of_another_data_set_leave_the_plots_but_not_the_results_table(qt
     assert len(w.curves.runs) == 1 and len(w.state.runs) == 1
     click_lesson(qtbot, w, "sigmoid_relu")                  # the spiral: another data set
     assert w.curves.runs == [] and len(w.state.runs) == 1
+
+
+def test_eight_runs_in_the_legend_leave_the_window_on_a_1024x768_screen(qtbot, tmp_path, monkeypatch):
+    """Each run's label is a line's worth at 1024 px: the legend scrolls past three lines instead of growing (the
+    window's minimum height stays under 735 px: a 768 px screen keeps room for a title bar)."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.resize(1024, 768)
+    qtbot.wait(50)
+    limit = w.minimumSizeHint().height()
+    for k in range(8):
+        w.curves.begin_run(f"784-256-128-64-10 ReLU · Adam lr 0.004 · batch 128 · cosine decay · run {k}",
+                           augment=True)
+    qtbot.wait(50)
+    lines = w.curves.legend.fontMetrics().lineSpacing()
+    assert w.curves.legend_box.height() <= 3 * lines + 1 < w.curves.legend.height()
+    assert w.minimumSizeHint().height() <= max(limit, 735) and w.height() <= 768
+    w.curves.clear()
+    qtbot.wait(50)
+    assert w.curves.legend_box.height() <= 2 * lines + 4             # the key alone: no empty rows kept

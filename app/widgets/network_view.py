@@ -58,7 +58,7 @@ class NetworkView(QWidget):
         super().__init__(parent)
         named(self, "networkDiagram")
         self.setMouseTracking(True)
-        self.setMinimumSize(420, 300)
+        self.setMinimumSize(420, 250)           # 250: at 1024x768 the curves and their legend need the rest
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.sizes: list[int] = [784, 10]
         self.activations: list[str] = ["softmax"]

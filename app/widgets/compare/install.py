@@ -1,10 +1,10 @@
-"""install(window): the course's tools in the main window. The results table docks under the window (hidden until
-a comparison runs or Train > Results table shows it), the coach sits under the training panel, and Compare… and
+"""install(window): the course's tools in the main window. The results table floats over the diagram (hidden until
+a comparison runs or Train > Results table shows it; it can be docked), the coach sits under the training panel, and Compare… and
 Find learning rate… are in the Train menu and beside Start. Each run goes through window.runs (the one session).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
@@ -70,13 +70,16 @@ class CourseTools:
         return True
 
     def show_results(self) -> None:
-        """The results table, the first time over the lower part of the window, beside the curves it picks."""
+        """The results table, the first time over the diagram (a comparison trains copies, not the diagram's
+        network), so the curves its rows pick stay in sight below it."""
         w = self.window
         if not self._placed and self.dock.isFloating():
             self._placed = True
-            width = min(1120, max(w.width() - 40, 600))
-            corner = w.mapToGlobal(w.rect().bottomLeft())
-            self.dock.setGeometry(corner.x() + 20, corner.y() - 300, width, 260)
+            right = w.curves.parentWidget()                     # the column of diagram, step and curves
+            top = right.mapToGlobal(QPoint(0, 0))
+            room = w.curves.mapToGlobal(QPoint(0, 0)).y() - top.y()
+            self.dock.setGeometry(top.x() + 10, top.y() + 10, max(right.width() - 20, 480),
+                                  max(180, min(320, room - 20)))
         self.dock.show()
         self.dock.raise_()
 

@@ -1,4 +1,6 @@
-"""RunLegend (`curvesLegend`): the key and every shown run, in a row under the plots, so no curve is covered.
+"""RunLegend (`curvesLegend`): the key and every shown run, in a row under the plots, so no curve is covered;
+LegendBox holds it at most MAX_LINES lines tall (more scroll), so eight long run names at 1024 px wide cannot push
+the window past a 768 px screen.
 
 Its text is the palette's window text on the window colour (readable in both themes); each run's colour is a
 swatch beside its label.
@@ -9,10 +11,11 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 KEY = ("<b>—</b> smoothed loss (faint: each batch) &nbsp; <b>●</b> solid: training &nbsp; "
        "<b>■</b> dashed: validation")
+MAX_LINES = 3
 AUGMENT_NOTE = ("Training digits are distorted by augmentation, so training accuracy (solid) sits below "
                 "validation (dashed).")
 
@@ -42,7 +45,7 @@ class RunLegend(QLabel):
         if any(e.augment for e in entries):
             key += "<br>" + AUGMENT_NOTE
         runs = " &nbsp; ".join(self._entry_html(e) for e in entries)
-        text = key + ("<br>" + runs if runs else "")
+        text = (runs + "<br>" if runs else "") + key     # the runs first: they name the colours, the key is fixed
         if text != self.text():
             self.setText(text)
             self.setToolTip("Every run on the plots. A run marked ‘off scale’ lies far from the others: tick "
@@ -54,3 +57,32 @@ class RunLegend(QLabel):
         notes = (" · augmented" if e.augment else "") + (" (off scale)" if e.off_scale else "")
         return (f"<span style='white-space:nowrap'><span style='color:rgb({r},{g},{b})'>■</span>&nbsp;"
                 f"{escape(e.label)}{escape(notes)}</span>")
+
+
+class LegendBox(QScrollArea):
+    """The legend's frame: exactly as tall as its text up to MAX_LINES lines; call fit() after the text changes."""
+
+    def __init__(self, legend: RunLegend, parent=None):
+        super().__init__(parent)
+        self.setWidget(legend)                  # sized by fit(): a wrapped label's own size hint is far too tall
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.fit()
+
+    def fit(self) -> None:
+        legend = self.widget()
+        cap = MAX_LINES * legend.fontMetrics().lineSpacing() + 1     # whole lines: no half line peeking in
+        width = max(self.width(), 100)
+        text_height = legend.heightForWidth(width)
+        if text_height > cap:                   # a scroll bar will take part of the width: wrap for what is left
+            width -= self.verticalScrollBar().sizeHint().width()
+            text_height = legend.heightForWidth(width)
+        legend.resize(width, text_height)
+        if min(text_height, cap) != self.height():
+            self.setFixedHeight(min(text_height, cap))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()

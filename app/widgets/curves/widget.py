@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFileDialog, QH
                                QPushButton, QVBoxLayout, QWidget)
 
 from app.widgets.curves import export, ranges
-from app.widgets.curves.legend import Entry, RunLegend
+from app.widgets.curves.legend import Entry, LegendBox, RunLegend
 from app.widgets.curves.run import AXES, EPOCH_FIELDS, Run
 
 RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (211, 47, 47), (0, 150, 136)]
@@ -58,7 +58,8 @@ class Curves(QWidget):
         self.plots_box.addWidget(self.accuracy_plot, 1)
         layout.addLayout(self.plots_box, 1)
         self.legend = RunLegend()
-        layout.addWidget(self.legend)
+        self.legend_box = LegendBox(self.legend)
+        layout.addWidget(self.legend_box)
         layout.addLayout(self._buttons())
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
@@ -136,7 +137,7 @@ class Curves(QWidget):
         """Side by side when the space is wide (each plot keeps its full height), stacked when it is tall."""
         super().resizeEvent(event)
         size = event.size()
-        wide = size.width() >= size.height() or size.height() < 2 * PLOT_MIN_HEIGHT + self.legend.height() + 40
+        wide = size.width() >= size.height() or size.height() < 2 * PLOT_MIN_HEIGHT + self.legend_box.height() + 40
         direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
         if self.plots_box.direction() != direction:
             self.plots_box.setDirection(direction)
@@ -232,6 +233,7 @@ class Curves(QWidget):
         self.off_scale = [a or b for a, b in zip(off_loss, off_acc)]
         self.legend.show_entries([Entry(run.label, run.color, run.augment, off)
                                   for run, off in zip(self.runs, self.off_scale)])
+        self.legend_box.fit()
 
     def _set_range(self, plot, y, x_top: float) -> None:
         name = plot.objectName()
