@@ -66,8 +66,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(self.editor)
         column.addWidget(self.panel)
-        buttons = self.panel.layout()              # the step's buttons sit next to Start, above the progress bar
-        buttons.insertWidget(buttons.indexOf(self.panel.progress), self.steps.bar)
+        self.panel.add_beside_start(self.steps.step_button)     # Start | One epoch | Step; its playback is right
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
@@ -80,7 +79,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.curves)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(2, 3)
-        right.setSizes([360, 150, 290])            # the step's explanation: room for its formulas
+        right.setSizes([300, 190, 290])            # the step's explanation: room for its formulas
         split = QSplitter(Qt.Horizontal)
         split.addWidget(scroll)
         split.addWidget(right)

@@ -58,3 +58,19 @@ def test_eight_runs_in_the_legend_leave_the_window_on_a_1024x768_screen(qtbot, t
     w.curves.clear()
     qtbot.wait(50)
     assert w.curves.legend_box.height() <= 2 * lines + 4             # the key alone: no empty rows kept
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_step_sits_beside_start_and_its_playback_beside_the_phase(qtbot, tmp_path, monkeypatch, size):
+    """Start | One epoch | Step in one row, in sight without scrolling; Next phase and Play in the step's pane."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.resize(*size)
+    qtbot.wait(50)
+    scroll = next(s for s in w.findChildren(QScrollArea)
+                  if s.widget() is not None and s.widget().findChild(QWidget, "startButton") is not None)
+    start, step = w.panel.start_button, w.steps.step_button
+    assert step.mapTo(w, step.rect().center()).y() == start.mapTo(w, start.rect().center()).y()
+    bottom = step.mapTo(scroll.viewport(), step.rect().bottomLeft()).y()
+    assert bottom <= scroll.viewport().height(), f"Step is below the fold at {size}"
+    for button in (w.steps.next_button, w.steps.play_button):
+        assert w.steps.isAncestorOf(button) and button.isVisible()

@@ -5,7 +5,8 @@ a sentence while training runs). The step is then shown phase by phase (`stepPha
 (`stepNextButton`) by hand, or Play (`stepPlayButton`) through its stages at the chosen speed (0 ms: instant),
 taking the next step when one ends until Play is switched off. A clicked connection shows the optimizer's rule in
 this step's numbers and offers a gradient check (`gradientCheckButton`) on a float64 copy, on a worker.
-The buttons are one row (`.bar`, placed next to Start); the widget itself is the explanation beside the diagram.
+Step is placed beside Start (Start | One epoch | Step); the widget itself is the explanation beside the diagram, its
+phase label in one row with Next phase, Play, the speed and the sample shown.
 """
 from __future__ import annotations
 
@@ -62,9 +63,6 @@ class StepControls(QWidget):
 
     # ---- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.bar = QWidget()
-        row = QHBoxLayout(self.bar)
-        row.setContentsMargins(0, 0, 0, 0)
         self.step_button = named(QPushButton("Step"), "stepButton", "Take one optimizer step on the next batch "
                                   "and show its forward pass, error estimation and backward pass.")
         self.next_button = named(QPushButton("Next phase"), "stepNextButton", "Show the step's next phase.")
@@ -76,8 +74,6 @@ class StepControls(QWidget):
         self.speed.setSingleStep(100)
         self.speed.setSuffix(" ms")
         self.speed.setValue(DEFAULT_SPEED_MS)
-        for w in (self.step_button, self.next_button, self.play_button, self.speed):
-            row.addWidget(w)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 2, 6, 2)
         self.phase_label = named(QLabel(IDLE_TEXT), "stepPhaseLabel")
@@ -89,9 +85,10 @@ class StepControls(QWidget):
         self.sample.setRange(1, 1)
         self.sample.setPrefix("sample ")
         self.sample.setKeyboardTracking(False)
-        head = QHBoxLayout()
+        head = QHBoxLayout()                   # the phase beside its playback; Step itself is beside Start
         head.addWidget(self.phase_label, 1)
-        head.addWidget(self.sample)
+        for w in (self.next_button, self.play_button, self.speed, self.sample):
+            head.addWidget(w, 0, Qt.AlignTop)
         outer.addLayout(head)
         self.details = _label("stepDetails")
         outer.addWidget(self.details)

@@ -111,7 +111,8 @@ class StepOverlay:
         font = QFont(view.font())
         p.setFont(font)
         if self.phase >= 1:
-            self._paint_outputs(p, cols, r, QFontMetrics(font), text, base)
+            self._paint_outputs(p, cols, r, self._fitting(font, cols), text, base)
+            p.setFont(font)
         caption = f"{step_text.PHASE_TITLES[self.phase]} · {CAPTIONS[self.kind]}"
         if self.kind == "update":
             rec = self.rec
@@ -125,8 +126,20 @@ class StepOverlay:
         caption = QFontMetrics(font).elidedText(caption, Qt.ElideRight, int(box.width()))
         p.drawText(box, Qt.AlignLeft | Qt.AlignVCenter, caption)
 
-    def _paint_outputs(self, p, cols, r, fm, text, base) -> None:
+    @staticmethod
+    def _fitting(font: QFont, cols) -> QFont:
+        """The view's font, or a smaller one (down to 7 pt) when the output rows are closer than its height."""
+        pos = cols[-1][1]
+        spacing = pos[1][1] - pos[0][1] if len(pos) > 1 else 1e9
+        small = QFont(font)
+        while QFontMetrics(small).height() > spacing and small.pointSizeF() > 7:
+            small.setPointSizeF(max(small.pointSizeF() - 0.5, 7))
+        return small
+
+    def _paint_outputs(self, p, cols, r, font, text, base) -> None:
         """q, p and δ left of each shown output; only δ where the gap is narrow; nothing if rows would overlap."""
+        p.setFont(font)
+        fm = QFontMetrics(font)
         units, pos = cols[-1]
         gap = pos[0][0] - cols[-2][1][0][0] - 2 * r - 12
         if len(pos) > 1 and pos[1][1] - pos[0][1] < fm.height():

@@ -124,17 +124,25 @@ class TrainingPanel(QWidget):
         bold = self.start_button.font()
         bold.setBold(True)                       # a font, not a style sheet: the theme's palette keeps applying
         self.start_button.setFont(bold)
-        buttons.addWidget(self.start_button, 0, 0)
-        buttons.addWidget(self.epoch_button, 0, 1)
-        buttons.addWidget(self.pause_button, 1, 0)
-        buttons.addWidget(self.stop_button, 1, 1)
+        # six columns: Start | One epoch | Step (a whole run, one pass, one step) above two pairs
+        buttons.addWidget(self.start_button, 0, 0, 1, 2)
+        buttons.addWidget(self.epoch_button, 0, 2, 1, 2)
+        buttons.addWidget(self.pause_button, 1, 0, 1, 3)
+        buttons.addWidget(self.stop_button, 1, 3, 1, 3)
         self.compare_button = self._button("Compare…", "compareButton", "Train 2-4 variants that differ in one "
                                            "setting, from the same start, and compare their curves and results.")
         self.lr_button = self._button("Find learning rate…", "lrFinderButton", "Run the learning-rate range test "
-                                      "on a copy of the network and suggest a rate.")
-        buttons.addWidget(self.compare_button, 2, 0)
-        buttons.addWidget(self.lr_button, 2, 1)
+                                      "from the weights Start begins with and suggest a rate to start with.")
+        buttons.addWidget(self.compare_button, 2, 0, 1, 3)
+        buttons.addWidget(self.lr_button, 2, 3, 1, 3)
+        for column in range(6):
+            buttons.setColumnStretch(column, 1)
+        self.buttons = buttons
         return buttons
+
+    def add_beside_start(self, button) -> None:
+        """The third button of Start's row (the step-through's Step)."""
+        self.buttons.addWidget(button, 0, 4, 1, 2)
 
     def _combo(self, items: dict, tip: str, name: str, registry: dict | None = None) -> QComboBox:
         c = compact(named(QComboBox(), name, tip))

@@ -46,7 +46,7 @@ class CourseTools:
         self.compare_action = QAction("&Compare…", w, triggered=lambda: self.show_compare())
         self.compare_action.setStatusTip("Train 2-4 variants that differ in one setting, from the same start")
         self.lr_action = QAction("Find &learning rate…", w, triggered=self.find_learning_rate)
-        self.lr_action.setStatusTip("Run the learning-rate range test on a copy of the network")
+        self.lr_action.setStatusTip("Run the learning-rate range test from the weights Start begins with")
         self.table_action = self.dock.toggleViewAction()
         self.table_action.triggered.connect(lambda on: self.show_results() if on else None)
         self.table_action.setText("&Results table")
