@@ -149,5 +149,11 @@ def test_dock_never_squashes_the_main_area(qtbot, tmp_path, monkeypatch):
         assert w.guide.isVisible() and w.guide.isFloating() == floats, width
         assert w.width() == width
         assert w.centralWidget().width() >= w.centralWidget().minimumSizeHint().width()
+        if floats:                 # on the screen whole, a window manager's title bar included: Done shows
+            from app.widgets.guide.dock import TITLE_BAR
+            screen = w.screen().availableGeometry()
+            assert w.guide.frameGeometry().bottom() + TITLE_BAR <= max(screen.bottom(), w.guide.y() + 400 + TITLE_BAR)
+            done = w.guide.done
+            assert done.isVisible() and done.mapTo(w.guide, done.rect().bottomLeft()).y() <= w.guide.height()
         w.guide.close()
         assert not w.guide.isVisible()

@@ -18,6 +18,7 @@ from app.widgets.guide.sections import BY_KEY, SECTIONS
 from app.widgets.named import named
 
 MIN_WIDTH = 230
+TITLE_BAR = 40                     # px a window manager's frame may add above a floating dock
 WIDTH = 300
 
 
@@ -182,8 +183,11 @@ class GuideDock(QDockWidget):
         if room < MIN_WIDTH:
             self.setFloating(True)
             top_right = window.mapToGlobal(window.rect().topRight())
-            height = max(400, window.height() - 80)
-            self.setGeometry(top_right.x() - WIDTH - 20, top_right.y() + 60, WIDTH, height)
+            top = top_right.y() + 60
+            screen = window.screen().availableGeometry()
+            # on the screen whole, with room for the title bar a window manager adds: the Done row must show
+            height = max(400, min(window.height() - 80, screen.bottom() - top - TITLE_BAR))
+            self.setGeometry(top_right.x() - WIDTH - 20, top, WIDTH, height)
 
     def show_note(self, note: str) -> None:
         note = (note or "").strip()
