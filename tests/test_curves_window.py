@@ -59,8 +59,10 @@ def test_both_plots_get_a_usable_size_with_every_run_listed(qtbot, window, size)
     assert len(window.curves.legend.entries) == MAX_SHOWN
     for plot in (window.curves.loss_plot, window.curves.accuracy_plot):
         assert plot.isVisible() and plot.height() >= 200 and plot.width() >= 250, (plot.objectName(), plot.size())
-    legend = window.curves.legend
-    assert legend.visibleRegion().boundingRect().height() >= legend.heightForWidth(legend.width()) - 1  # not cut
+    legend, box = window.curves.legend, window.curves.legend_box
+    assert legend.height() >= legend.heightForWidth(legend.width()) - 1          # the whole text laid out
+    assert box.height() <= 3 * legend.fontMetrics().lineSpacing() + 1             # three lines in sight,
+    assert box.verticalScrollBar().maximum() >= legend.height() - box.viewport().height() - 1   # the rest a scroll
 
 
 def test_an_augmented_run_says_why_training_accuracy_sits_below_validation(qtbot, window, small_digits):
