@@ -11,6 +11,7 @@ default digits network, trained).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -424,6 +425,7 @@ def main(names) -> None:
             left.verticalScrollBar().setValue(0)      # each picture starts with the left column at its top
             take(w)
     w.session.shutdown()
+    shutil.rmtree(TMP, ignore_errors=True)
 
 
 if __name__ == "__main__":
