@@ -112,6 +112,9 @@ class InsideTab(QWidget):
             self._deferred = (net, live)
             return
         self._deferred = None
+        self._apply(net, live)
+
+    def _apply(self, net, live: bool = False) -> None:
         if net is not None and self.net is not None and net.to_spec() != self.net.to_spec():
             self.gradients.set_spec(net.to_spec())
         self.net = net
@@ -132,6 +135,8 @@ class InsideTab(QWidget):
             self._load_dataset()
 
     def set_dataset(self, dataset) -> None:
+        if self.net is not None and dataset is not None and self.net.input_size != dataset.x_train.shape[1]:
+            self._apply(None)            # an older network, kept while the tab was hidden, cannot read this data
         self.dataset = dataset
         shape = getattr(dataset, "image_shape", None)
         self.diagram.setImageShape(shape)
