@@ -15,3 +15,17 @@ def test_no_axis_rescales_its_numbers(qtbot, tmp_path, monkeypatch):
         axis.setRange(0.6, 0.8)
         QApplication.processEvents()
         assert axis.scale == 1 and "x0.001" not in axis.labelString()
+
+
+def test_a_plot_made_later_gets_plain_numbers_too(qtbot, tmp_path, monkeypatch):
+    """The learning-rate finder's dialog is made on first use: its rate axis read 0.001 ... 100 for 1e-6 ... 0.1."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.runs.find_lr = lambda: False                       # the dialog alone: no range test needed to see its axes
+    w.course_tools.find_learning_rate()
+    dialog = w.course_tools.lr_dialog
+    qtbot.waitUntil(lambda: bool(dialog.plot.property("mlpPlotDefaults")), timeout=2000)
+    for side in ("bottom", "left"):
+        axis = dialog.plot.getPlotItem().getAxis(side)
+        axis.setRange(0.0006, 0.0008)
+        QApplication.processEvents()
+        assert axis.scale == 1, side

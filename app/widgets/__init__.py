@@ -16,6 +16,6 @@ guide/             the Crash course dock, its sections and Show me actions
 Draw               draw_tab with draw_canvas (the pad), stroke_replay (recorded strokes replayed as mouse events),
                    guess_panel (top three, "Not sure"), prediction_bars, digit_image, teach_panel and
                    fine_tune_table (teach your handwriting and see its cost), handwriting_browser
-export_image       Copy as image / Save as PNG… on every plot and view; steady_scenes (plot scenes stay active,
-                   so a tab switch repaints the window once)
+export_image       Copy as image / Save as PNG… on every plot and view; plot_defaults (plain axis numbers, scenes
+                   that stay active so a tab switch repaints the window once), for views made later too
 """

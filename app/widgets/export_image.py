@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
-from app.widgets.steady_scenes import keep_active
+from app.widgets.plot_defaults import plot_defaults
 
 COPY_TEXT = "Copy as image"
 SAVE_TEXT = "Save as PNG…"
@@ -165,7 +165,7 @@ class _NewWindows(QObject):
 
 def _visit(window) -> None:
     install_image_menus(window)
-    keep_active(window)                   # and each plot's scene stays active: a tab switch paints once
+    plot_defaults(window)                 # and each plot's defaults: plain axis numbers, a scene kept active
 
 
 def follow_window(window) -> None:
