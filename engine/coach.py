@@ -190,6 +190,12 @@ class _Run:
 
 
 # --- the rules: each returns a Hint or None ----------------------------------------------------------------------
+def _rate(run) -> str:
+    """The run's learning rate as its fix reads it (the setting), and where a schedule had taken it by the end."""
+    scheduled = "" if math.isclose(run.lr, run.base_lr, rel_tol=1e-3) else f" (the schedule's {run.lr:.3g} by then)"
+    return f"{run.base_lr:.3g}{scheduled}"
+
+
 def _lower(run, factor, button_words="Lower the learning rate") -> tuple[str, dict]:
     new = run.base_lr / factor
     return f"{button_words} to {new:.3g}", {"lr": new}
@@ -199,7 +205,7 @@ def _diverged(run):
     if run.reason != "diverged":
         return None
     button, fix = _lower(run, 10)
-    evidence = run.message or f"The loss became NaN or exploded at a learning rate of {run.lr:g}."
+    evidence = run.message or f"The loss became NaN or exploded at a learning rate of {_rate(run)}."
     return Hint("diverged", "The loss diverged: the learning rate is too high",
                 evidence + " The weights went back to the last good epoch.", button, "lower_lr", fix)
 
@@ -222,7 +228,7 @@ def _jump(run):
     button, fix = _lower(run, 3)
     return Hint("lr_jump", "The loss jumped up: the learning rate is probably too high",
                 f"The training loss rose from {low:.3g} ({where}) to {loss:.3g} ({at}), {ratio:.1f} times higher, "
-                f"at a learning rate of {run.lr:.3g}.", button, "lower_lr", fix)
+                f"at a learning rate of {_rate(run)}.", button, "lower_lr", fix)
 
 
 def _flat(run):

@@ -101,6 +101,13 @@ def test_jump_names_where_the_loss_rose():
     assert hints(history([0.5, 0.3, 0.44]), [], TrainConfig(), 10, False) == []       # 1.47x: under 1.5x
 
 
+def test_jump_under_a_schedule_names_the_rate_its_fix_divides():
+    """Cosine decay had taken lr 5 to 1.25: the evidence named 1.25 while the button offered 1.67 (= 5 / 3)."""
+    (h,) = hints(history([0.5, 0.3, 0.9], lr=1.25), [], TrainConfig(lr=5.0, schedule="cosine"), 10, False)
+    assert h.fix == {"lr": pytest.approx(5 / 3)} and "Lower the learning rate to 1.67" == h.button
+    assert "at a learning rate of 5 (the schedule's 1.25 by then)" in h.evidence
+
+
 # --- a loss that does not fall -------------------------------------------------------------------------------------
 def test_flat_loss_at_a_low_rate_says_raise_it():
     (h,) = hints(history([2.30, 2.299, 2.298], lr=1e-5), [], TrainConfig(lr=1e-5), 10, False)
