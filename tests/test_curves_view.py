@@ -22,7 +22,8 @@ def curves(qtbot):
 def feed(curves, label, losses, accuracies, epochs=None, augment=False):
     """One run: the given batch losses, then each epoch's point (validation loss measured apart from the
     batches, so a batch spike is not in it); drawn at once."""
-    curves.begin_run(label, augment=augment)
+    run = curves.begin_run(label, augment=augment)
+    run.key = len(curves.retired) + len(curves.runs)          # the model's run id, as the window gives it
     curves.set_epochs(epochs or len(accuracies))
     losses = np.asarray(losses, float).reshape(len(accuracies), -1)
     for e, (row, acc) in enumerate(zip(losses, accuracies), start=1):

@@ -28,13 +28,14 @@ def pen(color, alpha=255, width=1.6, dash=False):
 class Run:
     """One training run's buffers and plot items."""
 
-    def __init__(self, loss_plot, accuracy_plot, label: str, color, augment: bool = False):
-        self.label, self.color, self.augment = label, color, augment
+    def __init__(self, loss_plot, accuracy_plot, name: str, color, augment: bool = False, renamed=None):
+        self.name, self.color, self.augment = name, color, augment
+        self._renamed = renamed       # called when the label changes (the legend shows it)
         self.bx, self.bloss, self.smooth = Series(), Series(), Series()
         self.ex = Series(64)
         self.epoch = {k: Series(64) for k in EPOCH_FIELDS[1:]}
         self.ema = None
-        self.key = None               # the model's run id (AppState.begin_run) this curve shows
+        self._key = None
         self.axis = "epochs"
         self.bsteps, self.bsecs, self.esteps, self.esecs = Series(), Series(), Series(64), Series(64)
         self._steps, self._per_epoch, self._t_base, self._t_raw = 0, 0, 0.0, 0.0
@@ -61,6 +62,22 @@ class Run:
         self.items = [self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc]
         self.marks: list[tuple[object, pg.InfiniteLine]] = []
         self.best_lines: list[pg.InfiniteLine] = []
+
+    @property
+    def key(self):
+        """The model's run id (AppState.begin_run) this curve shows; None for a saved history, in no table."""
+        return self._key
+
+    @key.setter
+    def key(self, key) -> None:
+        self._key = key
+        if self._renamed is not None:
+            self._renamed()
+
+    @property
+    def label(self) -> str:
+        """"Run N: name", N the results table's "#" for this run (one number names one run everywhere)."""
+        return self.name if self._key is None else f"Run {self._key}: {self.name}"
 
     def add_batches(self, batches) -> None:
         x = np.array([self.offset + b.epoch - 1 + b.batch / max(b.n_batches, 1) for b in batches])

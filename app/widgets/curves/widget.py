@@ -156,8 +156,9 @@ class Curves(QWidget):
             self._remove_from_plots(old)
             self.retired.append((old.label, old.rows))   # still in the CSV export
         n = len(self.retired) + len(self.runs)
-        run = Run(self.loss_plot, self.accuracy_plot, f"Run {n + 1}: {label}", RUN_COLORS[n % len(RUN_COLORS)],
-                  augment)
+        # Numbered when the window gives it the model's run id (run.key), so the table's "#" and "Run N" agree.
+        run = Run(self.loss_plot, self.accuracy_plot, label, RUN_COLORS[n % len(RUN_COLORS)], augment,
+                  renamed=self._show_legend)
         run.axis = self.x_axis.currentData()
         self.runs.append(run)
         self._manual.clear()
@@ -231,8 +232,11 @@ class Curves(QWidget):
         self._set_range(self.loss_plot, loss, x_top)
         self._set_range(self.accuracy_plot, accuracy, x_top)
         self.off_scale = [a or b for a, b in zip(off_loss, off_acc)]
-        self.legend.show_entries([Entry(run.label, run.color, run.augment, off)
-                                  for run, off in zip(self.runs, self.off_scale)])
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        off = self.off_scale + [False] * (len(self.runs) - len(self.off_scale))
+        self.legend.show_entries([Entry(run.label, run.color, run.augment, o) for run, o in zip(self.runs, off)])
         self.legend_box.fit()
 
     def _set_range(self, plot, y, x_top: float) -> None:
