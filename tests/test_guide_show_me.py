@@ -86,11 +86,13 @@ def check_backprop_connection(qtbot, w):
     tab = inside(w)
     assert w.tabs.currentWidget() is tab and tab.pages.currentIndex() == 0
     assert w.state.network is not None
+    qtbot.waitUntil(lambda: tab.backprop.connection is not None, timeout=WAIT)   # clicked once the digit is in
     layer, i, j = tab.backprop.connection
     assert layer == len(w.state.network.layers) - 1
     qtbot.waitUntil(lambda: tab.backprop.result is not None, timeout=WAIT)   # numbers once a digit is picked
     r = tab.backprop.result
     assert r.dW == pytest.approx(r.delta_j * r.z_i, rel=1e-5, abs=1e-9)       # dL/dW = delta_j z_i, shown
+    assert r.z_i != 0                                       # a connection that carries something: numbers to read
 
 
 def check_forward_page(qtbot, w):

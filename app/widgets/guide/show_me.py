@@ -125,17 +125,32 @@ def optimizer_choice(window) -> None:
 
 
 def backprop_connection(window) -> None:
-    """Look inside, Forward & backward, with the strongest connection into the last layer clicked."""
+    """Look inside, Forward & backward, with the connection into the right answer's output that carries the most
+    for the shown digit clicked: the largest |w_ij z_i| (the largest |w| alone was often a silent ReLU, z_i = 0,
+    and every number then read 0)."""
     inside = _forward_backward_page(window)
+    if inside is None or window.state.network is None:
+        return
+    if inside.backprop.x is None:              # the digit comes with the data set, loading: click once it is in
+        def once(*_):
+            inside.forward.sampleChanged.disconnect(once)
+            _click_carrying_connection(window, inside)
+        inside.forward.sampleChanged.connect(once)
+    else:
+        _click_carrying_connection(window, inside)
+    inside.backprop.setFocus()
+
+
+def _click_carrying_connection(window, inside) -> None:
     net = window.state.network
-    if inside is None or net is None:
+    if net is None or inside.backprop.x is None:
         return
     layer = len(net.layers) - 1
     y = inside.backprop.y
     j = int(y) if y is not None and 0 <= int(y) < net.layers[layer].units else 0
-    i = int(np.argmax(np.abs(np.asarray(net.layers[layer].W)[:, j])))
-    inside.diagram.connectionClicked.emit(layer, i, j)
-    inside.backprop.setFocus()
+    z_in = net.forward_trace(np.asarray(inside.backprop.x).reshape(1, -1))[1][layer][0]   # into the last layer
+    carried = np.abs(np.asarray(net.layers[layer].W)[:, j], dtype=np.float64) * np.abs(z_in.astype(np.float64))
+    inside.diagram.connectionClicked.emit(layer, int(np.argmax(carried)), j)
 
 
 def forward_page(window) -> None:
