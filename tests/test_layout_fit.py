@@ -72,5 +72,8 @@ def test_step_sits_beside_start_and_its_playback_beside_the_phase(qtbot, tmp_pat
     assert step.mapTo(w, step.rect().center()).y() == start.mapTo(w, start.rect().center()).y()
     bottom = step.mapTo(scroll.viewport(), step.rect().bottomLeft()).y()
     assert bottom <= scroll.viewport().height(), f"Step is below the fold at {size}"
+    if size == (1280, 800):                     # and the run's result, the number a student looks for first
+        result = w.findChild(QWidget, "trainingResult")
+        assert result.mapTo(scroll.viewport(), result.rect().bottomLeft()).y() <= scroll.viewport().height()
     for button in (w.steps.next_button, w.steps.play_button):
         assert w.steps.isAncestorOf(button) and button.isVisible()

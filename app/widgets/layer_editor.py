@@ -169,7 +169,7 @@ class LayerEditor(QFrame):
         self.summary = QLabel()
         self.summary.setToolTip(tips.PARAMETERS)
         self.summary.setAccessibleName("parameterCount")
-        self.error = RefusalLabel(3, "architectureError", keep_room=False)
+        self.error = RefusalLabel(2, "architectureError", keep_room=False)
         # the count or the refusal, one at a time, in a room of fixed height: the panel below never moves
         room = QWidget()
         room.setFixedHeight(self.error.height())

@@ -1,4 +1,5 @@
-"""named(): give a widget the object name tests and screen readers find it by, and an optional tooltip."""
+"""named(): give a widget the object name tests and screen readers find it by, and an optional tooltip; compact()
+and pair(): small layout helpers for the side panel."""
 from __future__ import annotations
 
 
@@ -18,3 +19,16 @@ def compact(combo, chars: int = 10):
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(chars)
     return combo
+
+
+def pair(first, label: str, second):
+    """Two short fields in one row, the second with its label (a row less to scroll past at 800 px)."""
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+    box, row, text = QWidget(), QHBoxLayout(), QLabel(label)
+    box.setLayout(row)
+    row.setContentsMargins(0, 0, 0, 0)
+    text.setBuddy(second)
+    for w in (first, text, second):
+        row.addWidget(w)
+    row.addStretch(1)
+    return box

@@ -20,7 +20,7 @@ from app import choices
 from app.training_checks import CHECKED, field_problems, training_problem
 from app.widgets import tips
 from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
-from app.widgets.named import compact, named
+from app.widgets.named import compact, named, pair
 from app.widgets.number_field import NumberField
 from engine.data import mnist_available
 from engine.losses import LOSSES
@@ -75,6 +75,7 @@ class TrainingPanel(QWidget):
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
         outer.addWidget(self.result)
+        outer.addLayout(self._build_tools())
         self.notice = NoticeArea()                  # last in the panel: showing it moves nothing above
         outer.addWidget(self.notice)
         outer.addStretch(1)
@@ -107,10 +108,11 @@ class TrainingPanel(QWidget):
                               ("Learning rate", self._checked("lr", self.lr)), ("Momentum", self.momentum),
                               ("Batch size", self._checked("batch_size", self.batch_size)),
                               ("Epochs", self._checked("epochs", self.epochs)), ("LR schedule", self.schedule),
-                              ("Early stopping", self.patience), ("Validation", self.val_fraction),
+                              ("Early stopping", pair(self.patience, "Validation", self.val_fraction)),
                               ("Seed", self.seed), ("", self.augment)):
             form.addRow(label, widget)
         return form
+
 
     def _build_buttons(self) -> QGridLayout:
         buttons = QGridLayout()
@@ -129,16 +131,21 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.epoch_button, 0, 2, 1, 2)
         buttons.addWidget(self.pause_button, 1, 0, 1, 3)
         buttons.addWidget(self.stop_button, 1, 3, 1, 3)
-        self.compare_button = self._button("Compare…", "compareButton", "Train 2-4 variants that differ in one "
-                                           "setting, from the same start, and compare their curves and results.")
-        self.lr_button = self._button("Find learning rate…", "lrFinderButton", "Run the learning-rate range test "
-                                      "from the weights Start begins with and suggest a rate to start with.")
-        buttons.addWidget(self.compare_button, 2, 0, 1, 3)
-        buttons.addWidget(self.lr_button, 2, 3, 1, 3)
         for column in range(6):
             buttons.setColumnStretch(column, 1)
         self.buttons = buttons
         return buttons
+
+    def _build_tools(self) -> QHBoxLayout:
+        """The course's tools, under the run's progress and result (which a student looks for first)."""
+        self.compare_button = self._button("Compare…", "compareButton", "Train 2-4 variants that differ in one "
+                                           "setting, from the same start, and compare their curves and results.")
+        self.lr_button = self._button("Find learning rate…", "lrFinderButton", "Run the learning-rate range test "
+                                      "from the weights Start begins with and suggest a rate to start with.")
+        row = QHBoxLayout()
+        row.addWidget(self.compare_button, 1)
+        row.addWidget(self.lr_button, 1)
+        return row
 
     def add_beside_start(self, button) -> None:
         """The third button of Start's row (the step-through's Step)."""
