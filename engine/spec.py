@@ -126,9 +126,8 @@ def estimate_memory(spec, batch_size: int = 128, dtype: str = "float32") -> int:
 def check_memory(spec, batch_size: int = 128, dtype: str = "float32") -> int:
     need = estimate_memory(spec, batch_size, dtype)
     if need > MAX_MEMORY:
-        raise SpecError(f"Training this network with batch size {batch_size:,} needs about {need / 1024 ** 3:.1f} GB "
-                        f"of memory: more than the limit of {MAX_MEMORY / 1024 ** 3:.0f} GB. "
-                        "Use fewer units or a smaller batch.")
+        raise SpecError(f"Training needs about {need / 1024 ** 3:.1f} GB of memory at batch size {batch_size:,} "
+                        f"(limit {MAX_MEMORY / 1024 ** 3:.0f} GB): use fewer units or a smaller batch.")
     return need
 
 
