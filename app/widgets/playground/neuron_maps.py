@@ -21,7 +21,7 @@ from engine.plane import extent, grid, neuron_maps
 
 THUMB_CELLS = 40        # a thumbnail's grid (cells per side)
 LARGE_CELLS = 120       # the enlarged map's grid
-MAX_THUMB, MIN_THUMB = 72, 18
+MAX_THUMB, MIN_THUMB = 72, 10         # 16 px still shows a line; below 18 two layers of 16 fit 120 px
 GAP, LABEL_H, MARGIN = 4, 16, 6
 
 
