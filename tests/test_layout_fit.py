@@ -5,13 +5,19 @@ from PySide6.QtWidgets import QScrollArea, QWidget
 from helpers_app import make_window
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
-def test_the_side_panel_fits_its_column(qtbot, tmp_path, monkeypatch, size):
+def side_panel(qtbot, tmp_path, monkeypatch, size):
+    """A window at `size` and the scroll area of its Build & train side panel."""
     w = make_window(qtbot, tmp_path, monkeypatch)
     w.resize(*size)
     qtbot.wait(50)
     scroll = next(s for s in w.findChildren(QScrollArea)
                   if s.widget() is not None and s.widget().findChild(QWidget, "startButton") is not None)
+    return w, scroll
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_the_side_panel_fits_its_column(qtbot, tmp_path, monkeypatch, size):
+    w, scroll = side_panel(qtbot, tmp_path, monkeypatch, size)
     inner = scroll.widget()
     assert inner.minimumSizeHint().width() <= scroll.viewport().width()
     for name in ("datasetCombo", "startButton", "learningRateInput", "hiddenActivation1", "removeLayer1"):
@@ -63,11 +69,7 @@ def test_eight_runs_in_the_legend_leave_the_window_on_a_1024x768_screen(qtbot, t
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
 def test_step_sits_beside_start_and_its_playback_beside_the_phase(qtbot, tmp_path, monkeypatch, size):
     """Start | One epoch | Step in one row, in sight without scrolling; Next phase and Play in the step's pane."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    w.resize(*size)
-    qtbot.wait(50)
-    scroll = next(s for s in w.findChildren(QScrollArea)
-                  if s.widget() is not None and s.widget().findChild(QWidget, "startButton") is not None)
+    w, scroll = side_panel(qtbot, tmp_path, monkeypatch, size)
     start, step = w.panel.start_button, w.steps.step_button
     assert step.mapTo(w, step.rect().center()).y() == start.mapTo(w, start.rect().center()).y()
     bottom = step.mapTo(scroll.viewport(), step.rect().bottomLeft()).y()
