@@ -55,7 +55,7 @@ def compare(qtbot, w, setting, values, epochs=2):
 
 def table_rows(w):
     t = w.course_tools.results.table
-    return [{t.horizontalHeaderItem(c).text(): t.item(r, c) for c in range(t.columnCount())}
+    return [{t.horizontalHeaderItem(c).text().replace("\n", " "): t.item(r, c) for c in range(t.columnCount())}
             for r in range(t.rowCount())]
 
 

@@ -4,7 +4,7 @@ Find learning rate… are in the Train menu and beside Start. Each run goes thro
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
@@ -14,6 +14,7 @@ from app.widgets.compare.results_table import ResultsTable
 from app.widgets.lr_finder import LRFinderDialog
 
 BUSY = "A run is under way: stop it first, then start the comparison."
+MIN_ROWS, MAX_ROWS = 3, 6        # the floating results table shows this many rows before it scrolls
 
 
 class CourseTools:
@@ -29,12 +30,14 @@ class CourseTools:
         self.dock.setFloating(True)          # docked, it would push the window past 768 px high; the user may dock it
         self.dock.hide()
         self._placed = False
+        self._fitted = None                  # the dock's size as fit_height left it (another: the user's, kept)
         self.coach = CoachHints(w.state, w.session)
         column = w.panel.parentWidget().layout()
         column.insertWidget(column.indexOf(w.panel) + 1, self.coach)
         self.compare_dialog = CompareDialog(w.state, w)
         self.lr_dialog = None
         self.results.runPicked.connect(w.curves.highlight)
+        w.state.runsChanged.connect(lambda _: QTimer.singleShot(0, self.fit_height))    # after the rows' layout
         self.compare_dialog.chosen.connect(self.run_comparison)
         self.coach.findLrRequested.connect(self.find_learning_rate)
         w.panel.compareRequested.connect(lambda: self.show_compare())
@@ -80,8 +83,28 @@ class CourseTools:
             room = w.curves.mapToGlobal(QPoint(0, 0)).y() - top.y()
             self.dock.setGeometry(top.x() + 10, top.y() + 10, max(right.width() - 20, 480),
                                   max(180, min(320, room - 20)))
+            self._fitted = self.dock.size()
         self.dock.show()
         self.dock.raise_()
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """The floating dock as tall as its rows (MIN_ROWS to MAX_ROWS, then it scrolls), not down over the
+        curves; left alone once the user resized or docked it."""
+        dock, table = self.dock, self.results.table
+        if not dock.isVisible() or not dock.isFloating() or dock.size() != self._fitted:
+            return
+        row = table.verticalHeader().defaultSectionSize()
+        bar = table.horizontalScrollBar()
+        shown = bar.height() if bar.isVisible() else 0            # maybe a moment's, until the columns refit
+        needed = bar.sizeHint().height() if self.results.needs_horizontal_scroll() else 0
+        chrome = dock.height() - table.viewport().height() - shown + needed
+        room = self.window.curves.mapToGlobal(QPoint(0, 0)).y() - dock.geometry().top() - 10
+        rows = min(max(table.rowCount(), MIN_ROWS), MAX_ROWS)
+        height = max(min(rows * row + chrome, room), MIN_ROWS * row + chrome)
+        if height != dock.height():
+            dock.resize(dock.width(), height)
+        self._fitted = dock.size()
 
     def find_learning_rate(self) -> LRFinderDialog:
         """Open the range test's window and start it."""

@@ -10,21 +10,23 @@ from __future__ import annotations
 import csv
 import io
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine.atomic import atomic_write
 from engine.errors import SaveError
 
-# (record key, header, how a value is shown)
+# (record key, header, how a value is shown); two-line headers: a column as wide as its numbers, not its words
 PERCENT, LOSS, COUNT = (lambda v: f"{100 * v:.2f} %"), (lambda v: f"{v:.4f}"), (lambda v: f"{int(v):,}")
 COLUMNS = [("id", "#", str), ("label", "Run", str), ("setting", "Varied", str),
-           ("train_accuracy", "Train acc.", PERCENT), ("val_accuracy", "Val. acc.", PERCENT),
-           ("test_accuracy", "Test acc.", PERCENT), ("train_loss", "Train loss", LOSS), ("val_loss", "Val. loss", LOSS),
-           ("test_loss", "Test loss", LOSS), ("epochs", "Epochs", COUNT), ("steps", "Steps", COUNT),
-           ("seconds", "Seconds", lambda v: f"{v:.1f}"), ("outcome", "Outcome", str)]
+           ("train_accuracy", "Train\nacc.", PERCENT), ("val_accuracy", "Val.\nacc.", PERCENT),
+           ("test_accuracy", "Test\nacc.", PERCENT), ("train_loss", "Train\nloss", LOSS),
+           ("val_loss", "Val.\nloss", LOSS), ("test_loss", "Test\nloss", LOSS), ("epochs", "Epochs", COUNT),
+           ("steps", "Steps", COUNT), ("seconds", "Seconds", lambda v: f"{v:.1f}"), ("outcome", "Outcome", str)]
 KIND = {"train": "", "fine-tune": "fine-tuning", "step": "steps", "compare": ""}
+RUN_COLUMN = 1
+RUN_MIN_WIDTH = 90        # the Run column takes the width the others leave, eliding its label (full in the tooltip)
 
 
 class _Cell(QTableWidgetItem):
@@ -42,6 +44,37 @@ class _Cell(QTableWidgetItem):
         if isinstance(a, str) != isinstance(b, str):
             return not isinstance(a, str)
         return a < b
+
+
+class _Header(QHeaderView):
+    """Keeps room for the sort arrow in the sorted column only (Qt keeps it in all 13: a scroll bar's worth), and
+    gives the Run column the width the others leave, at least RUN_MIN_WIDTH (Stretch would squeeze it to nothing)."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Horizontal, parent)
+        self.setSectionsClickable(True)                            # as QTableView's own header: a click sorts
+        self.setHighlightSections(True)
+        self._fit = QTimer(self, singleShot=True, interval=0)    # after the header has resized all its sections
+        self._fit.timeout.connect(self.fit_run_column)
+        self.sectionResized.connect(lambda logical, *_: logical != RUN_COLUMN and self._fit.start())
+
+    def fit_run_column(self) -> None:
+        others = sum(self.sectionSize(c) for c in range(self.count()) if c != RUN_COLUMN)
+        width = max(RUN_MIN_WIDTH, self.viewport().width() - others)
+        if self.count() > RUN_COLUMN and self.sectionSize(RUN_COLUMN) != width:
+            self.resizeSection(RUN_COLUMN, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_run_column()
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        size = super().sectionSizeFromContents(logical)
+        if self.isSortIndicatorShown() and logical != self.sortIndicatorSection():
+            arrow = size.height() + self.style().pixelMetric(QStyle.PM_HeaderMargin, None, self)
+            text = self.fontMetrics().size(0, str(self.model().headerData(logical, Qt.Horizontal))).width()
+            size.setWidth(max(size.width() - arrow, text + 8))
+        return size
 
 
 def row_values(run: dict) -> dict:
@@ -77,6 +110,7 @@ class ResultsTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeader(_Header(self.table))
         self.table.setObjectName("resultsTable")
         self.table.setAccessibleName("resultsTable")
         self.table.setHorizontalHeaderLabels([header for _, header, _ in COLUMNS])
@@ -87,8 +121,11 @@ class ResultsTable(QWidget):
         self.table.setTextElideMode(Qt.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        header.setSectionResizeMode(RUN_COLUMN, QHeaderView.Fixed)
+        header.setMinimumSectionSize(min(header.minimumSectionSize(), 24))      # "#" needs no more
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
         header.setSortIndicator(0, Qt.AscendingOrder)         # oldest run first until a header is clicked
+        header.setSortIndicatorShown(True)
         self.table.setToolTip("Every run you made, even after its curves left the plots. Click a header to sort, "
                               "a row to pick its curves out.")
         layout.addWidget(self.table, 1)
@@ -121,12 +158,17 @@ class ResultsTable(QWidget):
                 self.table.setItem(r, c, cell)
         self.table.blockSignals(False)
         self.table.setSortingEnabled(True)
-        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 200), 320))
         done = sum(1 for run in runs if run.get("record"))
         self.summary.setText(f"{len(runs)} run{'s' * (len(runs) != 1)}, {done} with results" if runs else
                              "No runs yet: press Start or Compare….")
         if picked is not None:
             self.pick(picked)
+
+    def needs_horizontal_scroll(self) -> bool:
+        """True when the columns (the Run column at its narrowest) are wider than the table's viewport."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != RUN_COLUMN)
+        return others + RUN_MIN_WIDTH > self.table.viewport().width()
 
     def picked_id(self):
         rows = self.table.selectionModel().selectedRows(1)
