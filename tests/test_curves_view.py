@@ -80,12 +80,13 @@ def test_a_diverging_run_does_not_squash_the_others(qtbot, curves):
     acc_low, acc_high = y_range(curves.accuracy_plot)
     assert 75 < acc_low < 85 and acc_high <= 101
     assert curves.off_scale == [False, False, True]
-    assert "lr 10 (off scale)" in curves.legend.text()
+    assert "lr 10 (off the loss and accuracy scales)" in curves.legend.text()
 
     qtbot.mouseClick(curves.log_scale, Qt.LeftButton)               # log scale: every run fits
     low, high = y_range(curves.loss_plot)
     assert low <= np.log10(0.11) and high >= np.log10(80 + 10 * N_BATCHES - 1)
     assert curves.off_scale == [False, False, True]                 # still off the accuracy plot
+    assert "lr 10 (off the accuracy scale)" in curves.legend.text()
     qtbot.mouseClick(curves.log_scale, Qt.LeftButton)
     assert y_range(curves.loss_plot)[1] < 5
 

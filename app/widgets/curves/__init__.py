@@ -2,7 +2,7 @@
 
 widget.py  Curves: the two plots, the redraw timer, axes, marks, exports' buttons
 run.py     one run's growing buffers and plot items     series.py  the growing float buffer
-ranges.py  robust y ranges (bulk of the runs; outliers off-scale)
+ranges.py  robust y ranges (bulk of the runs) and which runs reach outside them (off-scale)
 legend.py  the key and run list under the plots         export.py  PNG and CSV exports
 """
 from app.widgets.curves.widget import MAX_SHOWN, REDRAW_HZ, RUN_COLORS, Curves

@@ -20,12 +20,17 @@ AUGMENT_NOTE = ("Training digits are distorted by augmentation, so training accu
                 "validation (dashed).")
 
 
+OFF_NOTES = {(True, False): " (off the loss scale)", (False, True): " (off the accuracy scale)",
+             (True, True): " (off the loss and accuracy scales)"}
+
+
 @dataclass
 class Entry:
     label: str
     color: tuple
     augment: bool = False
-    off_scale: bool = False
+    off_loss: bool = False          # part of its curve lies outside the loss plot's shown range
+    off_accuracy: bool = False
 
 
 class RunLegend(QLabel):
@@ -48,13 +53,14 @@ class RunLegend(QLabel):
         text = (runs + "<br>" if runs else "") + key     # the runs first: they name the colours, the key is fixed
         if text != self.text():
             self.setText(text)
-            self.setToolTip("Every run on the plots. A run marked ‘off scale’ lies far from the others: tick "
-                            "‘Log scale’ to see every run at once.")
+            self.setToolTip("Every run on the plots. The plots' ranges follow the bulk of the runs: a run marked "
+                            "‘off the loss scale’ or ‘off the accuracy scale’ reaches outside that plot. Tick "
+                            "‘Log scale’ to see every run's loss at once.")
 
     @staticmethod
     def _entry_html(e: Entry) -> str:
         r, g, b = e.color
-        notes = (" · augmented" if e.augment else "") + (" (off scale)" if e.off_scale else "")
+        notes = (" · augmented" if e.augment else "") + OFF_NOTES.get((e.off_loss, e.off_accuracy), "")
         return (f"<span style='white-space:nowrap'><span style='color:rgb({r},{g},{b})'>■</span>&nbsp;"
                 f"{escape(e.label)}{escape(notes)}</span>")
 

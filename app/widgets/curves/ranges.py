@@ -1,8 +1,10 @@
-"""Robust y ranges: the axes follow the bulk of the shown runs; spikes and far-off runs go off-scale.
+"""Robust y ranges: the axes follow the bulk of the shown runs; spikes and far-off runs may go off-scale.
 
 A run's loss is summarised by medians of BIN consecutive batch losses (a spike narrower than half a bin moves
-nothing) and by its epoch points. A run is off-scale when its typical distance from the ideal (loss 0, accuracy
-100 %) is both above a floor and several times the other runs' median distance: one lr-10 run squashes nobody.
+nothing) and by its epoch points. A run leaves the bulk (does not set the range) when its typical distance from the
+ideal (loss 0, accuracy 100 %) is both above a floor and several times the other runs' median distance: one lr-10
+run squashes nobody. It is off a plot's scale only when its summarised curve reaches outside the range chosen: a
+run far from the others may still lie inside it.
 """
 from __future__ import annotations
 
@@ -95,14 +97,13 @@ def in_bulk(gaps, floor: float, ratio: float) -> np.ndarray:
 
 
 def loss_range(spans: list[RunSpan]) -> tuple[tuple[float, float] | None, list[bool]]:
-    """((0, a round top) over the runs in the bulk, or None without data; off-scale flag per run)."""
-    gaps = [s.loss_level for s in spans]
-    keep = in_bulk(gaps, LOSS_FLOOR, LOSS_RATIO)
+    """((0, a round top) over the runs in the bulk, or None without data; per run: does it reach above the top)."""
+    keep = in_bulk([s.loss_level for s in spans], LOSS_FLOOR, LOSS_RATIO)
     tops = [s.loss_top for s, k in zip(spans, keep) if k]
-    off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
     if not tops:
-        return None, off
-    return (0.0, nice_ceil(max(tops) * 1.02)), off
+        return None, [False] * len(spans)
+    top = nice_ceil(max(tops) * 1.02)
+    return (0.0, top), [bool(s.loss_top > top) for s in spans]     # NaN (no data yet) is never off
 
 
 def log_loss_range(spans: list[RunSpan]) -> tuple[float, float] | None:
@@ -117,13 +118,13 @@ def log_loss_range(spans: list[RunSpan]) -> tuple[float, float] | None:
 
 
 def accuracy_range(spans: list[RunSpan]) -> tuple[tuple[float, float], list[bool]]:
-    """((low, high) in % on multiples of 5 over the runs in the bulk, (0, 100) without data; off-scale flags)."""
-    gaps = [100 - s.acc_level for s in spans]
-    keep = in_bulk(gaps, ACCURACY_FLOOR, ACCURACY_RATIO)
+    """((low, high) in % on multiples of 5 over the runs in the bulk, (0, 100) without data; per run: does it
+    reach outside them)."""
+    keep = in_bulk([100 - s.acc_level for s in spans], ACCURACY_FLOOR, ACCURACY_RATIO)
     kept = [s for s, k in zip(spans, keep) if k]
-    off = [bool(np.isfinite(g) and not k) for g, k in zip(gaps, keep)]
     if not kept:
-        return (0.0, 100.0), off
+        return (0.0, 100.0), [False] * len(spans)
     low, high = min(s.acc_low for s in kept), max(s.acc_high for s in kept)
     step = ACCURACY_STEP
-    return (max(0.0, np.floor((low - 1) / step) * step), min(100.0, np.ceil((high + 1) / step) * step)), off
+    shown = (max(0.0, np.floor((low - 1) / step) * step), min(100.0, np.ceil((high + 1) / step) * step))
+    return shown, [bool(s.acc_low < shown[0] or s.acc_high > shown[1]) for s in spans]

@@ -38,7 +38,8 @@ class Curves(QWidget):
         pg.setConfigOptions(antialias=True)
         self.runs: list[Run] = []
         self.retired: list[tuple[str, list[dict]]] = []     # (label, epoch rows) of runs taken off the plots
-        self.off_scale: list[bool] = []
+        self.off_scale: list[bool] = []                        # per run: off either plot's shown range
+        self.off_plots: list[tuple[bool, bool]] = []           # per run: (off the loss plot, off the accuracy plot)
         self._epochs_turn = False
         self._since_epochs = QElapsedTimer()
         self._since_epochs.start()
@@ -231,12 +232,13 @@ class Curves(QWidget):
         x_top = max([run.x_extent() for run in self.runs] + [1.0])
         self._set_range(self.loss_plot, loss, x_top)
         self._set_range(self.accuracy_plot, accuracy, x_top)
-        self.off_scale = [a or b for a, b in zip(off_loss, off_acc)]
+        self.off_plots = list(zip(off_loss, off_acc))
+        self.off_scale = [a or b for a, b in self.off_plots]
         self._show_legend()
 
     def _show_legend(self) -> None:
-        off = self.off_scale + [False] * (len(self.runs) - len(self.off_scale))
-        self.legend.show_entries([Entry(run.label, run.color, run.augment, o) for run, o in zip(self.runs, off)])
+        off = self.off_plots + [(False, False)] * (len(self.runs) - len(self.off_plots))
+        self.legend.show_entries([Entry(run.label, run.color, run.augment, *o) for run, o in zip(self.runs, off)])
         self.legend_box.fit()
 
     def _set_range(self, plot, y, x_top: float) -> None:
