@@ -37,7 +37,9 @@ class CourseTools:
         self.compare_dialog = CompareDialog(w.state, w)
         self.lr_dialog = None
         self.results.runPicked.connect(w.curves.highlight)
-        w.state.runsChanged.connect(lambda _: QTimer.singleShot(0, self.fit_height))    # after the rows' layout
+        self._fit_later = QTimer(self.dock, singleShot=True, interval=0)     # once the new rows are laid out
+        self._fit_later.timeout.connect(self.fit_height)
+        self.results.rowsShown.connect(self._fit_later.start)
         self.compare_dialog.chosen.connect(self.run_comparison)
         self.coach.findLrRequested.connect(self.find_learning_rate)
         w.panel.compareRequested.connect(lambda: self.show_compare())

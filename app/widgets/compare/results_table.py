@@ -103,6 +103,7 @@ def runs_csv(runs: list[dict]) -> str:
 
 class ResultsTable(QWidget):
     runPicked = Signal(object)             # the picked run's id, or None
+    rowsShown = Signal()                   # the rows now follow the model's run history
 
     def __init__(self, state, prompts=None, parent=None):
         super().__init__(parent)
@@ -163,6 +164,7 @@ class ResultsTable(QWidget):
                              "No runs yet: press Start or Compare….")
         if picked is not None:
             self.pick(picked)
+        self.rowsShown.emit()
 
     def needs_horizontal_scroll(self) -> bool:
         """True when the columns (the Run column at its narrowest) are wider than the table's viewport."""
