@@ -345,9 +345,9 @@ class TrainingPanel(QWidget):
     def on_batch(self, b) -> None:
         frac = (b.epoch - 1 + b.batch / max(b.n_batches, 1)) / self._epochs_total
         frac = min(max(frac, 0.0), 1.0)
-        left = b.elapsed * (1 - frac) / frac if frac > 0 else 0.0
+        left = round(b.elapsed * (1 - frac) / frac) if frac > 0 else 0
         # the first batches include warm-up (threads, caches): a time left from them reads like "88:10"
-        eta = f"{_clock(left)} left" if frac >= 0.02 and b.elapsed >= 1.0 else "estimating time left…"
+        eta = f"{left // 60}:{left % 60:02d} left" if frac >= 0.02 and b.elapsed >= 1.0 else "estimating time left…"
         self._pending_progress = (min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1),      # the maximum means done
                                   f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · {eta}")
         if not self._progress_later.isActive():     # (re)starting would put it off again with every delivery
@@ -377,6 +377,9 @@ class TrainingPanel(QWidget):
         acc = (results or {}).get("test_accuracy")
         if acc is None:
             self.result.setText("")
+            if self._run_state == "idle":          # New, another network: a past run's "Done" is not its story
+                self._idle_text = "Ready"
+                self._set_progress(0, self._idle_text)
             return
         ds = self.state.dataset
         n = results.get("n_test") or 0
@@ -392,8 +395,3 @@ class TrainingPanel(QWidget):
     def show_notice(self, text: str) -> None:
         """A sentence the user must not miss: it stays until dismissed or until the next run starts."""
         self.notice.show_notice(text)
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
