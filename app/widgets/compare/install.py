@@ -1,6 +1,7 @@
 """install(window): the course's tools in the main window. The results table floats over the diagram (hidden until
-a comparison runs or Train > Results table shows it; it can be docked), the coach sits under the training panel, and Compare… and
-Find learning rate… are in the Train menu and beside Start. Each run goes through window.runs (the one session).
+a comparison runs or Train > Results table shows it; it can be docked), the coach sits under the training panel,
+and Compare… and Find learning rate… are in the Train menu and under Start. Each run goes through window.runs (the
+one session).
 """
 from __future__ import annotations
 
