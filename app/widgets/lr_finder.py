@@ -1,6 +1,6 @@
 """LRFinderDialog (`lrFinderDialog`): the learning-rate range test (engine.lr_finder) run through the session from
-the weights Start would train (app/runs.py): the smoothed loss against the learning rate on a log axis as it comes in, the
-suggested rate marked, and "Use this rate" to make it the model's setting. The network itself is never touched.
+the weights Start would train (app/runs.py): the smoothed loss against the learning rate on a log axis as it comes
+in, the suggested rate marked, and "Use this rate" to make it the model's setting. The network is never touched.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The crash course's sections, in the course's order: a few sentences each, a formula, and what "Show me" does.
 
 The text is data, in course.txt (a teacher can edit it without reading code); the formulas of activations, losses
-and optimizers come from the engine's registries (their one owner) and are turned into HTML by `formula_html` (e^(−z) -> e<sup>−z</sup>), so no LaTeX is needed at run time.
-Each ShowMe names an action in show_me.py and says in a few words what it will show.
+and optimizers come from the engine's registries (their one owner) and are turned into HTML by `formula_html`
+(e^(−z) -> e<sup>−z</sup>), so no LaTeX is needed at run time. Each ShowMe names an action in show_me.py and says in a few words what it will show.
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ TABLES = {"@activation_table": activation_table, "@loss_table": loss_table, "@op
 
 
 def parse(text: str) -> list[Section]:
-    """Sections from course.txt's format: '## key | title', text lines, 'formula: …' lines, 'show: action | caption'."""
+    """Sections from course.txt: '## key | title', text lines, 'formula: …' lines, 'show: action | caption'."""
     sections = []
     for block in re.split(r"^## ", text, flags=re.M)[1:]:
         head, *lines = block.strip().splitlines()
