@@ -2,7 +2,8 @@
 
 The text is data, in course.txt (a teacher can edit it without reading code); the formulas of activations, losses
 and optimizers come from the engine's registries (their one owner) and are turned into HTML by `formula_html`
-(e^(−z) -> e<sup>−z</sup>), so no LaTeX is needed at run time. Each ShowMe names an action in show_me.py and says in a few words what it will show.
+(e^(−z) -> e<sup>−z</sup>), so no LaTeX is needed at run time. Each ShowMe names an action in show_me.py and
+says in a few words what it will show.
 """
 from __future__ import annotations
 
