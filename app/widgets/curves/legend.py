@@ -44,18 +44,21 @@ class RunLegend(QLabel):
         self.entries: list[Entry] = []
         self.show_entries([])
 
-    def show_entries(self, entries: list[Entry]) -> None:
+    def show_entries(self, entries: list[Entry]) -> bool:
+        """Show the runs (and the key); True if the text changed (then its box must refit)."""
         self.entries = list(entries)
         key = KEY
         if any(e.augment for e in entries):
             key += "<br>" + AUGMENT_NOTE
         runs = " &nbsp; ".join(self._entry_html(e) for e in entries)
         text = (runs + "<br>" if runs else "") + key     # the runs first: they name the colours, the key is fixed
-        if text != self.text():
-            self.setText(text)
-            self.setToolTip("Every run on the plots. The plots' ranges follow the bulk of the runs: a run marked "
-                            "‘off the loss scale’ or ‘off the accuracy scale’ reaches outside that plot. Tick "
-                            "‘Log scale’ to see every run's loss at once.")
+        if text == self.text():
+            return False
+        self.setText(text)
+        self.setToolTip("Every run on the plots. The plots' ranges follow the bulk of the runs: a run marked "
+                        "‘off the loss scale’ or ‘off the accuracy scale’ reaches outside that plot. Tick "
+                        "‘Log scale’ to see every run's loss at once.")
+        return True
 
     @staticmethod
     def _entry_html(e: Entry) -> str:

@@ -238,8 +238,8 @@ class Curves(QWidget):
 
     def _show_legend(self) -> None:
         off = self.off_plots + [(False, False)] * (len(self.runs) - len(self.off_plots))
-        self.legend.show_entries([Entry(run.label, run.color, run.augment, *o) for run, o in zip(self.runs, off)])
-        self.legend_box.fit()
+        if self.legend.show_entries([Entry(run.label, run.color, run.augment, *o) for run, o in zip(self.runs, off)]):
+            self.legend_box.fit()             # a text layout (~0.4 ms): not on every redraw tick while training
 
     def _set_range(self, plot, y, x_top: float) -> None:
         name = plot.objectName()
