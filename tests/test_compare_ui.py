@@ -157,14 +157,14 @@ def test_curves_against_optimizer_steps_and_seconds(window, qtbot):
     for run, fin, entry in zip(window.curves.runs, finished, window.state.runs):
         cfg = window.state.config(**{k: v for k, v in entry["settings"].items() if k in SETTINGS})
         axes = curve_axes(fin.history, cfg, 72)
-        x, _ = run.train_loss.getData()
+        x, _ = run.train_loss.getOriginalDataset()
         assert list(x) == axes["steps"]
-    assert [list(r.train_loss.getData()[0]) for r in window.curves.runs] == [[72, 144], [1, 2], [5, 10]]
+    assert [list(r.train_loss.getOriginalDataset()[0]) for r in window.curves.runs] == [[72, 144], [1, 2], [5, 10]]
     combo.setCurrentIndex(combo.findData("seconds"))
     for run, fin in zip(window.curves.runs, finished):
-        assert list(run.train_loss.getData()[0]) == [h["elapsed"] for h in fin.history]
+        assert list(run.train_loss.getOriginalDataset()[0]) == [h["elapsed"] for h in fin.history]
     combo.setCurrentIndex(combo.findData("epochs"))
-    assert list(window.curves.runs[0].train_loss.getData()[0]) == [1, 2]
+    assert list(window.curves.runs[0].train_loss.getOriginalDataset()[0]) == [1, 2]
 
 
 def test_the_dialog_says_why_it_refuses_a_choice(window, qtbot):

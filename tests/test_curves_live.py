@@ -48,7 +48,7 @@ def curves(qtbot):
 
 
 def drawn_epochs(curve) -> list:
-    x, _ = curve.getData()
+    x, _ = curve.getOriginalDataset()
     return [] if x is None else list(x)
 
 
@@ -66,7 +66,7 @@ def test_epoch_points_appear_within_a_second_while_batches_keep_arriving(qtbot, 
         first = run.ex.n
         qtbot.waitUntil(lambda: run.ex.n > first, timeout=10000)              # the next epoch too
         qtbot.waitUntil(lambda: len(drawn_epochs(run.val_loss)) >= first + 1, timeout=1000)
-        _, acc = run.train_acc.getData()
+        _, acc = run.train_acc.getOriginalDataset()
         np.testing.assert_allclose(acc[:2], [80.0, 80.0])                      # percent
     finally:
         feeder.timer.stop()
@@ -87,7 +87,7 @@ def test_batch_lines_are_still_drawn_while_epochs_arrive_every_pass(qtbot, curve
     timer.start()
     try:
         run = curves.current
-        qtbot.waitUntil(lambda: run.smoothed.getData()[0] is not None and len(run.smoothed.getData()[0]) >= 3,
+        qtbot.waitUntil(lambda: run.smoothed.getOriginalDataset()[0] is not None and len(run.smoothed.getOriginalDataset()[0]) >= 3,
                         timeout=2000)
         qtbot.waitUntil(lambda: len(drawn_epochs(run.train_loss)) >= 3, timeout=2000)
     finally:

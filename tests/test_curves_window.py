@@ -22,7 +22,7 @@ def small_digits():
 
 
 def drawn(curve) -> int:
-    x, _ = curve.getData()
+    x, _ = curve.getOriginalDataset()
     return 0 if x is None else len(x)
 
 
@@ -35,9 +35,9 @@ def test_epoch_points_reach_the_accuracy_plot_while_training_at_batch_1(qtbot, w
     with qtbot.waitSignal(window.session.epochStats, timeout=30000):
         qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
     run = window.curves.current
-    qtbot.waitUntil(lambda: run.train_acc.getData()[0] is not None, timeout=1000)
+    qtbot.waitUntil(lambda: run.train_acc.getOriginalDataset()[0] is not None, timeout=1000)
     assert window.session.is_running()                                   # drawn while training goes on
-    x, acc = run.train_acc.getData()
+    x, acc = run.train_acc.getOriginalDataset()
     assert x[0] == 1 and 0 <= acc[0] <= 100
     seen = run.ex.n
     qtbot.waitUntil(lambda: run.ex.n > seen, timeout=30000)

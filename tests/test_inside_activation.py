@@ -18,14 +18,14 @@ def test_curves_are_the_engines_functions_and_derivatives(view):
     assert view.objectName() == view.accessibleName() == "activationView"
     for name in ("sigmoid", "tanh", "relu"):
         act = ACTIVATIONS[name]()
-        x, f = view.f_curves[name].getData()
-        _, d = view.d_curves[name].getData()
+        x, f = view.f_curves[name].getOriginalDataset()
+        _, d = view.d_curves[name].getOriginalDataset()
         np.testing.assert_array_equal(x, Z)
         np.testing.assert_allclose(f, act.forward(Z.copy()), rtol=1e-12)
         np.testing.assert_allclose(d, act.derivative(Z), rtol=1e-12)
-    _, f = view.f_curves["sigmoid"].getData()
+    _, f = view.f_curves["sigmoid"].getOriginalDataset()
     assert f.min() > 0 and f.max() < 1                                  # inside its marked range (0, 1)
-    _, d = view.d_curves["sigmoid"].getData()
+    _, d = view.d_curves["sigmoid"].getOriginalDataset()
     assert d.max() == pytest.approx(0.25)                                # sigma' peaks at 1/4: gradients shrink
 
 
@@ -40,7 +40,7 @@ def test_highlight_follows_the_networks_spec_and_its_leaky_alpha(qtbot, view):
     assert "used in hidden 2" in view.notes["leaky_relu"].text()
     assert "used" not in view.notes["relu"].text()
     assert view.boxes["tanh"].used and not view.boxes["relu"].used
-    _, f = view.f_curves["leaky_relu"].getData()
+    _, f = view.f_curves["leaky_relu"].getOriginalDataset()
     np.testing.assert_allclose(f, LeakyReLU(alpha=0.2).forward(Z.copy()))
     assert f[0] == pytest.approx(-5 * 0.2)
 
@@ -52,7 +52,7 @@ def test_the_user_can_change_alpha_with_the_keyboard(qtbot, view):
     qtbot.keyClicks(box, "0.3")
     qtbot.keyClick(box, Qt.Key_Enter)
     assert view.alpha == pytest.approx(0.3)
-    _, d = view.d_curves["leaky_relu"].getData()
+    _, d = view.d_curves["leaky_relu"].getOriginalDataset()
     np.testing.assert_allclose(d, LeakyReLU(alpha=0.3).derivative(Z))
     assert "α = 0.3" in view.notes["leaky_relu"].text()
     assert set(SHOWN) == {"sigmoid", "tanh", "relu", "leaky_relu"}

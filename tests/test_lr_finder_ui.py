@@ -55,10 +55,10 @@ def test_the_finder_leaves_the_trained_network_bit_identical_and_its_rate_is_app
 
 def test_the_plot_is_loss_against_rate_on_a_log_axis_with_the_suggestion_marked(window, qtbot):
     dialog, result = run_finder(qtbot, window)
-    x, y = dialog.curve.getData()
+    x, y = dialog.curve.getOriginalDataset()
     ok = np.isfinite(result.losses)
-    assert np.allclose(x, np.log10(result.lrs[ok])) and np.allclose(y, result.losses[ok])     # drawn on log10
-    assert dialog.plot.getPlotItem().ctrl.logXCheck.isChecked()
+    assert np.allclose(x, result.lrs[ok]) and np.allclose(y, result.losses[ok])         # given as rates, ...
+    assert dialog.plot.getPlotItem().ctrl.logXCheck.isChecked()                          # ... drawn on log10
     assert dialog.marker.isVisible() and dialog.marker.value() == pytest.approx(math.log10(result.suggestion))
     assert f"{result.suggestion:.3g}" in dialog.use_button.text() and dialog.message.text()
     assert window.state.runs == []                                  # a range test is not a training run

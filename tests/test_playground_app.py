@@ -77,7 +77,7 @@ def test_a_perceptron_and_linear_hidden_layers_in_the_one_builder(qtbot, window)
     p1 = float(w.state.network.predict_proba(w.state.dataset.x_train[:1])[0, 1])
     assert f"{p1:.3f}" in view.text.text()                  # a = σ(z) is the network's P(class 1)
     boundary = w.findChild(QWidget, "decisionBoundary")
-    xs, ys = boundary.line.getData()
+    xs, ys = boundary.line.getOriginalDataset()
     assert xs is not None and len(xs) == 2
     assert np.allclose(wv[0] * xs + wv[1] * ys + b, 0, atol=1e-4)   # the dashed line is w·x + b = 0
 
@@ -139,7 +139,7 @@ def test_regression_reports_mse_and_draws_the_fit(qtbot, window):
     assert all(r["train_accuracy"] is None or np.isnan(r["train_accuracy"]) for r in w.curves.current.rows)
     b = w.findChild(QWidget, "decisionBoundary")
     b.redraw.draw_now()
-    xs, ys = b.fit.getData()
+    xs, ys = b.fit.getOriginalDataset()
     assert np.allclose(ys, net.forward(xs[:, None].astype(np.float32))[:, 0], atol=1e-6)
 
 

@@ -80,11 +80,11 @@ def test_restricted_output_range(qtbot, window):
     assert results["test_accuracy"] is None and results["test_mse"] > 0.1
     b = w.findChild(QWidget, "decisionBoundary")
     b.redraw.draw_now()
-    _, ys = b.fit.getData()
+    _, ys = b.fit.getOriginalDataset()
     assert ys.min() >= 0.0 and ys.max() <= 1.0             # the fit never leaves the sigmoid's range
     assert [line.value() for line in b.bounds if line.scene() is not None] == [0.0, 1.0]
     click_then(qtbot, w)
     assert layers(w) == [(16, "tanh"), (1, "tanh")]
     assert train(qtbot, w)["test_mse"] < 0.02
     b.redraw.draw_now()
-    assert b.fit.getData()[1].min() < -0.8
+    assert b.fit.getOriginalDataset()[1].min() < -0.8

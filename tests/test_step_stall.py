@@ -52,4 +52,5 @@ def test_step_playback_never_blocks_the_gui_thread(qtbot, window):
     meter.stop()
     print(f"Step to phase 1 shown: {first_shown:.0f} ms; longest GUI stall {meter.worst:.1f} ms "
           f"(ours {meter.worst_ours:.1f} ms; {meter.at_worst()})")
+    meter.skip_if_contended()
     assert meter.worst_ours < 50, f"GUI stalled {meter.worst_ours:.1f} ms ({meter.at_worst()})"
