@@ -95,11 +95,10 @@ def ask_save_path(parent, title: str, start: str, file_filter: str) -> str:
     return QFileDialog.getSaveFileName(parent, title, start, file_filter)[0]
 
 
-def ask_unsaved(parent) -> str:
-    """'save' | 'discard' | 'cancel' for an unsaved trained network."""
+def ask_unsaved(parent, what: str) -> str:
+    """'save' | 'discard' | 'cancel' for unsaved work (`what`: a sentence naming it)."""
     B = QMessageBox.StandardButton
-    answer = QMessageBox.question(parent, "Unsaved network",
-                                  "The trained network has not been saved. Save it before closing?",
+    answer = QMessageBox.question(parent, "Unsaved work", f"{what} Save the project first?",
                                   B.Save | B.Discard | B.Cancel, B.Save)
     return {B.Save: "save", B.Discard: "discard"}.get(answer, "cancel")
 
@@ -111,6 +110,17 @@ def ask_discard_trained(parent, why: str) -> bool:
                                   f"{why} This throws away the trained weights (save the project first to keep "
                                   "them). Go on?", B.Yes | B.Cancel, B.Cancel)
     return answer == B.Yes
+
+
+def offer_recovery(parent, text: str, restore, discard) -> QMessageBox:
+    """A question that does not block the window: Restore calls restore(), Discard discard()."""
+    B = QMessageBox.StandardButton
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?", text, B.NoButton, parent)
+    box.setObjectName("recoveryOffer")
+    keep = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.buttonClicked.connect(lambda button: restore() if button is keep else discard())
+    return _open_box(box)
 
 
 class Prompts:
@@ -126,11 +136,14 @@ class Prompts:
     def ask_save_path(self, title: str, name: str, file_filter: str) -> str:
         return ask_save_path(self.window, title, str(Path(self.settings.last_folder()) / name), file_filter)
 
-    def ask_unsaved(self) -> str:
-        return ask_unsaved(self.window)
+    def ask_unsaved(self, what: str) -> str:
+        return ask_unsaved(self.window, what)
 
     def ask_discard_trained(self, why: str) -> bool:
         return ask_discard_trained(self.window, why)
+
+    def offer_recovery(self, text: str, restore, discard) -> None:
+        self.last_message = offer_recovery(self.window, text, restore, discard)
 
     def show_error(self, title: str, text: str) -> None:
         self.last_message = show_error(self.window, title, text)

@@ -62,7 +62,7 @@ def _show(text: str) -> None:
     app = QApplication.instance()
     if window is None or app is None or QThread.currentThread() is not app.thread():
         return
-    window.statusBar().showMessage(text)
+    window.statusBar().showMessage(text, 30000)    # and it goes when the next action begins
     box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong", text, QMessageBox.StandardButton.Ok,
                       window)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

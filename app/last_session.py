@@ -1,5 +1,5 @@
 """What carries over between runs: the last network and settings, the window's geometry, a project named on the
-command line, and asking before closing over unsaved work. Also the cold-start measurement
+command line (the window's closeEvent asks before closing over unsaved work, then calls save()). Also the cold-start measurement
 (MLP_STUDIO_EXIT_AFTER_SHOW=1 prints how long the window took to show, then quits).
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.autosave import describe, forget, left_behind
 from app.project import SUFFIX
 from engine.errors import EngineError
 from engine.spec import validate_spec
@@ -46,14 +47,13 @@ class LastSession(QObject):
 
     def restore(self) -> None:
         spec, settings = self.settings.last_session()
-        with self.document.quietly():
-            try:
-                if settings:
-                    self.state.set_config(settings)
-                if spec:
-                    self.state.set_spec(validate_spec(spec))
-            except (EngineError, TypeError, ValueError, KeyError):
-                pass  # a stale or hand-edited entry: the defaults are a fine start
+        try:
+            if settings:
+                self.state.set_config(settings)
+            if spec:
+                self.state.set_spec(validate_spec(spec))
+        except (EngineError, TypeError, ValueError, KeyError):
+            pass  # a stale or hand-edited entry: the defaults are a fine start
 
     def save(self) -> None:
         self.settings.save_window(self.window)
@@ -66,17 +66,32 @@ class LastSession(QObject):
         files = [a for a in QApplication.arguments()[1:] if a.endswith(SUFFIX)]
         if files:  # `mlp-studio project.mlpstudio`, e.g. a double-click in the file manager
             QTimer.singleShot(0, lambda: self.document.open_path(files[0], ask=False))
+        else:
+            QTimer.singleShot(0, self.offer_recovery)
         if os.environ.get("MLP_STUDIO_EXIT_AFTER_SHOW"):
             QTimer.singleShot(0, report_start_and_quit)
+
+    def offer_recovery(self) -> None:
+        """Unsaved work an earlier launch left behind (a crash, a bug): offer it back, without blocking."""
+        copies = left_behind()
+        if not copies:
+            return
+        copy = copies[0]
+        original, when = describe(copy)
+        name = Path(original).name if original else "an untitled project"
+        text = (f"MLP Studio closed with unsaved work in {name}" + (f" (saved {when.replace('T', ' at ')})" if when
+                                                                   else "") + ". Restore it?")
+
+        def restore():
+            if self.document.recover(copy, original):
+                for c in copies:
+                    forget(c)
+
+        self.document.prompts.offer_recovery(text, restore, lambda: [forget(c) for c in copies])
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.window:
             if event.type() == QEvent.Type.Show and not self._shown:
                 self._shown = True
                 self._first_show()
-            elif event.type() == QEvent.Type.Close:
-                if not self.document.may_discard():
-                    event.ignore()
-                    return True
-                self.save()
         return False

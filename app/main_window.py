@@ -1,20 +1,26 @@
 """MainWindow: tabs, the Train menu and the status bar; the "Build & train" tab wires the editor, diagram, panel
 and curves to the app's model (AppState) and its TrainingSession.
 
-Every run starts through the session; whoever starts one (Start, One epoch, the Draw tab's fine-tuning) first
-makes its starting network the model's, so every view shows the network being trained, and `_on_started`
-prepares the curves and the progress bar from the session's Run. The File, View and Help menus are app/menus.py's.
+Every job starts through `runs` (app/runs.py), which begins the model's activity; what may be done now is the
+actions table's answer (app/actions.py, applied by `controls`), never a widget's own flag. Whoever starts a run
+(Start, One epoch, the Draw tab's fine-tuning) first makes its starting network the model's, so every view shows
+the network being trained, and `_on_started` prepares the curves and the progress bar from the session's Run.
+Each mode (Digits, Playground) has its own curves, shown with its workspace. The File, View and Help menus are
+app/menus.py's.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from app.controls import Controls
 from app.run_label import run_label
 from app.runs import Runs
 from app.session import Run, TrainingSession
 from app.state import AppState
+from app.status_line import StatusLine
+from app.workspace import MODES
 from app.widgets.compare.install import install as install_course_tools
 from app.widgets.curves import Curves
 from app.widgets.draw_tab import DrawTab
@@ -24,6 +30,7 @@ from app.widgets.network_view import NetworkView
 from app.widgets.playground.install import install as install_playground
 from app.widgets.step_controls import StepControls, step_batch_stats
 from app.widgets.training_panel import TrainingPanel
+from app.activity import LOADING
 from engine.errors import EngineError
 from engine.network import Network
 
@@ -35,6 +42,9 @@ class MainWindow(QMainWindow):
         self.state = AppState(self)
         self.session = TrainingSession(self)
         self.runs = Runs(self.state, self.session, self)
+        self.controls = Controls(self.state, self)
+        self.status = StatusLine(self)
+        self._curves_data: dict = {}           # per mode: the data set its curves were drawn on
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -42,25 +52,38 @@ class MainWindow(QMainWindow):
         install_playground(self)           # Digits | Playground: two-input data on the same builder and session
         self._build_menus()
         install_course_tools(self)         # Compare…, the results table, the coach, Find learning rate…
-        self.statusBar().showMessage("Ready: press Start to train the network on the bundled sample of digits.")
+        self.status.say("Ready: press Start to train the network on the bundled sample of digits.", 0)
         self.resize(1280, 800)
+
+    @property
+    def curves(self) -> Curves:
+        """The current mode's curves."""
+        return self.curves_by_mode[self.state.mode]
+
+    def say(self, text: str, ms: int = 10000) -> None:
+        self.status.say(text, ms)
 
     # ---- tabs ---------------------------------------------------------------------------------------
     def _build_tabs(self) -> None:
         self.tabs.addTab(self._build_train_tab(), "Build && train")
         self.tabs.addTab(InsideTab(self.state, self.session), "Look inside")
-        self.tabs.addTab(DrawTab(self.state, self.runs), "Draw")
+        self.tabs.addTab(DrawTab(self.state, self.runs, self.controls), "Draw")
         self.tabs.currentChanged.connect(lambda _: self.session.hold())   # the shown tab paints first
         self._wire_model()
         self._wire_session()
 
     def _build_train_tab(self) -> QWidget:
         self.editor = LayerEditor(self.state)
-        self.panel = TrainingPanel(self.state, self.session)
+        self.controls.bind("edit_network", self.editor)
+        self.panel = TrainingPanel(self.state, self.session, self.controls)
         self.diagram = NetworkView()
         self.diagram.setSpec(self.state.spec)
-        self.curves = Curves()
-        self.steps = StepControls(self.state, self.runs, self.diagram)
+        self.curves_by_mode = {mode: Curves() for mode in MODES}
+        self.curves_box = QStackedWidget()
+        for curves in self.curves_by_mode.values():
+            self.curves_box.addWidget(curves)
+        self.state.modeChanged.connect(lambda mode: self.curves_box.setCurrentWidget(self.curves_by_mode[mode]))
+        self.steps = StepControls(self.state, self.runs, self.diagram, self.controls)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(6, 6, 6, 6)
@@ -76,7 +99,7 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.diagram)
         right.addWidget(self._scrolled(self.steps))
-        right.addWidget(self.curves)
+        right.addWidget(self.curves_box)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(2, 3)
         right.setSizes([300, 190, 290])            # the step's explanation: room for its formulas
@@ -88,7 +111,7 @@ class MainWindow(QMainWindow):
         self.panel.startRequested.connect(self.start_training)
         self.panel.oneEpochRequested.connect(self.train_one_epoch)
         self.panel.pauseToggled.connect(self.toggle_pause)
-        self.panel.stopRequested.connect(self.session.stop)
+        self.panel.stopRequested.connect(self.stop)
         self.panel.datasetRequested.connect(self.choose_dataset)
         return split
 
@@ -107,48 +130,55 @@ class MainWindow(QMainWindow):
         st.resultsChanged.connect(self.panel.show_result)
         st.datasetChanged.connect(self._on_dataset)
         st.datasetFailed.connect(self._dataset_failed)
-        st.noteChanged.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        st.noteChanged.connect(lambda text: self.say(text, 8000))
         self.runs.failed.connect(self._on_failed)
         self.runs.stepped.connect(self._on_stepped)
+        self.controls.refused.connect(lambda text: self.say(text, 8000))
 
     def _wire_session(self) -> None:
         s = self.session
         s.started.connect(self._on_started)
-        s.batchChunk.connect(self.curves.add_batches)
+        s.batchChunk.connect(lambda batches: self.curves.add_batches(batches))
         s.batchStats.connect(self.panel.on_batch)
-        s.epochStats.connect(self.curves.add_epoch)
+        s.epochStats.connect(lambda stats: self.curves.add_epoch(stats))
         s.finished.connect(self._on_finished)
         s.failed.connect(self._on_failed)
-        s.stateChanged.connect(self._on_state)
         s.controlChanged.connect(lambda name, v: self.curves.mark(f"{name.replace('_', ' ')} → {v:g}"))
-        s.warning.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        s.warning.connect(lambda text: self.say(text, 8000))
 
     # ---- menus --------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         self.train_menu = self.menuBar().addMenu("&Train")
         self.start_action = QAction("&Start / Pause", self, shortcut=QKeySequence("Ctrl+Return"),
                                     triggered=self._start_or_pause)
-        self.stop_action = QAction("S&top", self, shortcut=QKeySequence("Esc"), triggered=self.session.stop)
+        self.stop_action = QAction("S&top", self, shortcut=QKeySequence("Esc"), triggered=self.stop)
         self.epoch_action = QAction("&One epoch", self, triggered=self.train_one_epoch)
-        self.clear_runs_action = QAction("&Clear runs", self, triggered=self.curves.clear)
+        self.clear_runs_action = QAction("&Clear runs", self, triggered=self.clear_runs)
         for a in (self.start_action, self.stop_action, self.epoch_action, self.clear_runs_action):
             self.train_menu.addAction(a)
+        self.controls.bind("stop", self.stop_action)
+        self.controls.bind("one_epoch", self.epoch_action)
+        self.controls.bind("clear_runs", self.clear_runs_action)
+        self.controls.define("has_runs", lambda: bool(self.curves.runs))
         from app.menus import install    # File (before Train), View and Help: the document, exports, dialogs
         install(self)
 
     # ---- training -----------------------------------------------------------------------------------
     def _start_or_pause(self) -> None:
-        if self.session.is_running():
+        if self.controls.allowed("pause"):
             self.toggle_pause()
         else:
             self.start_training()
 
     def start_training(self) -> None:
         """A fresh network from the current architecture, trained with the current settings (a new run)."""
-        self.train(None, self.state.config(), Run(run_label(self.state.spec, self.state.settings)))
+        if self.controls.attempt("start"):
+            self.train(None, self.state.config(), Run(run_label(self.state.spec, self.state.settings)))
 
     def train_one_epoch(self) -> None:
         """One more epoch for the current network (a fresh one if there is none)."""
+        if not self.controls.attempt("one_epoch"):
+            return
         st = self.state
         net = st.network.copy() if st.network is not None and st.trained else None
         label = run_label(st.spec, st.settings) + " · one epoch at a time"
@@ -157,20 +187,23 @@ class MainWindow(QMainWindow):
 
     def train(self, net, cfg, run: Run) -> None:
         """Train `net` (None: a fresh one from the spec) on the model's data set, loading it first if needed."""
-        if self.runs.busy():
-            return
-        if self.panel.blocker():              # a field in red: the shortcut must not start with a stale value
-            self._on_failed(self.panel.blocker())
-            return
         try:
             cfg.validate()                     # before loading anything: bad settings are said at once
             net = net if net is not None else Network.from_spec(self.state.spec)
         except EngineError as e:
             self._on_failed(str(e))
             return
-        if self.state.dataset is None:
-            self.statusBar().showMessage("Loading the data set…")
         self.runs.start(net, cfg, run, trained=run.continues)
+
+    def stop(self) -> None:
+        if self.controls.allowed("stop"):
+            self.runs.cancel()
+
+    def clear_runs(self) -> None:
+        """Take every run off the current mode's curves (the results table keeps them)."""
+        if self.controls.attempt("clear_runs"):
+            self.curves.clear()
+            self.controls.refresh()
 
     def _on_started(self) -> None:
         run, cfg = self.session.run, self.session.config
@@ -180,7 +213,6 @@ class MainWindow(QMainWindow):
         self.curves.current.offset = run.offset
         self.curves.set_epochs(run.offset + cfg.epochs)
         self.panel.begin(cfg.epochs)
-        self.statusBar().showMessage("Training…")
 
     def _on_stepped(self, result) -> None:
         """A Step adds its batch's loss to the curves, like training; a new sequence of steps is a new run."""
@@ -191,8 +223,11 @@ class MainWindow(QMainWindow):
             self.curves.current.key = self.state.begin_run(label, kind="step")["id"]
             self.curves.current.offset = len(result.network.history)
         self.curves.add_batches([step_batch_stats(rec)])
+        self.controls.refresh()
 
     def toggle_pause(self) -> None:
+        if not self.controls.allowed("pause"):
+            return
         if self.session.is_paused():
             self.session.resume()
         else:
@@ -201,49 +236,51 @@ class MainWindow(QMainWindow):
     # ---- data sets ----------------------------------------------------------------------------------
     def choose_dataset(self, name: str) -> None:
         """Load a data set on a worker thread; the spec's input and output sizes follow it."""
-        self.statusBar().showMessage(f"Loading {name}…")
-        self.state.load_dataset(name)
+        if self.controls.attempt("choose_data"):
+            self.state.load_dataset(name)
+        else:
+            self.panel.show_dataset(self.state.dataset_name)
 
     def _on_dataset(self, ds) -> None:
         self.diagram.setImageShape(getattr(ds, "image_shape", None))
         shown = (self.state.dataset_name, repr(getattr(ds, "params", None)))
-        if ds is not None and getattr(self, "_curves_data", shown) != shown:
+        seen = self._curves_data.setdefault(self.state.mode, shown)
+        if ds is not None and seen != shown:
             self.curves.clear()        # runs on other data are not comparable; the results table keeps them all
         if ds is not None:
-            self._curves_data = shown
+            self._curves_data[self.state.mode] = shown
         self.panel.show_dataset(self.state.dataset_name)
-        if ds is not None and not self.session.is_running():
+        if ds is not None and self.state.activity.kind == LOADING:
             what = "images" if len(getattr(ds, "image_shape", (28, 28))) == 2 else "points"
-            self.statusBar().showMessage(f"Loaded {ds.name}: {len(ds.x_train):,} training {what}.", 8000)
+            self.say(f"Loaded {ds.name}: {len(ds.x_train):,} training {what}.", 8000)
 
     def _dataset_failed(self, message: str) -> None:
         self.panel.show_dataset(self.state.dataset_name)
         self._on_failed(message)
 
     # ---- what the session reports -------------------------------------------------------------------
-    def _on_state(self, state: str) -> None:
-        self.panel.set_running_state(state)
-        self.editor.setEnabled(state == "idle")
-        if state == "paused":
-            self.statusBar().showMessage("Paused. Resume to continue training from here.")
-        elif state == "running":
-            self.statusBar().showMessage("Training…")
-
     def _on_finished(self, fin) -> None:
         self.curves.redraw()
         self.panel.on_finished(fin)
-        if fin.best_epoch and self.state.settings.get("patience"):
-            self.curves.mark_best(fin.best_epoch + self.curves.current.offset)
+        self.state.settle()
+        run = self.curves.current
+        if fin.best_epoch and self.state.settings.get("patience") and run is not None:
+            self.curves.mark_best(fin.best_epoch + run.offset)
         if fin.reason == "diverged":
             self.panel.show_error(fin.message + " Lower the learning rate and press Start again.")
-        self.statusBar().showMessage(fin.message)
+        self.say(fin.message, 0)
 
     def _on_failed(self, message: str) -> None:
         self.panel.show_error(message)
-        self.statusBar().showMessage(message)
+        self.say(message, 0)
 
     # ---- closing ------------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        if not self.document.may_discard():         # unsaved work: the user saves, discards or stays
+            event.ignore()
+            return
+        self.last_session.save()
+        self.autosave.closing()
         if not self.session.shutdown(timeout_ms=10000):
-            self.statusBar().showMessage("Waiting for training to stop…")
+            self.say("Waiting for training to stop…", 0)
         super().closeEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from app import dialogs
+from app.autosave import Autosave
 from app.dialogs import Prompts, shortcut_text
 from app.document import Document
 from app.exports import Exports
@@ -80,6 +81,13 @@ class Menus(QObject):
         self.quit_action = self._action("&Quit", "Close MLP Studio", self.window.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         menu.addActions([self.new_action, self.open_action])
+        c = self.window.controls
+        c.bind("new", self.new_action)
+        c.bind("open", self.open_action)
+        c.bind("save", self.save_action, self.save_as_action)
+        c.bind("export", self.export_npz_action, self.export_torch_action, self.export_onnx_action)
+        c.bind("edit_lesson", self.lesson_action)
+        c.define("has_network", lambda: self.window.state.network is not None)
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -107,6 +115,7 @@ class Menus(QObject):
             "&Restore default settings", "Put every training setting and the architecture back to the defaults",
             self.document.restore_defaults)
         self.view_menu.addAction(self.restore_defaults_action)
+        self.window.controls.bind("restore_defaults", self.restore_defaults_action)
 
     def _build_help_menu(self) -> None:
         menu = self.window.help_menu = self.window.menuBar().addMenu("&Help")
@@ -128,6 +137,7 @@ class Menus(QObject):
             action.setToolTip(str(path))
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _=False, p=path: self.document.open_path(p))
+            self.window.controls.bind("open", action)
         if files:
             menu.addSeparator()
             menu.addAction("&Clear list").triggered.connect(self._clear_recent)
@@ -158,10 +168,11 @@ def _follow_document(window, document: Document, exports: Exports) -> None:
         window.setWindowTitle(f"{name}[*] — MLP Studio")
         window.setWindowModified(document.dirty)
 
-    def history(rows: list, label: str) -> None:
-        window.curves.clear()
+    def history(mode: str, rows: list, label: str) -> None:
+        curves = window.curves_by_mode[mode]
+        curves.clear()
         if rows:
-            window.curves.show_history(rows, label)
+            curves.show_history(rows, label)
 
     document.titleChanged.connect(title)
     document.dirtyChanged.connect(window.setWindowModified)
@@ -180,6 +191,7 @@ def install(window, settings: Settings | None = None) -> Menus:
     theme = Theme(QApplication.instance(), settings.theme(), parent=window, window=window)
     install_guide(window, settings)      # before the menus (Help > Crash course) and the restored dock layout
     window.menus = Menus(window, window.document, window.exports, theme)
+    window.autosave = Autosave(window, window.document)     # a bug or a crash never loses work
     window.last_session = LastSession(window, window.document, theme, parent=window)
     install_status(window)
     follow_window(window)                # Copy as image / Save as PNG… on every plot and view

@@ -1,13 +1,17 @@
-"""The .mlpstudio project file: everything needed to pick up where you left off.
+"""The .mlpstudio project file: everything needed to pick up where you left off, in both modes.
 
 A zip (no pickle anywhere) holding
-  project.json   {"format": "mlp-studio-project", "version": 1, "spec", "settings" (TrainConfig fields),
-                  "dataset" (name), "dataset_params" (a generated set's n, noise, seed, test_fraction,
-                  classes; or null), "handwriting" (folder of the personal digit set or null),
+  project.json   {"format": "mlp-studio-project", "version": 2, "mode" ("digits" | "playground": the one shown),
+                  the shown workspace's part: "spec", "settings" (TrainConfig fields), "dataset" (name),
+                  "dataset_params" (a generated set's n, noise, seed, test_fraction, classes; or null),
                   "history" (epoch stats, so the curves reappear), "trained", "dtype", "has_weights",
-                  "results" (the network's test accuracy, n_test, dataset; or null),
+                  "results" (the network's test accuracy, n_test, dataset; or null), "runs" (the results table),
+                  "other": the other mode's workspace as the same fields (or absent),
+                  "handwriting" (folder of the personal digit set or null),
                   "lesson" (a teacher's {"preset", "section", "note"}, or null)}
-  weights.npz    W0, b0, W1, b1, ... as in engine Dense layers (W: fan_in x fan_out), read allow_pickle=False
+  weights.npz    W0, b0, W1, b1, ... of the shown workspace's network (W: fan_in x fan_out), allow_pickle=False
+  weights-other.npz  the other workspace's, if it has a network
+Version 1 files (one workspace, no "mode") still open: their data set says which mode they belong to.
 Saved atomically; loading reads and checks everything before anything is handed to the app, so a damaged or
 foreign file raises ModelFileError and changes nothing. No Qt here.
 """
@@ -17,21 +21,22 @@ import copy
 import dataclasses
 import io
 import json
-import math
 import os
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
+from app.project_parts import (check_part, clean_lesson, clean_params, clean_results, clean_runs, error,
+                               json_safe, read_network)
 from app.version import app_version
 
 FORMAT = "mlp-studio-project"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".mlpstudio"
 MAX_JSON_BYTES = 64 * 2**20
-MAX_WEIGHT_BYTES = 2**30            # 50 M float64 parameters is 400 MB; anything far bigger is not ours
-WEIGHT_MEMBER_OVERHEAD = 1024       # bytes per array in weights.npz beyond its numbers: .npy header, zip headers
+MODES = ("digits", "playground")
+OTHER_WEIGHTS = "weights-other.npz"
 
 
 @dataclasses.dataclass
@@ -46,58 +51,61 @@ class Project:
     trained: bool = False
     results: dict | None = None            # the network's test accuracy (AppState.results), if measured
     lesson: dict | None = None             # a teacher's lesson: preset to load, guide section, note
+    mode: str = ""                         # the workspace this part is ('' : the data set says)
+    runs: list = dataclasses.field(default_factory=list)   # the results table's runs of this workspace
+    other: "Project | None" = None         # the other mode's workspace (its own handwriting/lesson unused)
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            from engine.data.toy import TOY_NAMES
+            self.mode = "playground" if str(self.dataset).lower() in TOY_NAMES else "digits"
 
     def __repr__(self) -> str:
         sizes = [self.spec.get("input_size")] + [l.get("units") for l in self.spec.get("layers", [])]
-        return (f"Project({'-'.join(map(str, sizes))}, dataset={self.dataset!r}, "
-                f"weights={'yes' if self.network is not None else 'no'}, epochs={len(self.history)})")
+        return (f"Project({self.mode}: {'-'.join(map(str, sizes))}, dataset={self.dataset!r}, "
+                f"weights={'yes' if self.network is not None else 'no'}, epochs={len(self.history)}"
+                f"{', and the other mode' if self.other is not None else ''})")
 
 
-def _error(path, why: str):
-    from engine.errors import ModelFileError
-    return ModelFileError(f"Could not open {Path(path).name}: {why}. Nothing was changed.")
+def _part_meta(project: Project) -> dict:
+    import numpy as np
+    net = project.network
+    history = project.history if project.history else list(getattr(net, "history", None) or [])
+    return {"spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
+            "dataset": project.dataset, "dataset_params": project.dataset_params, "history": history,
+            "trained": bool(project.trained and net is not None), "has_weights": net is not None,
+            "results": project.results if net is not None else None, "runs": project.runs,
+            "dtype": None if net is None else str(np.dtype(net.dtype))}
 
 
-def _json_safe(value):
-    """History values as JSON: NaN/inf (a diverged epoch) become null; NumPy scalars become Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+def _weights_bytes(net) -> bytes:
+    import numpy as np
+    arrays = {}
+    for i, layer in enumerate(net.layers):
+        arrays[f"W{i}"], arrays[f"b{i}"] = np.asarray(layer.W), np.asarray(layer.b)
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
 
 
 def save_project(path: str | os.PathLike, project: Project) -> Path:
     """Write the project atomically (the old file stays whole if anything fails); raises SaveError."""
-    import numpy as np
-
     from engine.atomic import atomic_write
 
     path = Path(path)
-    net = project.network
-    history = project.history if project.history else list(getattr(net, "history", None) or [])
-    meta = {"format": FORMAT, "version": VERSION, "app": app_version(),
-            "spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
-            "dataset": project.dataset, "dataset_params": project.dataset_params,
-            "handwriting": project.handwriting, "history": history,
-            "trained": bool(project.trained and net is not None), "has_weights": net is not None,
-            "results": project.results if net is not None else None, "lesson": _clean_lesson(project.lesson),
-            "dtype": None if net is None else str(np.dtype(net.dtype))}
-    meta_bytes = json.dumps(_json_safe(meta), indent=1, allow_nan=False).encode("utf-8")
+    meta = {"format": FORMAT, "version": VERSION, "app": app_version(), "mode": project.mode,
+            **_part_meta(project), "handwriting": project.handwriting, "lesson": clean_lesson(project.lesson)}
+    members = {"weights.npz": project.network}
+    if project.other is not None:
+        meta["other"] = {"mode": project.other.mode, **_part_meta(project.other)}
+        members[OTHER_WEIGHTS] = project.other.network
+    meta_bytes = json.dumps(json_safe(meta), indent=1, allow_nan=False).encode("utf-8")
     with atomic_write(path, "wb") as f:
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("project.json", meta_bytes)
-            if net is not None:
-                arrays = {}
-                for i, layer in enumerate(net.layers):
-                    arrays[f"W{i}"], arrays[f"b{i}"] = np.asarray(layer.W), np.asarray(layer.b)
-                buf = io.BytesIO()
-                np.savez(buf, **arrays)
-                zf.writestr("weights.npz", buf.getvalue(), compress_type=zipfile.ZIP_STORED)
+            for name, net in members.items():
+                if net is not None:
+                    zf.writestr(name, _weights_bytes(net), compress_type=zipfile.ZIP_STORED)
     return path
 
 
@@ -107,194 +115,96 @@ def load_project(path: str | os.PathLike) -> Project:
     try:
         with zipfile.ZipFile(path) as zf:
             meta = _read_meta(path, zf)
-            net = _read_network(path, zf, meta) if meta.get("has_weights") else None
+            project = _read_part(path, zf, meta, "weights.npz")
+            other = meta.get("other")
+            if isinstance(other, dict) and meta["version"] >= 2:
+                project.other = _read_part(path, zf, check_part(path, dict(other)), OTHER_WEIGHTS)
     except FileNotFoundError:
-        raise _error(path, "the file does not exist") from None
+        raise error(path, "the file does not exist") from None
     except IsADirectoryError:
-        raise _error(path, "that is a folder") from None
+        raise error(path, "that is a folder") from None
     except PermissionError:
-        raise _error(path, "you do not have permission to read it") from None
+        raise error(path, "you do not have permission to read it") from None
     except (zipfile.BadZipFile, EOFError):
-        raise _error(path, "it is not an MLP Studio project (not a zip file), or it is damaged") from None
+        raise error(path, "it is not an MLP Studio project (not a zip file), or it is damaged") from None
     except (OSError, ValueError, RuntimeError, struct.error, zlib.error, zipfile.LargeZipFile) as exc:
         # CRC mismatch, truncated or corrupted compressed data, encrypted members
-        raise _error(path, f"it is damaged ({exc})") from None
-    spec = net.to_spec() if net is not None else meta["spec"]
+        raise error(path, f"it is damaged ({exc})") from None
+    project.handwriting = meta.get("handwriting") or None
+    project.lesson = clean_lesson(meta.get("lesson"))
+    if project.other is not None and project.other.mode == project.mode:
+        project.other = None                        # two parts for one mode: the file was edited; keep the shown one
+    return project
+
+
+def _read_part(path: Path, zf: zipfile.ZipFile, part: dict, member: str) -> Project:
+    net = read_network(path, zf, part, member) if part.get("has_weights") else None
+    spec = net.to_spec() if net is not None else part["spec"]
     if net is not None:
-        net.history = list(meta.get("history") or [])
-    settings = meta.get("settings") or {}
-    if not isinstance(settings, dict):
-        raise _error(path, "its training settings are not readable")
-    return Project(spec=spec, settings=settings, network=net, dataset=str(meta.get("dataset") or "sample"),
-                   dataset_params=_clean_params(meta.get("dataset_params")),
-                   handwriting=meta.get("handwriting") or None, history=list(meta.get("history") or []),
-                   trained=bool(meta.get("trained")) and net is not None,
-                   results=_clean_results(meta.get("results")) if net is not None else None,
-                   lesson=_clean_lesson(meta.get("lesson")))
-
-
-def _clean_lesson(lesson) -> dict | None:
-    """A lesson's three fields as short strings (a hand-edited file may hold anything); None when empty."""
-    if not isinstance(lesson, dict):
-        return None
-    def text(key, limit):
-        value = lesson.get(key)
-        return value[:limit] if isinstance(value, str) and value.strip() else None
-    clean = {"preset": text("preset", 100), "section": text("section", 100), "note": text("note", 5000) or ""}
-    return clean if any(clean.values()) else None
-
-
-GENERATOR_PARAMS = {"n": int, "noise": float, "seed": int, "test_fraction": float, "classes": int}
-
-
-def _clean_params(params) -> dict | None:
-    """A generated set's saved parameters, the known ones of the right kind (the generator checks their range)."""
-    if not isinstance(params, dict):
-        return None
-    clean = {}
-    for key, kind in GENERATOR_PARAMS.items():
-        v = params.get(key)
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and (kind is float
-                                                                                           or v == int(v)):
-            clean[key] = kind(v)
-    return clean or None
-
-
-def _clean_results(results) -> dict | None:
-    """The saved test accuracy (or a regression's test MSE), if it is one (a hand-edited file may hold anything)."""
-    if not isinstance(results, dict):
-        return None
-    mse = results.get("test_mse")
-    if results.get("test_accuracy") is None and isinstance(mse, (int, float)) and not isinstance(mse, bool) \
-            and math.isfinite(mse) and mse >= 0:
-        n = results.get("n_test")
-        return {"test_accuracy": None, "test_mse": float(mse),
-                "n_test": n if isinstance(n, int) and not isinstance(n, bool) else 0,
-                "dataset": str(results["dataset"]) if results.get("dataset") else None}
-    acc = results.get("test_accuracy")
-    if isinstance(acc, bool) or not isinstance(acc, (int, float)) or not 0 <= acc <= 1:
-        return None
-    n = results.get("n_test")
-    return {"test_accuracy": float(acc), "n_test": n if isinstance(n, int) and not isinstance(n, bool) else 0,
-            "dataset": str(results["dataset"]) if results.get("dataset") else None}
+        net.history = list(part.get("history") or [])
+    mode = part.get("mode") if part.get("mode") in MODES else ""
+    return Project(spec=spec, settings=part["settings"], network=net, dataset=str(part.get("dataset") or "sample"),
+                   dataset_params=clean_params(part.get("dataset_params")), history=list(part.get("history") or []),
+                   trained=bool(part.get("trained")) and net is not None,
+                   results=clean_results(part.get("results")) if net is not None else None,
+                   mode=mode, runs=clean_runs(part.get("runs")))
 
 
 def _read_meta(path: Path, zf: zipfile.ZipFile) -> dict:
-    from engine.errors import SpecError
-    from engine.spec import validate_spec
-
     try:
         info = zf.getinfo("project.json")
     except KeyError:
-        raise _error(path, "it is a zip file but not an MLP Studio project (no project.json inside)") from None
+        raise error(path, "it is a zip file but not an MLP Studio project (no project.json inside)") from None
     if info.file_size > MAX_JSON_BYTES:
-        raise _error(path, "its project description is implausibly large")
+        raise error(path, "its project description is implausibly large")
     try:
         meta = json.loads(zf.read(info).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _error(path, "its project description is not valid JSON; the file is damaged") from None
+        raise error(path, "its project description is not valid JSON; the file is damaged") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise _error(path, "it is not an MLP Studio project")
+        raise error(path, "it is not an MLP Studio project")
     version = meta.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise _error(path, "its format version is missing")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise error(path, "its format version is missing")
     if version > VERSION:
-        raise _error(path, f"it was saved by a newer MLP Studio (project format {version}; this version reads "
-                           f"up to {VERSION}). Please update MLP Studio")
-    if not isinstance(meta.get("history", []), list):
-        raise _error(path, "its training history is not readable")
-    meta["history"] = _clean_history(meta.get("history") or [])
+        raise error(path, f"it was saved by a newer MLP Studio (project format {version}; this version reads "
+                          f"up to {VERSION}). Please update MLP Studio")
     if not isinstance(meta.get("handwriting"), (str, type(None))):
         meta["handwriting"] = None
-    try:
-        meta["spec"] = validate_spec(meta.get("spec"))
-    except SpecError as exc:
-        raise _error(path, f"its network description is invalid ({exc})") from None
-    except (TypeError, KeyError, AttributeError, ValueError):
-        raise _error(path, "its network description is invalid") from None
-    return meta
-
-
-def _clean_history(rows: list) -> list[dict]:
-    """Epoch rows as dicts of numbers (a hand-edited file may hold anything): other rows and values are dropped."""
-    def number(v):
-        return v is None or isinstance(v, bool) or (isinstance(v, (int, float)) and math.isfinite(v))
-    return [{str(k): v for k, v in row.items() if number(v)} for row in rows
-            if isinstance(row, dict) and isinstance(row.get("epoch"), int) and not isinstance(row["epoch"], bool)]
-
-
-def _read_network(path: Path, zf: zipfile.ZipFile, meta: dict):
-    import numpy as np
-
-    from engine.network import Network
-
-    try:
-        info = zf.getinfo("weights.npz")
-    except KeyError:
-        raise _error(path, "its weights are missing") from None
-    dtype = meta.get("dtype") or "float32"
-    if dtype not in ("float32", "float64"):
-        raise _error(path, f"its weights have an unsupported type ({dtype})")
-    from engine.safe_npz import NpzError, read_npz
-    from engine.spec import count_params
-    # The network's own size bounds the member before a byte is inflated (a zip bomb claims far more).
-    weight_bytes = count_params(meta["spec"]) * np.dtype(dtype).itemsize
-    budget = min(weight_bytes + 2 * len(meta["spec"]["layers"]) * WEIGHT_MEMBER_OVERHEAD, MAX_WEIGHT_BYTES)
-    if info.file_size > budget:
-        raise _error(path, f"its weights take {info.file_size:,} bytes but its network needs at most {budget:,}; "
-                           "the file is damaged or was not made by MLP Studio")
-    try:
-        # read_npz, not np.load: np.load allocates whatever shape a (damaged) header claims
-        arrays = read_npz(io.BytesIO(_read_bounded(zf, info, budget)), budget)
-    except (NpzError, OSError):
-        raise _error(path, "its weights are damaged") from None
-    net = Network.from_spec(meta["spec"], dtype=dtype)
-    for i, layer in enumerate(net.layers):
-        for name, want in ((f"W{i}", (layer.fan_in, layer.units)), (f"b{i}", (layer.units,))):
-            a = arrays.get(name)
-            if a is None or a.shape != want or a.dtype.kind != "f":
-                got = "missing" if a is None else f"{a.dtype} {a.shape}"
-                raise _error(path, f"its weights do not fit the network (layer {i + 1}: {name} should be "
-                                   f"{want}, found {got})")
-            if not np.all(np.isfinite(a)):
-                raise _error(path, f"its weights contain NaN or infinite values (layer {i + 1})")
-        layer.W, layer.b = arrays[f"W{i}"], arrays[f"b{i}"]
-    if len(arrays) != 2 * len(net.layers):
-        raise _error(path, "its weights do not fit the network (extra arrays)")
-    return net
-
-
-def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """The member's bytes, inflated in chunks and never more than budget (whatever its header says)."""
-    data = bytearray()
-    with zf.open(info) as member:
-        while chunk := member.read(min(1 << 20, budget + 1 - len(data))):
-            data += chunk
-            if len(data) > budget:
-                raise OSError("the member holds more than its size says")
-    return bytes(data)
+    return check_part(path, meta)
 
 
 # ---- AppState <-> Project ----------------------------------------------------------------------------------
 
+def _part_from(ws) -> Project:
+    """One workspace as a project part (a copy: later training does not change a saved project)."""
+    net = ws.network.copy() if ws.network is not None else None
+    ds, params = ws.dataset, ws.dataset_params
+    generated = dict(params) if params and getattr(ds, "key", ws.dataset_name) == ws.dataset_name else None
+    return Project(spec=copy.deepcopy(ws.spec), settings=dict(ws.settings), network=net, dataset=ws.dataset_name,
+                   dataset_params=generated, history=list(getattr(net, "history", None) or []),
+                   trained=bool(ws.trained), results=ws.results, mode=ws.mode,
+                   runs=json_safe([{k: r.get(k) for k in ("id", "label", "kind", "spec", "settings", "results",
+                                                          "record")} for r in ws.runs]))
+
+
 def from_state(state, handwriting: str | os.PathLike | None = None) -> Project:
-    """Snapshot of the app's model (a copy: later training does not change a saved project)."""
-    net = state.network.copy() if state.network is not None else None
-    history = list(getattr(net, "history", None) or [])
-    return Project(spec=copy.deepcopy(state.spec), settings=dict(state.settings), network=net,
-                   dataset=state.dataset_name, dataset_params=_generated_params(state),
-                   handwriting=None if handwriting is None else str(handwriting),
-                   history=history, trained=bool(getattr(state, "trained", False)),
-                   results=getattr(state, "results", None))
-
-
-def _generated_params(state) -> dict | None:
-    """The current data set's generator parameters if it is a generated one (None for files and MNIST)."""
-    ds = getattr(state, "dataset", None)
-    params = getattr(ds, "params", None)
-    return dict(params) if params and getattr(ds, "key", None) == state.dataset_name else None
+    """The app's model as a project: the shown workspace, and the other one if it was used."""
+    project = _part_from(state.ws)
+    project.handwriting = None if handwriting is None else str(handwriting)
+    other = state.workspaces[MODES[1 - MODES.index(state.mode)]]
+    if other.visited or other.network is not None or other.runs:
+        project.other = _part_from(other)
+    return project
 
 
 def apply_to_state(project: Project, state) -> None:
-    """Make the app show the project: settings, spec, then weights (with their history) last."""
-    state.load(project.spec, project.settings, project.network, trained=project.trained, results=project.results)
+    """Make the app show the project: both workspaces (settings, spec, data set, then weights with their history,
+    results and runs), the saved mode shown."""
+    parts = {project.mode: project}
+    if project.other is not None:
+        parts[project.other.mode] = project.other
+    state.open_workspaces(project.mode, {mode: dict(spec=p.spec, settings=p.settings, network=p.network,
+                                                    trained=p.trained, results=p.results, runs=p.runs,
+                                                    dataset=p.dataset, dataset_params=p.dataset_params or {})
+                                         for mode, p in parts.items()})

@@ -1,10 +1,13 @@
-"""Runs: how every training run (Start, One epoch, fine-tuning on the student's handwriting) reaches the model.
+"""Runs: how every job on the session's worker (Start, One epoch, fine-tuning, Step, the gradient check, Compare…,
+the learning-rate range test) begins, reaches the model, and ends.
 
-Starting: it waits for the model's data set if it is not loaded yet (the model loads it), makes the starting
-network the model's current one (so every view shows the network being trained and no results of the one it
-replaces), then hands the run to the one TrainingSession, where hold, pause, stop and shutdown apply to it.
-While it runs: each weight snapshot becomes the model's network, the test accuracy its results, and the
-session's state the model's training state. Views follow the model, never the session's weights.
+Each job begins the model's activity (app/activity.py) first, so the window shows it at once; then it waits for
+the data set if it is not loaded (the model loads it), makes its starting network the model's where it trains the
+model's network (so every view shows the network being trained), and hands the work to the one TrainingSession.
+Every way out (done, refused by the engine, a bug, Stop, the data set failing) ends the activity in `_end`, the
+only place that does: the session reports `over` after any job's worker has ended, whatever happened in it.
+While a run goes: each weight snapshot becomes the model's network, the test accuracy its results. Views follow
+the model, never the session's weights.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import copy
 
 from PySide6.QtCore import QObject, Signal
 
+from app.activity import CHECKING, COMPARING, FINDING_LR, FINE_TUNING, STEPPING, TRAINING
 from app.session import Run
 from engine.compare import SETTINGS, Comparison, variants
 from engine.errors import EngineError
@@ -19,95 +23,117 @@ from engine.lr_finder import LRFinder
 from engine.network import Network
 from engine.step import continue_optimizer, order_key
 
-STEP_REFUSED = "A step cannot be taken while training runs: stop the run first, then press Step."
-STEP_WAITING = "The data set is still loading; the step starts as soon as it is in."
+WAITING = "Loading the data set first…"
 
 
 class Runs(QObject):
-    failed = Signal(str)                   # the engine's sentence when a run cannot start (bad settings, no data)
+    failed = Signal(str)                   # the engine's sentence when a job cannot start (bad settings, no data)
     stepped = Signal(object)               # session.Stepped, once the model holds the stepped network
-    refused = Signal(str)                  # a sentence: why Step did nothing
+    checked = Signal(object, object)       # (the step record checked, engine GradientCheck)
+    checkFailed = Signal(object, str)      # (the step record, a sentence)
 
     def __init__(self, state, session, parent=None):
         super().__init__(parent)
         self.state, self.session = state, session
-        self._pending = None               # (net, cfg, run, data, trained) waiting for the data set
-        self._pending_step = None          # the sample to show of a Step waiting for the data set
+        self.activity = state.activity
+        self._token = None                 # the activity token of the job under way (waiting or on the worker)
+        self._waiting = None               # the job's begin(dataset), until the data set is in
         state.datasetChanged.connect(self._dataset_ready)
-        state.datasetFailed.connect(self._dataset_failed)
-        session.weightsUpdated.connect(lambda net: state.set_network(net, trained=True))
+        state.datasetFailed.connect(lambda _message: self._end())       # the model said why; nothing to train on
+        session.weightsUpdated.connect(lambda net: state.set_network(net, trained=True, snapshot=True))
         session.evaluated.connect(self._evaluated)
         session.evaluatedMse.connect(self._evaluated_mse)
         session.optimizerKept.connect(lambda net, opt: state.keep_optimizer(opt, network=net))
         session.stepped.connect(self._stepped)
-        session.stateChanged.connect(state.set_training_state)
         session.recorded.connect(state.record_run)
-        self._pending_job = None           # a comparison or range test waiting for the data set
+        session.pausedChanged.connect(self.activity.set_paused)
+        session.started.connect(lambda: self.activity.set_detail(self._token, ""))
+        session.over.connect(self._end)
 
     def busy(self) -> bool:
-        return (self.session.is_running() or self._pending is not None or self._pending_step is not None
-                or self._pending_job is not None)
+        return self._token is not None
 
-    def start(self, net, cfg, run: Run, data=None, trained: bool = False) -> bool:
-        """Train `net` with `cfg` on the model's data set, or on `data(dataset)` if given (e.g. a mix with the
-        student's digits). `trained`: the starting weights are already trained. False if a run is under way."""
+    # ---- one place in, one place out --------------------------------------------------------------
+    def _begin(self, kind: str, begin) -> bool:
+        """Begin `kind` now and call begin(dataset) once the data set is in. False if a job is under way."""
         if self.busy():
             return False
-        self._pending = (net, cfg, run, data, trained)
-        self._with_dataset(self._begin)
+        loading = self.state.dataset is None
+        self._token = self.activity.begin(kind, WAITING if loading else "")
+        self._waiting = begin
+        if not loading:
+            self._go()
+        elif self.state.loading_dataset() is None:
+            self.state.load_dataset(self.state.dataset_name, **self.state.ws.dataset_params)
         return True
 
-    def _begin(self) -> None:
-        net, cfg, run, data, trained = self._pending
-        self._pending = None
+    def _go(self) -> None:
+        begin, self._waiting = self._waiting, None
         try:
-            cfg.validate()
-            dataset = self.state.dataset if data is None else data(self.state.dataset)
-            # a continued run (One epoch) goes on with the optimizer's memory; a new one starts fresh
-            opt = continue_optimizer(self.state.optimizer, net, cfg) if run.continues else None
+            begin(self.state.dataset)
         except EngineError as exc:
             self.failed.emit(str(exc))
-            return
-        self.state.set_network(net.copy(), trained=trained)
-        self.session.start(net, cfg, dataset, run, optimizer=opt)
+            self._end()
 
-    # ---- one step ---------------------------------------------------------------------------------------
+    def _end(self) -> None:
+        """The job is over (however it ended): back to idle."""
+        token, self._token, self._waiting = self._token, None, None
+        if token is not None:
+            self.activity.end(token)
+
+    def _dataset_ready(self, dataset) -> None:
+        if self._waiting is not None and dataset is not None:
+            self._go()
+
+    def cancel(self) -> None:
+        """Stop: the run ends after its batch; a job still waiting for its data never starts."""
+        if self.session.is_running():
+            self.session.stop()
+        elif self._waiting is not None:
+            self._end()
+
+    # ---- training runs ------------------------------------------------------------------------------
+    def start(self, net, cfg, run: Run, data=None, trained: bool = False) -> bool:
+        """Train `net` with `cfg` on the model's data set, or on `data(dataset)` if given (e.g. a mix with the
+        student's digits). `trained`: the starting weights are already trained. False if a job is under way."""
+        kind = FINE_TUNING if run.kind == "fine-tune" else TRAINING
+
+        def begin(ds):
+            cfg.validate()
+            dataset = ds if data is None else data(ds)
+            # a continued run (One epoch) goes on with the optimizer's memory; a new one starts fresh
+            opt = continue_optimizer(self.state.optimizer, net, cfg) if run.continues else None
+            self.state.set_network(net.copy(), trained=trained)
+            self.session.start(net, cfg, dataset, run, optimizer=opt)
+        return self._begin(kind, begin)
+
+    # ---- one step and its gradient check ----------------------------------------------------------------
     def step(self, sample: int = 0) -> bool:
         """One optimizer step on the model's network (a fresh one if there is none) with the next batch of the
-        seeded order and the saved optimizer memory. Refused with a sentence while a run is under way."""
-        if self.busy():
-            self.refused.emit(STEP_REFUSED if self.session.is_running() or self._pending else STEP_WAITING)
-            return False
-        self._pending_step = int(sample)
-        self._with_dataset(self._begin_step)
-        return True
-
-    def _with_dataset(self, begin) -> None:
-        """begin() now if the data set is loaded; otherwise load it, unless the one being loaded will do (its
-        arrival calls the pending begin)."""
-        if self.state.dataset is not None:
-            begin()
-        elif self.state.loading_dataset() is None:
-            self.state.load_dataset(self.state.dataset_name)
-
-    def _begin_step(self) -> None:
-        sample, self._pending_step = self._pending_step, None
-        st = self.state
-        try:
+        seeded order and the saved optimizer memory. False if a job is under way."""
+        def begin(ds):
+            st = self.state
             cfg = st.config().validate()
             net = st.network.copy() if st.network is not None else Network.from_spec(st.spec)
             opt = continue_optimizer(st.optimizer, net, cfg)
-        except EngineError as exc:
-            self.failed.emit(str(exc))
-            return
-        order = st.step_order
-        if order is not None and order.key != order_key(cfg, len(st.dataset.y_train)):
-            order = None                   # other settings: the seeded order starts again
-        self.session.step(net, opt, copy.deepcopy(order), cfg, st.dataset, sample)
+            order = st.step_order
+            if order is not None and order.key != order_key(cfg, len(ds.y_train)):
+                order = None                   # other settings: the seeded order starts again
+            self.session.step(net, opt, copy.deepcopy(order), cfg, ds, int(sample))
+        return self._begin(STEPPING, begin)
 
     def _stepped(self, result) -> None:
         self.state.set_network(result.network, trained=True, optimizer=result.optimizer, step_order=result.order)
         self.stepped.emit(result)
+
+    def check_gradient(self, record, before, layer: int, i: int, j: int) -> bool:
+        """dL/dW of one connection by central differences beside backprop, for the step `record` (on the
+        network `before` it), on the worker: `checked` or `checkFailed`."""
+        def begin(ds):
+            X, y = ds.x_train[record.indices], ds.y_train[record.indices]
+            self.session.check(before, X, y, layer, i, j, lambda res: self.checked.emit(record, res),
+                               lambda text: self.checkFailed.emit(record, text))
+        return self._begin(CHECKING, begin)
 
     # ---- a fair comparison and the learning-rate range test -------------------------------------------
     def compare(self, setting: str, values, **overrides) -> bool:
@@ -117,7 +143,7 @@ class Runs(QObject):
             vs = variants(self.state.spec, self.state.config(**overrides), setting, values)
             labels = [f"{SETTINGS[setting]}: {v.label}" for v in vs]
             self.session.compare(Comparison(vs, ds.x_train, ds.y_train, ds.x_test, ds.y_test, setting), labels)
-        return self._job(begin)
+        return self._begin(COMPARING, begin)
 
     def find_lr(self) -> bool:
         """The range test with the model's settings from the weights Start would train: the model's untrained
@@ -128,33 +154,9 @@ class Runs(QObject):
             fresh = st.network is None or st.trained
             net = Network.from_spec(st.spec) if fresh else st.network
             self.session.find_lr(LRFinder(net, st.config(), ds.x_train, ds.y_train))
-        return self._job(begin)
+        return self._begin(FINDING_LR, begin)
 
-    def _job(self, begin) -> bool:
-        if self.busy():
-            return False
-        self._pending_job = begin
-        self._with_dataset(self._begin_job)
-        return True
-
-    def _begin_job(self) -> None:
-        begin, self._pending_job = self._pending_job, None
-        try:
-            begin(self.state.dataset)
-        except EngineError as exc:
-            self.failed.emit(str(exc))
-
-    def _dataset_ready(self, dataset) -> None:
-        if self._pending_job is not None and dataset is not None:
-            self._begin_job()
-        elif self._pending is not None and dataset is not None:
-            self._begin()
-        elif self._pending_step is not None and dataset is not None:
-            self._begin_step()
-
-    def _dataset_failed(self, _message: str) -> None:
-        self._pending = self._pending_step = self._pending_job = None   # the model said why; nothing to train on
-
+    # ---- results ------------------------------------------------------------------------------------
     def _evaluated_mse(self, net, mse: float) -> None:
         """A regression's result: its test MSE (an accuracy means nothing for numbers)."""
         ds = self.state.dataset

@@ -23,6 +23,7 @@ from app.session_jobs import Update
 from app.excepthook import report_bug
 from engine.compare import run_record
 from engine.errors import EngineError
+from engine.gradcheck import gradient_check
 from engine.step import BatchOrder, next_step
 from engine.threads import default_threads, set_blas_threads
 from engine.training import Trainer
@@ -99,6 +100,14 @@ def _step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) -> 
         done.set()
 
 
+def _check(net, X, y, layer: int, i: int, j: int, done: threading.Event):
+    """Worker function: the gradient check of one connection on a float64 copy."""
+    try:
+        return gradient_check(net, X, y, layer, i, j)
+    finally:
+        done.set()
+
+
 def _snapshot(net, hooks):
     """A copy of the weights for the views, with what each hook derives from them (`derived`, by hook name): made
     here on the training thread, so a view redrawn with every snapshot never waits for a core of its own."""
@@ -170,7 +179,8 @@ class TrainingSession(QObject):
     evaluatedMse = Signal(object, float)  # regression: (the final weights, their test mean squared error)
     finished = Signal(object)          # engine Finished
     failed = Signal(str)               # a sentence for the user
-    stateChanged = Signal(str)         # "running" | "paused" | "idle"
+    pausedChanged = Signal(bool)       # the user paused (True) or resumed (False) the run
+    over = Signal()                    # a job's worker has ended, however it ended (done, stopped, error, bug)
     controlChanged = Signal(str, float)  # "lr" | "momentum" | "batch_size" changed while running
     warning = Signal(str)              # a control change the trainer refused, as a sentence
     optimizerKept = Signal(object, object)  # (the final weights as sent by weightsUpdated, the optimizer at the end)
@@ -209,11 +219,8 @@ class TrainingSession(QObject):
         worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done, optimizer,
                                  tuple(self.snapshot_hooks.items()))
         worker.yielded.connect(self._on_update)
-        worker.errored.connect(self._on_error)
-        self._worker = worker
-        worker.start()
+        self._launch(worker)
         self.started.emit()
-        self.stateChanged.emit("running")
 
     def step(self, net, opt, order, cfg, dataset, sample: int = 0) -> None:
         """One optimizer step of `opt` on `net` (both modified on the worker) with the next batch of `order` (None:
@@ -224,9 +231,29 @@ class TrainingSession(QObject):
         self.config, self._done, self._control = cfg, threading.Event(), _Control()
         worker = FunctionWorker(_step, net, opt, order, cfg, dataset, int(sample), self._done)
         worker.returned.connect(self.stepped)
-        worker.errored.connect(self._on_error)
+        self._launch(worker)
+
+    def check(self, net, X, y, layer: int, i: int, j: int, returned, failed) -> None:
+        """The gradient check of one connection (engine.gradcheck) on the worker: returned(GradientCheck), or
+        failed(sentence)."""
+        if self.is_running():
+            raise RuntimeError("A training run is already in progress.")
+        self._done, self._control = threading.Event(), _Control()
+        worker = FunctionWorker(_check, net, X, y, layer, i, j, self._done)
+        worker.returned.connect(returned)
+        self._launch(worker, lambda exc: failed(str(exc) if isinstance(exc, EngineError)
+                                                else report_bug(exc, "gradient check")))
+
+    def _launch(self, worker, on_error=None) -> None:
+        """Start a job's worker; whatever happens in it, `over` follows its end (superqt's finished always comes)."""
+        worker.errored.connect(on_error or self._on_error)
+        worker.finished.connect(self._over)
         self._worker = worker
         worker.start()
+
+    def _over(self) -> None:
+        self._paused = False
+        self.over.emit()
 
     def compare(self, comparison, labels: list[str]) -> None:
         """Run an engine.compare.Comparison's variants one after another; each is a run of its own for the views
@@ -251,10 +278,7 @@ class TrainingSession(QObject):
         args = (job, self._control, self._done) if work is session_jobs.compare else (job, self._done)
         worker = GeneratorWorker(work, *args, Update, GUI_RATE)
         worker.yielded.connect(self._on_job_update)
-        worker.errored.connect(self._on_error)
-        self._worker = worker
-        worker.start()
-        self.stateChanged.emit("running")
+        self._launch(worker)
 
     def is_running(self) -> bool:
         return not self._done.is_set()
@@ -280,13 +304,13 @@ class TrainingSession(QObject):
         if self.is_running() and not self._paused:
             self._control.call("pause")
             self._paused = True
-            self.stateChanged.emit("paused")
+            self.pausedChanged.emit(True)
 
     def resume(self) -> None:
         if self.is_running() and self._paused:
             self._control.call("resume")
             self._paused = False
-            self.stateChanged.emit("running")
+            self.pausedChanged.emit(False)
 
     def stop(self) -> None:
         if self.is_running():
@@ -352,8 +376,6 @@ class TrainingSession(QObject):
         if up.record is not None:
             self.recorded.emit({**up.record, "label": self.run.label})
         if up.finished is not None:
-            self._paused = False
-            self.stateChanged.emit("idle")
             self.finished.emit(up.finished)
 
     def _on_job_update(self, up: Update) -> None:
@@ -378,8 +400,6 @@ class TrainingSession(QObject):
         if up.finished is not None:
             self.finished.emit(up.finished)
         if up.all_done:
-            self._paused = False
-            self.stateChanged.emit("idle")
             if up.lr_result is not None:
                 self.lrFound.emit(up.lr_result)
             else:
@@ -388,6 +408,4 @@ class TrainingSession(QObject):
     def _on_error(self, exc: Exception) -> None:
         """An engine error is the user's sentence; anything else is a bug: logged, and a sentence saying so."""
         message = str(exc) if isinstance(exc, EngineError) else report_bug(exc, "training")
-        self._paused = False
-        self.stateChanged.emit("idle")
         self.failed.emit(message)

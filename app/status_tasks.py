@@ -1,14 +1,16 @@
-"""The status bar's task indicator: what long task is running, how far it is, and a button that ends it.
+"""The status bar's task indicator: what the app is busy with (the model's activity), how far a run is, and a button
+that ends it.
 
-Visible on every tab (the training panel's own progress bar is only on "Build & train"). Training is wired by
-`install`: the indicator follows the panel's progressChanged, the very signal that draws the panel's bar, so both
-show the same batch at the same moment, and its button is "Stop", as on the panel (the weights are kept).
-Other long tasks can call begin()/set_progress()/end() with their own callable and the name of their action.
+Visible on every tab (the training panel's own progress bar is only on "Build & train"). `install` wires it: its
+text is the activity's, a run's bar follows the panel's progressChanged, the very signal that draws the panel's
+bar, so both show the same batch at the same moment, and its button is "Stop", as on the panel (the weights are
+kept). Jobs that are not runs show a busy bar and no button.
 """
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from app.activity import FINE_TUNING, IDLE, RUNS, TRAINING
 from app.widgets.named import named
 
 BAR_WIDTH = 160          # the bar's narrowest; it widens to fit its text, never cutting it
@@ -32,6 +34,7 @@ class TaskProgress(QWidget):
         row.addWidget(self.bar)
         row.addWidget(self.cancel_button)
         self._cancel = None
+        self.kind = ""                            # the activity shown
         self.hide()
 
     def begin(self, text: str, cancel=None, tip: str = "", action: str = "Cancel") -> None:
@@ -72,30 +75,30 @@ class TaskProgress(QWidget):
 
 
 def install(window) -> TaskProgress:
-    """Add the indicator to the window's status bar and follow its TrainingSession and training panel."""
+    """Add the indicator to the window's status bar: it shows the model's activity (its busy text, with Stop for a
+    run) and a run's progress as the training panel draws it."""
     task = TaskProgress()
     window.statusBar().addPermanentWidget(task)
     window.status_task = task
-    session, panel = getattr(window, "session", None), getattr(window, "panel", None)
-    if session is None:
-        return task
+    activity, panel = window.state.activity, window.panel
 
-    def on_state(state: str) -> None:
-        if state == "idle":
+    def on_activity(kind: str) -> None:
+        if kind == IDLE:
             task.end()
             return
-        if not task.isVisible():
-            task.begin("Training", session.stop, "Stop training after this batch and keep the weights (Esc)",
-                       action=panel.stop_button.text() if panel is not None else "Stop")
-            if panel is not None:
+        text = activity.text()
+        if not task.isVisible() or task.kind != kind:
+            stop = window.stop if kind in RUNS else None
+            task.begin(text, stop, "Stop after this batch and keep the weights (Esc)", action="Stop")
+            task.kind = kind
+            if kind in (TRAINING, FINE_TUNING):
                 task.set_progress(panel.progress.value(), panel.progress.maximum(), panel.progress.format())
-        task.label.setText("Training (paused)" if state == "paused" else "Training")
+        task.label.setText(text)
 
-    session.stateChanged.connect(on_state)
     def on_progress(value: int, maximum: int, text: str) -> None:
-        if task.isVisible():
+        if task.isVisible() and task.kind in (TRAINING, FINE_TUNING):
             task.set_progress(value, maximum, text)
 
-    if panel is not None:
-        panel.progressChanged.connect(on_progress)
+    activity.changed.connect(on_activity)
+    panel.progressChanged.connect(on_progress)
     return task

@@ -43,7 +43,7 @@ class StepRecord:
     state_before: dict = field(default_factory=dict)
     state_after: dict = field(default_factory=dict)
     t_after: int = 0
-    hyper: dict = field(default_factory=dict)      # rho, beta1, beta2, eps of the optimizer
+    hyper: dict = field(default_factory=dict)      # rho, beta1, beta2, eps of the optimizer; weight_decay
     epoch: int = 1                                  # where the batch sits in the seeded data order (1-based)
     batch: int = 1
     n_batches: int = 1
@@ -158,7 +158,8 @@ def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None
         deltas=bp.deltas, grads=bp.grads, params_before=before, params_after=np.array(net.params, copy=True),
         loss_after=float(net.loss(X, y)), optimizer=opt_name(opt), lr=float(lr),
         momentum=float(opt.momentum), state_before=state_before, state_after=optimizer_state(opt),
-        t_after=int(opt.t), hyper=dict(rho=opt.rho, beta1=opt.beta1, beta2=opt.beta2, eps=opt.eps))
+        t_after=int(opt.t), hyper=dict(rho=opt.rho, beta1=opt.beta1, beta2=opt.beta2, eps=opt.eps,
+                                       weight_decay=float(weight_decay)))
 
 
 def opt_name(opt) -> str:
@@ -175,9 +176,11 @@ def flat_index(net, layer: int, i: int, j: int) -> int:
     return offset + i * L.units + j
 
 
-def update_in_numbers(rec: StepRecord, net, layer: int, i: int, j: int, weight_decay: float = 0.0) -> str:
+def update_in_numbers(rec: StepRecord, net, layer: int, i: int, j: int, weight_decay: float | None = None) -> str:
     """The optimizer's rule for W_layer[i, j] with this step's numbers filled in (why a tiny g can move w a lot)."""
     p = flat_index(net, layer, i, j)
+    if weight_decay is None:                 # the decay this step was taken with
+        weight_decay = rec.hyper.get("weight_decay", 0.0)
     g = float(rec.grads[layer][0][i, j]) + weight_decay * float(rec.params_before[p])
     w0, w1, lr = float(rec.params_before[p]), float(rec.params_after[p]), rec.lr
     sb, sa, name, h = rec.state_before, rec.state_after, rec.optimizer, rec.hyper

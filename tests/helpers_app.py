@@ -24,7 +24,7 @@ def quiet(w):
         from app.menus import install
         install(w)
     w.errors = []
-    w.prompts.ask_unsaved = lambda: "discard"
+    w.prompts.ask_unsaved = lambda what: "discard"
 
     def show_error(title, text):
         w.errors.append(text)
@@ -48,7 +48,7 @@ def sample_window(qtbot, tmp_path, monkeypatch, dataset):
     monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
     from app.main_window import MainWindow
     w = MainWindow()
-    w.prompts.ask_unsaved = lambda: "discard"
+    w.prompts.ask_unsaved = lambda what: "discard"
     qtbot.addWidget(w, before_close_func=settle)
     w.state.set_dataset("sample", dataset)
     w.show()

@@ -77,7 +77,8 @@ def test_stop_takes_effect_within_a_batch(qtbot, session, sample):
 def test_pause_holds_training_and_resume_continues(qtbot, session, sample):
     rec = Recorder(session)
     states = []
-    session.stateChanged.connect(states.append)
+    session.pausedChanged.connect(lambda paused: states.append("paused" if paused else "running"))
+    session.over.connect(lambda: states.append("idle"))
     cfg = TrainConfig(optimizer="adam", lr=1e-3, batch_size=16, epochs=100, augment=False)
     session.start(Network.from_spec(SPEC), cfg, sample)
     qtbot.waitUntil(lambda: len(rec.batches) > 5, timeout=20000)
@@ -90,7 +91,7 @@ def test_pause_holds_training_and_resume_continues(qtbot, session, sample):
     session.resume()
     qtbot.waitUntil(lambda: len(rec.batches) > n + 5, timeout=10000)
     assert states[-1] == "running"
-    with qtbot.waitSignal(session.finished, timeout=5000):
+    with qtbot.waitSignal(session.over, timeout=5000):
         session.stop()
     assert states[-1] == "idle"
 
@@ -98,7 +99,7 @@ def test_pause_holds_training_and_resume_continues(qtbot, session, sample):
 def test_hold_lets_a_repaint_have_the_machine_then_training_goes_on(qtbot, session, sample):
     rec = Recorder(session)
     states = []
-    session.stateChanged.connect(states.append)
+    session.pausedChanged.connect(states.append)
     session.hold(400)                                   # not running: nothing to hold
     cfg = TrainConfig(optimizer="adam", lr=1e-3, batch_size=16, epochs=100, augment=False)
     session.start(Network.from_spec(SPEC), cfg, sample)
@@ -111,7 +112,7 @@ def test_hold_lets_a_repaint_have_the_machine_then_training_goes_on(qtbot, sessi
     n = len(rec.batches)
     qtbot.wait(200)
     assert len(rec.batches) == n and time.perf_counter() - t0 < 0.6   # nothing trained during the hold
-    assert states == ["running"] and not session.is_paused()         # not a pause the user sees
+    assert states == [] and not session.is_paused()                  # not a pause the user sees
     qtbot.waitUntil(lambda: len(rec.batches) > n + 5, timeout=5000)   # goes on by itself
     assert time.perf_counter() - t0 >= 0.55 and not trainer.paused   # (a coarse timer: +-5%)
     with qtbot.waitSignal(session.finished, timeout=5000):

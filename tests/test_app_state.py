@@ -120,7 +120,8 @@ def test_reset_and_load_are_a_new_and_an_opened_document(qtbot):
     st.reset()
     assert st.network is None and st.results is None and st.runs == []
     assert st.settings == DEFAULT_SETTINGS and st.spec["layers"] == DEFAULT_SPEC["layers"]
-    st.load(net.to_spec(), {"lr": 0.02}, net, trained=True, results={"test_accuracy": 0.75})
+    st.open_workspaces("digits", {"digits": dict(spec=net.to_spec(), settings={"lr": 0.02}, network=net, trained=True,
+                                                 results={"test_accuracy": 0.75}, dataset="sample")})
     assert st.network is net and st.trained and st.results["test_accuracy"] == 0.75 and st.settings["lr"] == 0.02
     assert len(st.spec["layers"]) == 1
 

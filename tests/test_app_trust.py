@@ -24,7 +24,7 @@ def train(qtbot, w, **settings) -> dict:
         w.state.set_setting(name, value)
     with qtbot.waitSignal(w.state.resultsChanged, timeout=60000, check_params_cb=lambda r: r is not None):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     return w.state.results
 
 
@@ -101,7 +101,7 @@ def test_start_replaces_the_shown_network_and_its_results_at_once(qtbot, window)
     assert percent(first) not in result_line(window).text()
     assert window.findChild(DrawTab).network is window.state.network
     window.session.stop()
-    qtbot.waitUntil(lambda: window.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: window.state.activity.idle, timeout=10000)
 
 
 def test_an_architecture_change_clears_the_result_and_the_weights_everywhere(qtbot, window):

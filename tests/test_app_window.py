@@ -61,7 +61,7 @@ def test_train_receive_progress_pause_resume_stop(qtbot, window):
     with qtbot.waitSignal(window.session.epochStats, timeout=30000):
         pass
     qtbot.waitUntil(lambda: window.panel.progress.value() > 0, timeout=5000)
-    assert window.state.training_state == "running" and not window.editor.isEnabled()
+    assert window.(state.activity.kind == "training" and not state.activity.paused) and not window.editor.isEnabled()
     run = window.curves.current
     assert run.bloss.n > 10 and run.ex.n >= 1
     qtbot.waitUntil(lambda: run.smoothed.getOriginalDataset()[1] is not None, timeout=1000)   # drawn at <= 10 Hz
@@ -70,19 +70,19 @@ def test_train_receive_progress_pause_resume_stop(qtbot, window):
     assert window.diagram.net is window.state.network
 
     qtbot.mouseClick(window.panel.pause_button, Qt.LeftButton)
-    assert window.state.training_state == "paused" and window.panel.pause_button.text() == "Resume"
+    assert window.state.activity.paused and window.panel.pause_button.text() == "Resume"
     qtbot.wait(150)
     n = run.bloss.n
     qtbot.wait(300)
     assert run.bloss.n == n
     qtbot.mouseClick(window.panel.pause_button, Qt.LeftButton)
-    assert window.state.training_state == "running"
+    assert window.(state.activity.kind == "training" and not state.activity.paused)
     qtbot.waitUntil(lambda: run.bloss.n > n, timeout=5000)
 
     with qtbot.waitSignal(window.session.finished, timeout=5000) as fin:
         qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
     assert fin.args[0].reason == "stopped"
-    assert window.state.training_state == "idle" and window.editor.isEnabled()
+    assert window.state.activity.idle and window.editor.isEnabled()
     assert window.panel.progress.value() < window.panel.progress.maximum()
 
 
@@ -92,7 +92,7 @@ def test_progress_reaches_its_maximum_exactly_when_training_completes(qtbot, win
     window.session.batchStats.connect(lambda b: seen.append(window.panel.progress.value()))
     with qtbot.waitSignal(window.session.testEvaluated, timeout=60000):
         qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: window.state.training_state == "idle", timeout=5000)
+    qtbot.waitUntil(lambda: window.state.activity.idle, timeout=5000)
     bar = window.panel.progress
     assert seen and max(seen) < bar.maximum() and seen == sorted(seen)
     assert bar.value() == bar.maximum()
@@ -105,7 +105,7 @@ def test_one_epoch_continues_the_trained_network(qtbot, window):
     for _ in range(2):
         with qtbot.waitSignal(window.session.finished, timeout=30000):
             qtbot.mouseClick(window.panel.epoch_button, Qt.LeftButton)
-        qtbot.waitUntil(lambda: window.state.training_state == "idle", timeout=5000)
+        qtbot.waitUntil(lambda: window.state.activity.idle, timeout=5000)
     assert len(window.curves.runs) == 1
     assert list(window.curves.current.ex.view) == [1, 2]             # one run, epochs 1 then 2
     assert len(window.state.network.history) == 2
@@ -134,7 +134,7 @@ def test_changing_a_trained_architecture_asks_first(qtbot, window, monkeypatch):
     settings(window, epochs=1, **FAST)
     with qtbot.waitSignal(window.session.finished, timeout=30000):
         qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: window.state.training_state == "idle", timeout=5000)
+    qtbot.waitUntil(lambda: window.state.activity.idle, timeout=5000)
     trained = window.state.network
     assert window.state.trained
     asked = []
@@ -204,7 +204,7 @@ def test_switching_tabs_while_training_gives_the_new_tab_first_paint_the_machine
     window.tabs.setCurrentIndex(2)
     assert trainer.paused                                          # held from the switch until the paint is done
     qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)      # then training goes on by itself
-    assert window.state.training_state == "running" and window.panel.pause_button.text() != "Resume"
+    assert window.(state.activity.kind == "training" and not state.activity.paused) and window.panel.pause_button.text() != "Resume"
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)
     inside = window.tabs.widget(1)

@@ -31,7 +31,7 @@ def train(qtbot, w, **settings):
         w.state.set_setting(name, value)
     with qtbot.waitSignal(w.session.finished, timeout=60000):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     coach(w).judge()
 
 
@@ -54,10 +54,12 @@ def epoch(e, train_loss, val_loss, acc=0.9, lr=0.1):
 
 
 def click_fix(qtbot, w, key):
+    """Click a hint's fix: it changes the settings, so the hints judged on the old ones go, and the coach says what
+    it applied."""
     button = shown(w)[key].button
     assert button.isEnabled() and button.objectName() == f"coachFix_{key}"
     qtbot.mouseClick(button, Qt.LeftButton)
-    assert button.text().startswith("Applied") and not button.isEnabled()
+    assert key not in shown(w) and coach(w).status.text().startswith("Applied")
 
 
 def test_a_diverging_rate_is_named_and_the_fix_lowers_it(window, qtbot):
@@ -110,7 +112,7 @@ def test_saturated_units_measured_on_the_models_network(window, qtbot):
 
 
 def test_overfitting_while_running_and_the_fix_waits_for_the_run_to_end(window, qtbot):
-    window.state.set_training_state("running")
+    token = window.state.activity.begin("training")
     val = [1.0, 0.6, 0.5, 0.55, 0.6, 0.7]
     train_loss = [1.0, 0.6, 0.4, 0.2, 0.1, 0.05]
     replay(window, [epoch(e, t, v) for e, (t, v) in enumerate(zip(train_loss, val), 1)],
@@ -118,18 +120,18 @@ def test_overfitting_while_running_and_the_fix_waits_for_the_run_to_end(window, 
     row = shown(window)["overfitting"]
     assert "rose from 0.5 (epoch 3) to 0.7 (epoch 6)" in row.text.text()
     assert not row.button.isEnabled()            # never changes the run under way
-    window.state.set_training_state("idle")
+    window.state.activity.end(token)
     click_fix(qtbot, window, "overfitting")
     assert window.state.settings["patience"] == 3
 
 
 def test_batch_gd_needs_more_epochs(window, qtbot):
+    window.state.set_setting("optimizer", "bgd")
     cfg = window.state.config(optimizer="bgd", epochs=3, lr=0.01)
     replay(window, [epoch(e, 1.1 - 0.01 * e, 1.1, acc=0.5, lr=0.01) for e in (1, 2, 3)],
            [BatchStats(e, 1, 1, 1.1, 0.5, 0.01, 0.1 * e, 72) for e in (1, 2, 3)],
            Finished("completed", "", None, []), cfg=cfg)
     assert "more_epochs" in shown(window)
-    window.state.set_setting("optimizer", "bgd")
     click_fix(qtbot, window, "more_epochs")
     assert window.state.settings["epochs"] == 30
 
@@ -152,14 +154,15 @@ def test_the_panel_has_its_name_and_sits_under_the_training_panel(window):
     assert not panel.findChildren(QPushButton)                 # nothing to fix before a run
 
 
-def test_hints_keep_reading_the_run_s_own_network_after_the_student_edits_it(window, qtbot):
+def test_hints_about_a_network_go_when_the_student_edits_it_away(window, qtbot):
     window.state.set_hidden([{"units": 8, "activation": "relu"}, {"units": 8, "activation": "relu"}])
     probes = [BatchStats(1, 1, 5, 1.1, 0.3, 0.1, 0.0, 16),
               BatchStats(3, 1, 5, 0.9, 0.5, 0.1, 0.3, 16, grad_norms=[0.1] * 3, dead_units=[7, 7])]
     replay(window, [epoch(1, 1.0, 1.0), epoch(2, 0.9, 0.9), epoch(3, 0.5, 0.5)], probes,
            Finished("completed", "", None, []))
-    assert "dead_relu" in shown(window)
+    assert "hidden-1 units (7 of 8)" in shown(window)["dead_relu"].text.text()
     window.state.set_hidden([{"units": 8, "activation": "tanh"}])      # the student edits the network
+    assert shown(window) == {}                                           # no hint about a network now gone
     window.state.set_results({"test_accuracy": 0.9})                     # a re-judgement comes
     coach(window).judge()
-    assert "hidden-1 units (7 of 8)" in shown(window)["dead_relu"].text.text()   # still the run's own network
+    assert shown(window) == {}

@@ -49,7 +49,7 @@ def compare(qtbot, w, setting, values, epochs=2):
     w.session.finished.connect(finished.append)
     with qtbot.waitSignal(w.session.compared, timeout=60000):
         qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     return finished
 
 
@@ -193,7 +193,7 @@ def test_stop_ends_the_comparison(window, qtbot):
         qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
     # a run that ends on its own (early) may let the next one begin; after Stop none does
     assert len(compare_started) < 3 and got.args[0][-1]["outcome"] == "stopped"
-    assert window.state.training_state == "idle"
+    assert window.state.activity.idle
 
 
 def test_a_pause_reaches_each_compared_runs_trainer_and_settings_stay_fixed():

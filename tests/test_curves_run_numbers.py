@@ -12,7 +12,7 @@ def start_run(qtbot, w) -> None:
     """Click Start and wait until the run has its results row."""
     with qtbot.waitSignal(w.session.finished, timeout=60000):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle" and w.state.runs[-1]["record"] is not None,
+    qtbot.waitUntil(lambda: w.state.activity.idle and w.state.runs[-1]["record"] is not None,
                     timeout=10000)
     QApplication.processEvents()
 

@@ -92,7 +92,7 @@ def test_app_shows_divergence_then_trains_again(window, qtbot, optimizer):
     assert fin.reason == "diverged"
     assert "diverged" in w.panel.result.text() and "Lower the learning rate" in w.panel.result.text()
     assert w.panel.start_button.isEnabled() and w.editor.isEnabled()
-    assert w.state.training_state == "idle"
+    assert w.state.activity.idle
     # the user lowers the learning rate with the spin box and one epoch; training works again
     w.panel.lr.selectAll()
     qtbot.keyClicks(w.panel.lr, "0.01")

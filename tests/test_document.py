@@ -118,9 +118,9 @@ def test_new_and_open_replace_the_network_and_its_results_in_the_model(window, q
 
 
 def test_busy_document_refuses_to_change_while_training(window):
-    window.state.set_training_state("running")
+    token = window.state.activity.begin("training")
     try:
         assert not window.document.new() and not window.document.restore_defaults()
         assert "Stop training first" in window.errors[-1]
     finally:
-        window.state.set_training_state("idle")
+        window.state.activity.end(token)

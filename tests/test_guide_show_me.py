@@ -167,9 +167,9 @@ def test_show_me_leads_to_its_state(qtbot, window, section, action):
 
 def test_show_me_that_changes_the_network_refuses_while_training(qtbot, window):
     w = window
-    w.state.set_training_state("running")
+    token = w.state.activity.begin("training")
     spec = dict(w.state.spec)
     press(qtbot, w, "perceptron", "xor_perceptron")
     assert w.state.spec == spec and not w.playground.playground()
-    assert "Stop training first" in w.statusBar().currentMessage()
-    w.state.set_training_state("idle")
+    assert "press Stop" in w.statusBar().currentMessage()
+    w.state.activity.end(token)

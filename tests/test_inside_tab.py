@@ -13,7 +13,7 @@ STABLE = ["activationView", "confusionMatrix", "firstLayerWeightsView", "gradien
 def window(qtbot):
     w = MainWindow()
     if hasattr(w, "prompts"):
-        w.prompts.ask_unsaved = lambda: "discard"                 # closing never blocks on a dialog
+        w.prompts.ask_unsaved = lambda what: "discard"                 # closing never blocks on a dialog
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()

@@ -28,14 +28,14 @@ def window(qtbot, tmp_path, monkeypatch, mnist_sample):
 def run_finder(qtbot, w):
     with qtbot.waitSignal(w.session.lrFound, timeout=120000) as got:
         qtbot.mouseClick(w.panel.lr_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     return w.course_tools.lr_dialog, got.args[0]
 
 
 def test_the_finder_leaves_the_trained_network_bit_identical_and_its_rate_is_applied(window, qtbot):
     with qtbot.waitSignal(window.state.resultsChanged, timeout=60000, check_params_cb=lambda r: r is not None):
         qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: window.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: window.state.activity.idle, timeout=10000)
     net = window.state.network
     before, history, results = net.params.copy(), list(net.history), dict(window.state.results)
     dialog, result = run_finder(qtbot, window)
@@ -83,7 +83,7 @@ def test_a_busy_session_is_said_and_stop_ends_the_test(window, qtbot):
     assert "stop it" in dialog.message.text() and not dialog.use_button.isEnabled()
     with qtbot.waitSignal(window.session.finished, timeout=20000):
         window.session.stop()
-    qtbot.waitUntil(lambda: window.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: window.state.activity.idle, timeout=10000)
     dialog.start()
     qtbot.waitUntil(lambda: window.session.is_running(), timeout=20000)
     with qtbot.waitSignal(window.session.lrFound, timeout=20000) as got:

@@ -43,7 +43,7 @@ def build_window():
     window = MainWindow()
     if not hasattr(window, "menus"):  # until MainWindow._build_menus calls install itself
         install(window)
-    window.prompts.ask_unsaved = lambda: "discard"  # never block a test on a question
+    window.prompts.ask_unsaved = lambda what: "discard"  # never block a test on a question
     return window
 
 
@@ -245,7 +245,7 @@ def test_closing_over_an_unsaved_trained_network_asks_first(env, qtbot):
     window = open_window(qtbot)
     trained_network(window.state)
     answers = iter(["cancel", "save"])
-    window.prompts.ask_unsaved = lambda: next(answers)
+    window.prompts.ask_unsaved = lambda what: next(answers)
     window.prompts.ask_save_path = lambda *a: str(env / "kept.mlpstudio")
     window.close()
     assert window.isVisible()  # cancelled

@@ -10,7 +10,7 @@ def test_new_resets_the_finished_runs_progress(qtbot, tmp_path, monkeypatch):
     w = tiny_window(qtbot, tmp_path, monkeypatch)
     with qtbot.waitSignal(w.state.resultsChanged, timeout=30000, check_params_cb=lambda r: r is not None):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     assert w.panel.progress.value() == w.panel.progress.maximum() and w.panel.progress.format() != "Ready"
     w.document.new()
     qtbot.wait(50)

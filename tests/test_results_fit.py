@@ -17,7 +17,7 @@ def compare(qtbot, w, setting, values):
     dialog = w.course_tools.show_compare(setting, values, 2)
     with qtbot.waitSignal(w.session.compared, timeout=60000):
         qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     qtbot.waitUntil(w.course_tools.dock.isVisible, timeout=5000)
     qtbot.wait(50)                                           # the columns' and the dock's deferred fitting
 

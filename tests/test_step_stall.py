@@ -15,7 +15,7 @@ def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("MLP_STUDIO_SETTINGS", str(tmp_path / "settings.ini"))
     monkeypatch.setenv("MLP_STUDIO_DATA_DIR", str(tmp_path / "data"))
     w = MainWindow()
-    w.prompts.ask_unsaved = lambda: "discard"
+    w.prompts.ask_unsaved = lambda what: "discard"
     qtbot.addWidget(w)
     w.state.set_dataset("sample", load_dataset("sample"))
     w.show()

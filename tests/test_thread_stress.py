@@ -94,7 +94,7 @@ def test_200_start_stop_cycles(qtbot, qtlog, tmp_path, monkeypatch, capsys):
     assert reasons == {"stopped"}
     from app.widgets.curves import MAX_SHOWN
     assert len(w.curves.runs) == MAX_SHOWN and len(w.curves.retired) + len(w.curves.runs) == CYCLES + 3
-    assert w.state.training_state == "idle" and w.panel.start_button.isEnabled()
+    assert w.state.activity.idle and w.panel.start_button.isEnabled()
     assert os_threads() <= base_threads and threading.active_count() <= base_py
     assert growth < 20, f"memory grew {growth:.1f} MB over {CYCLES} cycles"
     assert not thread_warnings(qtlog), thread_warnings(qtlog)

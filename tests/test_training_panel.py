@@ -277,11 +277,11 @@ def test_training_checks_are_the_engines_sentences():
 def test_the_start_shortcut_is_refused_while_a_field_is_red(window, qtbot):
     type_and_tab(qtbot, lr_field(window), "abc")
     started = []
-    window.session.stateChanged.connect(started.append)
+    window.session.started.connect(lambda: started.append("running"))
     window.start_action.trigger()                    # Ctrl+Return: the same path as the keyboard shortcut
     settle()
-    assert "running" not in started and not window.session.is_running()
-    assert "number" in window.panel.result.text()    # says why, like the disabled Start button
+    assert "running" not in started and not window.session.is_running() and window.state.activity.idle
+    assert "number" in window.statusBar().currentMessage()   # says why, like the disabled Start button
 
 
 def test_the_time_left_waits_for_a_fair_estimate(window):

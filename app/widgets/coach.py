@@ -2,7 +2,9 @@
 in numbers and a one-click fix applied to the model's spec and settings (through AppState, so every view follows).
 
 It only listens: the session's events are gathered as they come and judged on a timer (at most JUDGE_MS apart) and
-when the run ends, so it never holds training up. Fixes wait for the run to end (they change the next run).
+when the run ends, so it never holds training up. Fixes wait for the run to end (they change the next run: the
+actions table's `coach_fix`). Hints are facts about the model's generation they were judged in: another network,
+data set, spec, setting or mode takes them away (during a run they are judged again from the run's events).
 """
 from __future__ import annotations
 
@@ -46,13 +48,14 @@ class CoachHints(QFrame):
     findLrRequested = Signal()             # a hint's fix is "find a learning rate"
     judged = Signal(list)                  # the hints shown after each judgement (engine.coach.Hint)
 
-    def __init__(self, state, session, parent=None):
+    def __init__(self, state, session, controls, parent=None):
         super().__init__(parent)
         self.setObjectName("coachHints")
         self.setAccessibleName("coachHints")
         self.setFrameShape(QFrame.StyledPanel)
-        self.state, self.session = state, session
+        self.state, self.session, self.controls = state, session, controls
         self.history, self.probes, self.units, self.finished, self.record = [], [], [], None, None
+        self.generation = state.generation
         self.spec = None
         self.rows: list[_HintRow] = []
         layout = QVBoxLayout(self)
@@ -70,11 +73,25 @@ class CoachHints(QFrame):
         session.recorded.connect(self._recorded)
         session.finished.connect(self._finished)
         state.resultsChanged.connect(lambda _: self._timer.start() if self.finished is not None else None)
-        state.trainingStateChanged.connect(lambda _: self._enable())
+        state.generationChanged.connect(self._generation)
+        state.activity.changed.connect(lambda _: self._enable())
 
     # ---- gathering --------------------------------------------------------------------------------------
+    def _generation(self, generation: int) -> None:
+        """What the hints were judged on changed: they go; a run in progress is judged again from its events."""
+        if generation == self.generation:
+            return
+        self.generation = generation
+        self._show([])
+        if self.session.is_running():
+            self._timer.start()
+        else:
+            self.history, self.probes, self.units, self.finished, self.record = [], [], [], None, None
+            self.status.setText(QUIET)
+
     def _started(self) -> None:
         run = self.session.run
+        self.generation = self.state.generation
         if not run.continues:
             self.history, self.probes, self.units = [], [], []
         self.spec = run.spec if run.spec is not None else self.state.spec   # the run's, whatever a fix does later
@@ -128,32 +145,36 @@ class CoachHints(QFrame):
         if self.history:
             self._probe()
         found = self.current_hints()
+        self._show(found)
+        self.status.setText(QUIET if not self.history else HEALTHY if not found else "")
+        self.status.setVisible(not found)
+        self.judged.emit(found)
+
+    def _show(self, found: list) -> None:
         if [r.hint.key for r in self.rows] != [h.key for h in found]:
             for r in self.rows:
                 r.deleteLater()
             self.rows = [_HintRow(h, self._fix, self) for h in found]
             for r in self.rows:
                 self.list.addWidget(r)
+                self.controls.bind("coach_fix", r.button)
         else:
             for r, h in zip(self.rows, found):
-                if r.button.isEnabled() or r.hint.evidence != h.evidence:
+                if r.hint.evidence != h.evidence:
                     r.show_hint(h)
-        self.status.setText(QUIET if not self.history else HEALTHY if not found else "")
         self.status.setVisible(not found)
         self._enable()
-        self.judged.emit(found)
 
     def _enable(self) -> None:
-        idle = self.state.training_state == "idle"
+        calm = self.controls.allowed("coach_fix")
         for r in self.rows:
-            if r.button.text().startswith("Applied"):
-                continue
-            r.button.setEnabled(idle)
-            r.button.setToolTip("Change the setting for the next run." if idle else
+            r.button.setToolTip("Change the setting for the next run." if calm else
                                 "The fix changes the next run: press it once this run has ended.")
 
     def _fix(self, row: _HintRow) -> None:
         h = row.hint
+        if not self.controls.attempt("coach_fix"):
+            return
         if h.action == "find_lr":
             self.findLrRequested.emit()
             return
@@ -166,7 +187,6 @@ class CoachHints(QFrame):
             return
         if spec != st.spec:
             st.set_spec(spec)
-        st.set_config(cfg)
-        row.button.setText("Applied ✓")
-        row.button.setEnabled(False)
-        row.button.setToolTip(f"{h.button}: done. Press Start to train with it.")
+        st.set_config(cfg)                      # a new generation: the hints it answered go
+        self.status.setText(f"Applied: {html.escape(h.button)}. Press Start to train with it.")
+        self.status.setVisible(True)

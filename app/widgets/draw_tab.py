@@ -12,6 +12,7 @@ from engine.network import Network
 from engine.preprocess import FIELD, preprocess_digit
 
 from .digit_image import DigitImage
+from .fact_label import FactLabel
 from .draw_canvas import DrawCanvas, rasterize
 from .guess_panel import GuessPanel
 from .prediction_bars import PredictionBars
@@ -32,7 +33,7 @@ class DrawTab(QWidget):
     are the TeachPanel's (a run of the one TrainingSession, started by `runs`); `digits` defaults to the user's
     own handwriting set."""
 
-    def __init__(self, state, runs, parent=None, digits: PersonalDigits | None = None):
+    def __init__(self, state, runs, controls, parent=None, digits: PersonalDigits | None = None):
         super().__init__(parent)
         self.state, self.runs = state, runs
         self.network = None
@@ -40,7 +41,7 @@ class DrawTab(QWidget):
         self.probabilities = None
         self._strokes_changed = True            # redo the preprocessing only when the drawing changed
         self._stale = False                     # a network arrived while the tab was hidden
-        self._build(TeachPanel(state, runs, digits))
+        self._build(TeachPanel(state, runs, controls, digits))
         state.networkChanged.connect(self.set_network)
         self.set_network(state.network)
 
@@ -54,11 +55,10 @@ class DrawTab(QWidget):
         layout.addLayout(middle, 1)
         self.teacher = teacher
         layout.addWidget(teacher)
-        self.status = QLabel("")
+        self.status = FactLabel(self.state)     # about the network shown: it goes when another comes
         self.status.setObjectName("drawStatus")
-        self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        teacher.message.connect(self.status.setText)
+        teacher.message.connect(self.status.say)
         teacher.taught.connect(self._taught)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -195,7 +195,7 @@ class DrawTab(QWidget):
             QMessageBox.warning(self, "Could not load the model", str(exc))
             return
         self.state.set_network(net, trained=True)
-        self.status.setText(f"Loaded {path}.")
+        self.status.say(f"Loaded {path}.")
 
     # ---- prediction ----
     def _on_strokes_changed(self) -> None:

@@ -260,7 +260,7 @@ class LayerEditor(QFrame):
         self.state.set_hidden(copy.deepcopy(hidden))
 
     def _may_discard(self) -> bool:
-        if self.state.training_state != "idle":
+        if not self.state.activity.idle and self.state.activity.kind != "loading":
             return False
         return not self.state.trained or self.confirm_discard()
 

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from app.activity import FINDING_LR
 from app.widgets.curves.widget import text_colors
 from app.widgets.field_messages import error_color
 from engine.lr_finder import EXPLODE
@@ -30,11 +31,12 @@ def _name(widget, name: str):
 
 
 class LRFinderDialog(QDialog):
-    def __init__(self, state, session, runs, parent=None):
+    def __init__(self, state, session, runs, controls, parent=None):
         super().__init__(parent)
         _name(self, "lrFinderDialog")
         self.setWindowTitle("Find a learning rate")
         self.state, self.session, self.runs = state, session, runs
+        self.controls = controls
         self.result, self._mine = None, False
         self.lrs, self.losses = [], []
         layout = QVBoxLayout(self)
@@ -69,25 +71,33 @@ class LRFinderDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self.run_button.clicked.connect(self.start)
-        self.stop_button.clicked.connect(self.session.stop)
+        self.stop_button.clicked.connect(runs.cancel)
         self.use_button.clicked.connect(self.use)
         close.clicked.connect(self.close)
         session.lrPoints.connect(self._points)
         session.lrFound.connect(self._found)
-        session.stateChanged.connect(lambda _: self._enable())
         runs.failed.connect(self._failed)
+        state.activity.changed.connect(self._activity)
+        controls.bind("find_lr", self.run_button)
+        controls.bind("stop", self.stop_button)
+        controls.bind("use_rate", self.use_button)
+        controls.define("rate_found", lambda: self.result is not None and self.result.suggestion is not None)
         self._restyle()
-        self._enable()
 
     def start(self) -> bool:
         """Run the range test (the data set is loaded first if needed); False with a sentence if a run is busy."""
         self.lrs, self.losses, self.result = [], [], None
         self.curve.setData([], [])
         self.marker.setVisible(False)
-        self._mine = self.runs.find_lr()
+        self._mine = self.controls.allowed("find_lr") and self.runs.find_lr()
         self._say(("Finding a learning rate…" if self._mine else BUSY), error=not self._mine)
-        self._enable()
+        self.controls.refresh()
         return self._mine
+
+    def _activity(self, kind: str) -> None:
+        """The test is over however it ended (a result, Stop, an error): the dialog no longer waits for it."""
+        if kind != FINDING_LR:
+            self._mine = False
 
     def _points(self, points) -> None:
         if not self._mine:
@@ -119,7 +129,7 @@ class LRFinderDialog(QDialog):
             self.marker.label.setFormat(f"suggested {result.suggestion:.3g}")
             self.use_button.setText(f"Use {result.suggestion:.3g}")
         self._say(result.message, error=result.suggestion is None)
-        self._enable()
+        self.controls.refresh()
 
     def use(self) -> None:
         """The suggested rate becomes the model's learning rate (and the schedule's floor stays below it)."""
@@ -129,19 +139,11 @@ class LRFinderDialog(QDialog):
         st = self.state
         st.set_config({**st.settings, "lr": lr, "min_lr": min(float(st.settings.get("min_lr", 0.0)), lr)})
         self._say(f"The learning rate is now {lr:.3g}. Press Start to train with it.")
-        self.use_button.setEnabled(False)
 
     def _failed(self, message: str) -> None:
         if self._mine:
             self._mine = False
             self._say(message, error=True)
-            self._enable()
-
-    def _enable(self) -> None:
-        running = self.session.is_running() or self._mine
-        self.run_button.setEnabled(not running)
-        self.stop_button.setEnabled(running and self._mine)
-        self.use_button.setEnabled(not running and self.result is not None and self.result.suggestion is not None)
 
     def _say(self, text: str, error: bool = False) -> None:
         if error:

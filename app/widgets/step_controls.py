@@ -15,15 +15,12 @@ import html
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
-from superqt.utils import FunctionWorker
 
 from app import step_text
-from app.excepthook import report_bug
+from app.activity import IDLE, RUNS, STEPPING
 from app.widgets.named import named
 from app.widgets.step_overlay import StepOverlay
-from engine.errors import EngineError
 from engine.events import BatchStats
-from engine.gradcheck import gradient_check
 from engine.step import sample_loss, update_in_numbers
 
 DEFAULT_SPEED_MS = 600      # the diagram repaints at most twice a second: each stage gets its picture
@@ -42,24 +39,32 @@ class StepControls(QWidget):
     phaseShown = Signal(int, str)          # phase (0, 1, 2) and its stage kind, each time the diagram changes
     gradientChecked = Signal(object)       # engine GradientCheck of the clicked connection
 
-    def __init__(self, state, runs, diagram, parent=None):
+    def __init__(self, state, runs, diagram, controls, parent=None):
         super().__init__(parent)
-        self.state, self.runs, self.diagram = state, runs, diagram
+        self.state, self.runs, self.diagram, self.controls = state, runs, diagram, controls
         self.result = None                 # session.Stepped being shown
         self.overlay: StepOverlay | None = None
+        self.generation = None             # the model's generation the step shown belongs to
         self.selected = None               # (layer, i, j) of the clicked connection
-        self._check_worker = None
         self._target = 0                   # the stage the playback runs to (the phase's end, or the step's)
-        self._stepping = False
         self._timer = QTimer(self, singleShot=True, timeout=self._advance)
         self._build()
         runs.stepped.connect(self._stepped)
-        runs.refused.connect(self._refused)
-        runs.failed.connect(self._failed)
-        runs.session.failed.connect(self._failed)
-        state.networkChanged.connect(self._network_changed)
-        runs.session.stateChanged.connect(self._session_state)
+        runs.failed.connect(lambda _: self._stop_playing())
+        runs.session.failed.connect(lambda _: self._stop_playing())
+        runs.checked.connect(self._checked)
+        runs.checkFailed.connect(self._check_failed)
+        state.generationChanged.connect(self._generation)
+        state.activity.changed.connect(self._activity)
         diagram.connectionClicked.connect(self.select_connection)
+        controls.bind("step", self.step_button)
+        controls.bind("play", self.play_button)
+        controls.bind("next_phase", self.next_button)
+        controls.bind("step_sample", self.sample)
+        controls.bind("gradient_check", self.check_button)
+        controls.define("step_shown", lambda: self.overlay is not None)
+        controls.define("phase_left", lambda: self.overlay is not None and self.overlay.phase < 2)
+        controls.define("connection_picked", lambda: self.overlay is not None and self.selected is not None)
 
     # ---- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -107,28 +112,33 @@ class StepControls(QWidget):
         self.play_button.toggled.connect(self._play_toggled)
         self.check_button.clicked.connect(self.check_gradient)
         self.sample.valueChanged.connect(self._sample_chosen)
-        self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.next_button.setEnabled(self.overlay is not None and self.overlay.phase < 2)
-        self.check_button.setEnabled(self.overlay is not None and self.selected is not None
-                                     and self._check_worker is None)
+        self.controls.refresh()
 
     # ---- taking a step ------------------------------------------------------------------------------
     def take_step(self) -> None:
-        if self.runs.step(self.sample.value() - 1):
-            self._stepping = True          # the network that arrives next is this step's
-            self.step_button.setEnabled(False)
-            self.phase_label.setText("Taking a step…")
+        if not (self.controls.attempt("step") and self.runs.step(self.sample.value() - 1)):
+            self._stop_playing()
 
-    def _refused(self, sentence: str) -> None:
-        self._stop_playing()
-        self.phase_label.setText(sentence)
+    def _activity(self, kind: str) -> None:
+        """The pane says a step is being taken while one is (its only busy text; the activity owns it); any run
+        (a comparison too: the curves are now its) ends the step shown; Play goes on once a step's job is over."""
+        if kind in RUNS and self.result is not None:
+            self._clear()
+        if kind == STEPPING:
+            self.phase_label.setText(self.state.activity.text())
+        elif self.overlay is None:
+            self.phase_label.setText(IDLE_TEXT)
+        else:
+            self._show_title()
+        if (kind == IDLE and self.play_button.isChecked() and self.overlay is not None and self.overlay.done
+                and not self._timer.isActive()):
+            self._timer.start(self.speed.value())
 
     def _stepped(self, result) -> None:
-        self._stepping = False
-        self.step_button.setEnabled(True)
         self.result = result
+        self.generation = self.state.generation
         before = result.network.copy()
         before.params[...] = result.record.params_before
         self.overlay = StepOverlay(result.record, before, result.network, result.network.loss_name)
@@ -141,18 +151,15 @@ class StepControls(QWidget):
         self.diagram.setOverlay(self.overlay)
         self._play_from(0)
 
-    def _network_changed(self, net) -> None:
-        """Another network (a run, a new architecture, a file): the step shown is no longer the diagram's."""
-        if self.result is not None and net is not self.result.network and not self._stepping:
-            self._clear()
-
-    def _session_state(self, state: str) -> None:
-        """Any run begins (Start, One epoch, a comparison, the range test): the step's playback ends with it."""
-        if state == "running" and self.result is not None and not self._stepping:
+    def _generation(self, generation: int) -> None:
+        """Another network, data set, spec, setting or mode: the step shown is no longer the model's."""
+        if self.result is not None and generation != self.generation:
             self._clear()
 
     def _clear(self) -> None:
-        self._stop_playing()
+        if self.state.activity.kind != STEPPING:      # not the next step of Play arriving: Play stops here
+            self._stop_playing()
+        self._timer.stop()
         self.result, self.overlay, self.selected = None, None, None
         self.diagram.setOverlay(None)
         self.phase_label.setText(IDLE_TEXT)
@@ -206,22 +213,17 @@ class StepControls(QWidget):
         if self.overlay.stage < self._target:
             self._play_from(self.overlay.stage + 1)
         elif self.play_button.isChecked() and self.overlay.done:
+            if self.state.activity.kind == STEPPING:
+                return                         # the step's job is ending: _activity goes on when it has
             self.take_step()
-
-    def _failed(self, sentence: str) -> None:
-        if not self.step_button.isEnabled():          # it was our step: say why here too
-            self.phase_label.setText(sentence)
-        self._stop_playing()
 
     def _stop_playing(self) -> None:
         self._timer.stop()
-        self._stepping = False
-        self.step_button.setEnabled(True)
         if self.play_button.isChecked():
             self.play_button.setChecked(False)
 
     # ---- what is shown ------------------------------------------------------------------------------
-    def _show(self) -> None:
+    def _show_title(self) -> None:
         ov, rec = self.overlay, self.overlay.rec
         kind, k = ov.stages[ov.stage]
         where = ""
@@ -232,6 +234,11 @@ class StepControls(QWidget):
         elif kind == "update":
             where = " · the update is applied"
         self.phase_label.setText(step_text.PHASE_TITLES[ov.phase] + where)
+
+    def _show(self) -> None:
+        ov, rec = self.overlay, self.overlay.rec
+        kind = ov.stages[ov.stage][0]
+        self._show_title()
         parts = [step_text.batch_note(rec)]
         if ov.phase == 0:
             parts.append("Hover a neuron: z = Σ w·x + b and a = f(z) with this sample's numbers.")
@@ -262,41 +269,29 @@ class StepControls(QWidget):
             self.connection.setText(f"Connection {i}→{j} of layer {layer + 1}: its update appears in phase 3.")
             return
         rec, after = self.overlay.rec, self.overlay.after
-        rule = update_in_numbers(rec, after, layer, i, j, self.state.settings.get("weight_decay", 0.0))
+        rule = update_in_numbers(rec, after, layer, i, j)      # with the decay the step was taken with
         self.connection.setText(step_text.connection_gradient(rec, layer, i, j, after)
                                 + "<br>The optimizer's step in numbers: " + html.escape(rule))
 
     # ---- the gradient check -------------------------------------------------------------------------
     def check_gradient(self) -> None:
-        """dL/dW of the clicked connection by central differences next to backprop, on a worker thread."""
-        if self.overlay is None or self.selected is None or self.state.dataset is None:
+        """dL/dW of the clicked connection by central differences next to backprop, on the session's worker."""
+        if self.overlay is None or self.selected is None or not self.controls.attempt("gradient_check"):
             return
-        rec, ds = self.overlay.rec, self.state.dataset
-        X, y = ds.x_train[rec.indices], ds.y_train[rec.indices]
-        worker = FunctionWorker(gradient_check, self.overlay.before, X, y, *self.selected)
-        worker.returned.connect(lambda res, w=worker: self._checked(w, res))
-        worker.errored.connect(lambda exc, w=worker: self._check_failed(w, exc))
-        self._check_worker = worker
-        self.check_result.setText("Checking…")
-        self._update_buttons()
-        worker.start()
+        if self.runs.check_gradient(self.overlay.rec, self.overlay.before, *self.selected):
+            self.check_result.setText("Checking…")
 
-    def _checked(self, worker, res) -> None:
-        if worker is not self._check_worker:
-            return
-        self._check_worker = None
+    def _checked(self, record, res) -> None:
+        if self.overlay is None or record is not self.overlay.rec:
+            return                                    # a check of a step no longer shown
         verdict = "agrees" if res.relative_error < 1e-6 else "differs"
         self.check_result.setText(f"Gradient check on a float64 copy, same batch: {html.escape(str(res))}. "
                                   f"Backpropagation {verdict} with finite differences.")
-        self._update_buttons()
         self.gradientChecked.emit(res)
 
-    def _check_failed(self, worker, exc) -> None:
-        if worker is not self._check_worker:
-            return
-        self._check_worker = None
-        self.check_result.setText(str(exc) if isinstance(exc, EngineError) else report_bug(exc, "gradient check"))
-        self._update_buttons()
+    def _check_failed(self, record, sentence: str) -> None:
+        if self.overlay is not None and record is self.overlay.rec:
+            self.check_result.setText(html.escape(sentence))
 
 
 def step_batch_stats(rec):

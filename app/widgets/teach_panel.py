@@ -41,14 +41,13 @@ class TeachPanel(QFrame):
     taught = Signal()
     checked = Signal(object)
 
-    def __init__(self, state, runs, digits: PersonalDigits | None = None, parent=None):
+    def __init__(self, state, runs, controls, digits: PersonalDigits | None = None, parent=None):
         super().__init__(parent)
-        self.state, self.runs = state, runs
-        self._training = False              # a run (any run) is under way: no fine-tuning now
+        self.state, self.runs, self.controls = state, runs, controls
         self._fine_tune = None              # what the running fine-tune will be measured with
         self._check = None                  # the worker measuring the last fine-tune
         self._tuned_text = ""               # what the last fine-tune did to the digits it trained on
-        self._tuned = None                  # the network the table describes (the model's, after a fine-tune)
+        self._tuned = None                  # the generation the table describes (the model's, after a fine-tune)
         self.setFrameShape(QFrame.StyledPanel)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_teach_row())
@@ -57,14 +56,19 @@ class TeachPanel(QFrame):
         self.table.setVisible(False)
         layout.addWidget(self.table)
         self._load_digits(digits)
-        state.drawnDigitChanged.connect(lambda _: self._update_buttons())
-        state.networkChanged.connect(self._network_changed)
-        state.trainingStateChanged.connect(self._on_training_state)
+        state.generationChanged.connect(self._generation)
         runs.session.finished.connect(self._fine_tune_finished)
         runs.session.failed.connect(self._fine_tune_failed)
         runs.failed.connect(self._fine_tune_failed)
         state.datasetFailed.connect(self._fine_tune_failed)
-        self._on_training_state(state.training_state)
+        state.activity.changed.connect(self._activity)
+        controls.bind("teach_digit", *self.digit_buttons)
+        controls.bind("fine_tune", self.finetune_button)
+        controls.bind("edit_handwriting", self.browse_button, self.export_button, self.clear_digits_button)
+        controls.define("digit_drawn", lambda: self.state.drawn_digit is not None)
+        controls.define("has_handwriting", lambda: len(self.digits) > 0 and self._check is None)
+        controls.define("can_fine_tune", lambda: len(self.digits) > 0 and usable(self.state.network)
+                        and self.state.trained and self._check is None)
 
     def _build_teach_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -130,24 +134,19 @@ class TeachPanel(QFrame):
         return text + f" {held} of them are held out of fine-tuning to measure it."
 
     def _update_buttons(self) -> None:
-        n = len(self.digits)
-        self.digits_label.setText(self._count_text(n))
-        for button in self.digit_buttons:
-            button.setEnabled(self.state.drawn_digit is not None)
-        busy = self._fine_tune is not None or self._check is not None
-        self.finetune_button.setEnabled(n > 0 and usable(self.state.network) and not busy and not self._training)
-        for w in (self.browse_button, self.export_button, self.clear_digits_button):
-            w.setEnabled(n > 0 and not busy)
+        self.digits_label.setText(self._count_text(len(self.digits)))
+        if hasattr(self, "controls"):
+            self.controls.refresh()
 
-    def _network_changed(self, net) -> None:
-        if self._tuned is not None and net is not self._tuned and self._fine_tune is None:
+    def _generation(self, generation: int) -> None:
+        if self._tuned is not None and generation != self._tuned:
             self._tuned = None              # the table measured another network: it would mislead now
             self.table.setVisible(False)
-        self._update_buttons()
 
-    def _on_training_state(self, state: str) -> None:
-        self._training = state in ("running", "paused")
-        self._update_buttons()
+    def _activity(self, kind: str) -> None:
+        """A fine-tune that ended without a Finished (Stop before its data, an error) is over too."""
+        if kind == "idle" and self._fine_tune is not None and not self.runs.busy():
+            self._fine_tune = None
 
     def teach(self, digit: int) -> None:
         """Add the pad's digit (the model's drawn digit) to the personal set as `digit`; the pad then clears."""
@@ -192,8 +191,7 @@ class TeachPanel(QFrame):
         """Fine-tune the model's network on the training digits plus the student's (less the held-out fifth),
         as a run of the session (hold, pause, stop and shutdown apply). False if it cannot start now."""
         net = self.state.network
-        if not usable(net) or not len(self.digits) or self._fine_tune is not None or self._check is not None \
-                or self.runs.busy():
+        if not self.controls.attempt("fine_tune"):
             return False
         x_all, y_all = self.digits.as_training()
         train, held = held_out_split(y_all)
@@ -224,7 +222,7 @@ class TeachPanel(QFrame):
                             f"(before: {before_right}).{stopped}")
         self.message.emit(self._tuned_text + " Measuring before and after…")
         if usable(after) and ds is not None:
-            self._tuned = after
+            self._tuned = self.state.generation
             self._start_check(job, after.copy(), ds)
         self._update_buttons()
 
@@ -240,6 +238,9 @@ class TeachPanel(QFrame):
 
     def _checked(self, report) -> None:
         self._check = None
+        if self._tuned is None:                            # another network came in meanwhile: not its report
+            self._update_buttons()
+            return
         self.table.set_report(report)
         self.table.setVisible(self._tuned is not None)     # not if another network came in meanwhile
         self.message.emit(f"{self._tuned_text} {self._summary(report)}")

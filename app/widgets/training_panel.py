@@ -2,10 +2,12 @@
 network's result and the notices of the run.
 
 Settings are written to AppState as typed; the engine judges them (TrainConfig.validate, validate_spec) and a
-refused value is shown refused beside its field with the engine's sentence, while Start stays off and says why.
-Learning rate, momentum and batch size also reach a running session at once (before the trainer's next batch);
-the other settings are locked while training runs. The progress (value, maximum, text) is emitted as
-progressChanged so the status bar shows the same batch at the same moment.
+refused value is shown refused beside its field with the engine's sentence, while Start stays off and says why
+(the precondition `settings_valid` of the actions table). Which buttons and fields are on is the actions table's
+answer for the model's activity (app/controls.py): learning rate, momentum and batch size stay live while training
+and reach the running session at once (before the trainer's next batch); the other settings are locked. The
+progress (value, maximum, text) is emitted as progressChanged so the status bar shows the same batch at the same
+moment; a finished run's "Done" belongs to the generation it finished in and goes with it.
 """
 from __future__ import annotations
 
@@ -47,13 +49,13 @@ class TrainingPanel(QWidget):
     datasetRequested = Signal(str)      # "sample" | "mnist" | a path the user opened
     progressChanged = Signal(int, int, str)   # value, maximum, text: the one source of the run's progress
 
-    def __init__(self, state, session, parent=None):
+    def __init__(self, state, session, controls, parent=None):
         super().__init__(parent)
-        self.state, self.session = state, session
+        self.state, self.session, self.controls = state, session, controls
         self._epochs_total = 1
         self._t0 = time.perf_counter()
-        self._run_state = "idle"
         self._idle_text = "Ready"
+        self._idle_generation = None       # the generation a finished run's text ("Done") belongs to
         # a progress bar repaints the whole window at once when its value moves: do it in its own event-loop pass,
         # not inside the session's delivery that also feeds the curves and maps
         self._pending_progress = None
@@ -83,8 +85,29 @@ class TrainingPanel(QWidget):
         self._fill_datasets()
         self.sync()
         self._wire()
-        self.set_running_state("idle")
+        self._bind(controls)
         self._set_progress(0, self._idle_text)
+
+    def _bind(self, controls) -> None:
+        bind = controls.bind
+        bind("start", self.start_button)
+        bind("one_epoch", self.epoch_button)
+        bind("pause", self.pause_button)
+        bind("stop", self.stop_button)
+        bind("compare", self.compare_button)
+        bind("find_lr", self.lr_button)
+        bind("choose_data", self.dataset)
+        bind("edit_settings", self.loss, self.optimizer, self.epochs, self.schedule, self.patience,
+             self.val_fraction, self.seed, self.augment)
+        bind("edit_live", self.lr)
+        bind("edit_momentum", self.momentum)
+        bind("edit_batch_size", self.batch_size)
+        controls.define("settings_valid", lambda: not self._blocker, why=lambda: self._blocker)
+        controls.define("uses_momentum", lambda: self.state.settings.get("optimizer") in ("momentum", "nesterov"))
+        controls.define("uses_batches", lambda: self.state.settings.get("optimizer") not in ("sgd", "bgd"))
+        controls.define("run_started", self.session.is_running)
+        self.state.activity.changed.connect(self._activity)
+        self.state.generationChanged.connect(self._generation)
 
     # ---- building -----------------------------------------------------------------------------------
     def _build_form(self) -> QFormLayout:
@@ -261,7 +284,7 @@ class TrainingPanel(QWidget):
     def _live(self, name, value, apply) -> None:
         self.state.set_setting(name, value)
         problems = self._check()
-        if self.state.training_state != "idle" and name not in problems:
+        if self.session.is_running() and name not in problems:
             apply(value)
 
     def _lr_edited(self, value) -> None:
@@ -271,9 +294,7 @@ class TrainingPanel(QWidget):
             self._live("lr", value, self.session.set_lr)
 
     def _update_enabled(self) -> None:
-        opt = self.optimizer.currentData()
-        self.momentum.setEnabled(opt in ("momentum", "nesterov"))
-        self.batch_size.setEnabled(opt not in ("sgd", "bgd"))
+        self.controls.refresh()                # momentum and batch size follow the optimizer
 
     def _dataset_chosen(self, index: int) -> None:
         key = self.dataset.itemData(index)
@@ -309,31 +330,28 @@ class TrainingPanel(QWidget):
         return self._blocker
 
     def _update_start(self) -> None:
-        can = self._run_state == "idle" and not self._blocker
+        """Start and One epoch say why they are off; whether they are on is the actions table's answer."""
         for button, tip in ((self.start_button, "Build a fresh network from the architecture and train it "
                              "(Ctrl+Return)."),
                             (self.epoch_button, "Train the current network for one more epoch (one pass through "
                              "the training set).")):
-            button.setEnabled(can)
             button.setToolTip(f"{button.text()} is off: {self._blocker}" if self._blocker else tip)
-        for button in (self.compare_button, self.lr_button):
-            button.setEnabled(can)
-        if self._run_state == "idle":
+        if self.state.activity.idle:
             self._set_progress(self.progress.value(), BLOCKED_TEXT if self._blocker else self._idle_text)
+        self.controls.refresh()
 
     # ---- running state and progress -----------------------------------------------------------------
-    def set_running_state(self, state: str) -> None:
-        self._run_state = state
-        idle = state == "idle"
-        for w in (self.dataset, self.loss, self.optimizer, self.epochs, self.schedule, self.patience,
-                  self.val_fraction, self.seed, self.augment):
-            w.setEnabled(idle)
-        self.pause_button.setEnabled(not idle)
-        self.stop_button.setEnabled(not idle)
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        if idle:
-            self._update_enabled()
-        self._update_start()
+    def _activity(self, kind: str) -> None:
+        self.pause_button.setText("Resume" if self.state.activity.paused else "Pause")
+        if kind == "idle":
+            self._update_start()
+
+    def _generation(self, generation: int) -> None:
+        """A finished run's 'Done' is about the network it finished with: another one is 'Ready' to train."""
+        if self._idle_generation is not None and generation != self._idle_generation:
+            self._idle_generation, self._idle_text = None, "Ready"
+            if self.state.activity.idle:
+                self._set_progress(0, BLOCKED_TEXT if self._blocker else self._idle_text)
 
     def begin(self, epochs: int) -> None:
         self._epochs_total, self._t0 = max(int(epochs), 1), time.perf_counter()
@@ -360,6 +378,7 @@ class TrainingPanel(QWidget):
     def on_finished(self, fin) -> None:
         done = fin.reason in ("completed", "early_stopped")
         self._idle_text = FINISHED.get(fin.reason, fin.reason)
+        self._idle_generation = self.state.generation
         self._set_progress(PROGRESS_MAX if done else self.progress.value(), self._idle_text)
 
     def _set_progress(self, value: int, text: str) -> None:
@@ -377,9 +396,6 @@ class TrainingPanel(QWidget):
         acc = (results or {}).get("test_accuracy")
         if acc is None:
             self.result.setText("")
-            if self._run_state == "idle":          # New, another network: a past run's "Done" is not its story
-                self._idle_text = "Ready"
-                self._set_progress(0, self._idle_text)
             return
         ds = self.state.dataset
         n = results.get("n_test") or 0

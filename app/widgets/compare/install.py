@@ -32,12 +32,12 @@ class CourseTools:
         self.dock.hide()
         self._placed = False
         self._fitted = None                  # the dock's size as fit_height left it (another: the user's, kept)
-        self.coach = CoachHints(w.state, w.session)
+        self.coach = CoachHints(w.state, w.session, w.controls)
         column = w.panel.parentWidget().layout()
         column.insertWidget(column.indexOf(w.panel) + 1, self.coach)
         self.compare_dialog = CompareDialog(w.state, w)
         self.lr_dialog = None
-        self.results.runPicked.connect(w.curves.highlight)
+        self.results.runPicked.connect(lambda key: w.curves.highlight(key))
         self._fit_later = QTimer(self.dock, singleShot=True, interval=0)     # once the new rows are laid out
         self._fit_later.timeout.connect(self.fit_height)
         self.results.rowsShown.connect(self._fit_later.start)
@@ -59,6 +59,8 @@ class CourseTools:
         w.train_menu.addSeparator()
         for action in (self.compare_action, self.lr_action, self.table_action):
             w.train_menu.addAction(action)
+        w.controls.bind("compare", self.compare_action)
+        w.controls.bind("find_lr", self.lr_action)
 
     def show_compare(self, setting: str | None = None, values=None, epochs: int | None = None) -> CompareDialog:
         """Open Compare… (configured with `setting` and `values` when given, e.g. by the course guide)."""
@@ -69,7 +71,7 @@ class CourseTools:
         return self.compare_dialog
 
     def run_comparison(self, setting: str, values: list, epochs: int) -> bool:
-        if not self.window.runs.compare(setting, values, epochs=epochs):
+        if not (self.window.controls.allowed("compare") and self.window.runs.compare(setting, values, epochs=epochs)):
             self.window.statusBar().showMessage(BUSY, 8000)
             return False
         self.show_results()
@@ -81,9 +83,9 @@ class CourseTools:
         w = self.window
         if not self._placed and self.dock.isFloating():
             self._placed = True
-            right = w.curves.parentWidget()                     # the column of diagram, step and curves
+            right = w.curves_box.parentWidget()                 # the column of diagram, step and curves
             top = right.mapToGlobal(QPoint(0, 0))
-            room = w.curves.mapToGlobal(QPoint(0, 0)).y() - top.y()
+            room = w.curves_box.mapToGlobal(QPoint(0, 0)).y() - top.y()
             self.dock.setGeometry(top.x() + 10, top.y() + 10, max(right.width() - 20, 480),
                                   max(180, min(320, room - 20)))
             self._fitted = self.dock.size()
@@ -102,7 +104,7 @@ class CourseTools:
         shown = bar.height() if bar.isVisible() else 0            # maybe a moment's, until the columns refit
         needed = bar.sizeHint().height() if self.results.needs_horizontal_scroll() else 0
         chrome = dock.height() - table.viewport().height() - shown + needed
-        room = self.window.curves.mapToGlobal(QPoint(0, 0)).y() - dock.geometry().top() - 10
+        room = self.window.curves_box.mapToGlobal(QPoint(0, 0)).y() - dock.geometry().top() - 10
         rows = min(max(table.rowCount(), MIN_ROWS), MAX_ROWS)
         height = max(min(rows * row + chrome, room), MIN_ROWS * row + chrome)
         if height != dock.height():
@@ -113,7 +115,7 @@ class CourseTools:
         """Open the range test's window and start it."""
         w = self.window
         if self.lr_dialog is None:
-            self.lr_dialog = LRFinderDialog(w.state, w.session, w.runs, w)
+            self.lr_dialog = LRFinderDialog(w.state, w.session, w.runs, w.controls, w)
         self.lr_dialog.show()
         self.lr_dialog.raise_()
         self.lr_dialog.start()

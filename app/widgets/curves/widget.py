@@ -309,10 +309,12 @@ class Curves(QWidget):
 
     # ---- history ------------------------------------------------------------------------------------
     def show_history(self, history: list[dict], label: str = "loaded model") -> None:
-        """Draw a saved run's per-epoch history (e.g. after opening a project)."""
+        """Draw a saved network's per-epoch history (e.g. after opening a project). Its rows are the epochs of its
+        whole life, runs one after another (40, then 3 of fine-tuning), each run numbering its own from 1: the k-th
+        row is drawn at epoch k, where One epoch then continues."""
         run = self.begin_run(label)
-        for row in history:
-            run.add_epoch({k: row.get(k) for k in EPOCH_FIELDS}, draw=False)
+        for k, row in enumerate(history, 1):
+            run.add_epoch({**{f: row.get(f) for f in EPOCH_FIELDS}, "epoch": k}, draw=False)
         run.draw_epochs()
         self._apply_ranges()
 

@@ -2,13 +2,15 @@
 
 Every action takes the MainWindow and goes through its model, its playground controls and its step controls (the
 same calls their own buttons make), then shows the right tab and page and moves the keyboard focus there.
-Actions that would change the network refuse, with a sentence, while training runs.
+Actions that change the model ask the actions table first (`show_me`: refused, with a sentence, while a job runs);
+those about digits show the Digits workspace (as it was left: a playground lesson never touches it).
 """
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtWidgets import QScrollArea, QWidget
 
+from app.workspace import DIGITS
 from engine.errors import EngineError
 from engine.network import Network
 
@@ -42,10 +44,14 @@ def _reveal(widget: QWidget, focus: bool = True) -> None:
 
 
 def _busy(window) -> bool:
-    if window.state.training_state != "idle":
-        window.statusBar().showMessage(BUSY, 8000)
-        return True
-    return False
+    """True (and says why) when the actions table does not allow a Show me now."""
+    return not window.controls.attempt("show_me")
+
+
+def _digits(window) -> None:
+    """Show the Digits workspace, exactly as it was left."""
+    if window.state.mode != DIGITS:
+        window.state.switch_mode(DIGITS)
 
 
 def _ensure_network(window) -> None:
@@ -143,8 +149,9 @@ def backprop_connection(window) -> None:
 
 def _click_carrying_connection(window, inside) -> None:
     net = window.state.network
-    if net is None or inside.backprop.x is None:
-        return
+    x = inside.backprop.x
+    if net is None or x is None or np.size(x) != net.input_size:
+        return                                 # not this network's sample (yet): nothing to click
     layer = len(net.layers) - 1
     y = inside.backprop.y
     j = int(y) if y is not None and 0 <= int(y) < net.layers[layer].units else 0
@@ -163,6 +170,7 @@ def _forward_backward_page(window):
     """Look inside's Forward & backward page, with a network to show; None (nothing done) while a run is on."""
     if _busy(window):
         return None
+    _digits(window)
     inside = inside_tab(window)
     show_inside_page(window, inside.pages.widget(0))
     _ensure_network(window)
@@ -180,20 +188,19 @@ def step(window) -> None:
     """Build & train with one optimizer step taken and its first phase on the diagram."""
     if _busy(window):
         return
+    _digits(window)
     show_train_tab(window)
     _reveal(window.steps.step_button)
-    window.steps.step_button.click()
+    window.steps.take_step()
 
 
 def digits_start(window) -> None:
     """The digits network with the app's default settings (from the Playground: back to Digits)."""
     if _busy(window):
         return
+    _digits(window)
     show_train_tab(window)
-    if window.playground.playground():
-        window.playground.mode.setCurrentIndex(0)          # loads the digits and their default preset
-    else:
-        window.document.restore_defaults()                  # asks before throwing trained weights away
+    window.document.restore_defaults()                      # asks before throwing trained weights away
     _reveal(window.panel.start_button)
 
 

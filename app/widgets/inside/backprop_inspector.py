@@ -30,6 +30,7 @@ class BackpropInspector(QWidget):
         self.net = None
         self.x = self.y = None
         self.cfg = None
+        self.images = True                 # the inputs are pixels (False: the playground's numbers)
         self.connection: tuple[int, int, int] | None = None
         self.result = None
 
@@ -76,6 +77,11 @@ class BackpropInspector(QWidget):
         self.cfg = cfg
         self.refresh()
 
+    def set_images(self, images: bool) -> None:
+        """Whether the inputs are an image's pixels (digits) or plain numbers (the playground's points)."""
+        self.images = images
+        self.refresh()
+
     def show_connection(self, layer: int, i: int, j: int) -> None:
         self.connection = (int(layer), int(i), int(j))
         self.refresh()
@@ -89,7 +95,7 @@ class BackpropInspector(QWidget):
     def refresh(self) -> None:
         self.result = None
         missing = ("Train or load a network first." if self.net is None else
-                   "Pick a digit on the left." if self.x is None else
+                   f"Pick a {'digit' if self.images else 'sample'} on the left." if self.x is None else
                    "Click a connection in the diagram to backpropagate through that weight."
                    if self.connection is None else "")
         if missing:
@@ -109,7 +115,7 @@ class BackpropInspector(QWidget):
             self.explain.setText("")
             return
         last = layer == len(self.net.layers) - 1
-        src = "pixel" if layer == 0 else f"hidden {layer} unit"
+        src = ("pixel" if self.images else "input") if layer == 0 else f"hidden {layer} unit"
         dst = "output" if last else f"hidden {layer + 1} unit"
         self.title.setText(f"<b>Backpropagation on one weight</b>: {src} {i} → {dst} {j} "
                            f"(layer {layer + 1}), target {target} ({why}), loss L = {r.loss:.4f}")
@@ -127,5 +133,5 @@ class BackpropInspector(QWidget):
         self.explain.setText(
             f"Where δ<sub>j</sub> comes from — {where}.<br>"
             f"∂L/∂w<sub>i→j</sub> = δ<sub>j</sub> · z<sub>i</sub>: the gradient is the local error of the receiving "
-            f"neuron times what flowed in on this connection. If z<sub>i</sub> = 0 (a dark pixel, a silent ReLU) "
+            f"neuron times what flowed in on this connection. If z<sub>i</sub> = 0 ({'a dark pixel' if self.images else 'an input at 0'}, a silent ReLU) "
             f"the weight does not change.<br>Update rule ({r.optimizer}, η = {r.lr:g}): {r.rule}.")

@@ -82,12 +82,22 @@ class ForwardPassPanel(QWidget):
         self._run()
 
     def set_dataset(self, dataset) -> None:
+        """A data set (another one, or the same again): the sample shown is one of its own, never one of the old."""
+        changed = dataset is not self.dataset
         self.dataset = dataset
         n = 0 if dataset is None or dataset.x_test is None else len(dataset.x_test)
+        self.index_box.setPrefix("test digit #" if self._images() else "test point #")
         self.index_box.setMaximum(max(n - 1, 0))
         self._sync()
+        if changed:
+            self.x = self.y = None            # a sample of the old set (or the pad's): pick this set's own
         if n and self.x is None:
             self.show_test_digit(self.index_box.value())
+        elif changed:
+            self._run()
+
+    def _images(self) -> bool:
+        return len(getattr(self.dataset, "image_shape", (28, 28)) or ()) == 2
 
     def show_test_digit(self, index: int) -> None:
         if self.dataset is None or self.dataset.x_test is None or not len(self.dataset.x_test):
@@ -154,7 +164,8 @@ class ForwardPassPanel(QWidget):
         if self.trace is None or not self._has_neuron(column, unit):
             return                          # the diagram shows an edited spec this network does not have
         if column == 0:
-            self.details.setText(f"<b>Input {unit}</b>: pixel value x = {self.trace.a_in[unit]:.3f}")
+            what = "pixel value" if self._images() else "input value"
+            self.details.setText(f"<b>Input {unit}</b>: {what} x = {self.trace.a_in[unit]:.3f}")
             return
         l = column - 1
         layer = self.net.layers[l]

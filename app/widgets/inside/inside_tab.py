@@ -142,6 +142,7 @@ class InsideTab(QWidget):
         self.diagram.setImageShape(shape)
         if shape:
             self.first_layer.set_image_shape(shape)
+        self.backprop.set_images(len(shape or ()) == 2 if dataset is not None else True)
         self.forward.set_dataset(dataset)
         self.errors.set_dataset(dataset)
         if dataset is not None and self.net is not None:

@@ -2,10 +2,12 @@
 and in Playground mode the generated data set (`playgroundDataset`), its points, noise, test share and seed, the
 preset it brought, and the lessons.
 
-Everything goes through the model: a data set is loaded by AppState.load_dataset with its parameters; choosing a
-set (or a lesson) applies its preset (network, output and loss, training settings) once the data is in, so the
-builder and the training panel show it and the student can change any of it. Moving a slider only regenerates the
-data. The one training panel (Start, Stop, ...) trains on whatever the model holds.
+Everything goes through the model: the switch shows the model's other workspace (AppState.switch_mode: each mode
+keeps its network, settings, curves, results and step position); a data set is loaded by AppState.load_dataset
+with its parameters; choosing a set (or a lesson) applies its preset (network, output and loss, training settings)
+once the data is in, so the builder and the training panel show it and the student can change any of it, after
+asking (`confirm_replace`) when that would throw away the playground's trained work. Moving a slider only
+regenerates the data. The one training panel (Start, Stop, ...) trains on whatever the model holds.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBo
 
 from app import choices
 from app.widgets.playground.lessons import BY_KEY, LESSONS, Step
+from app.workspace import DIGITS, PLAYGROUND as PLAYGROUND_MODE
 from engine.data.toy import LABELS, TOY_NAMES
-from engine.presets import DIGIT_DATASET, PLAYGROUND, PRESETS, digit_spec
+from engine.presets import PLAYGROUND
 
 RELOAD_MS = 200          # a slider settles this long before the data set is regenerated
 
@@ -26,11 +29,11 @@ RELOAD_MS = 200          # a slider settles this long before the data set is reg
 class PlaygroundControls(QWidget):
     modeChanged = Signal(bool)             # True: Playground, False: Digits
 
-    def __init__(self, state, parent=None):
+    def __init__(self, state, controls, parent=None):
         super().__init__(parent)
-        self.state = state
+        self.state, self.controls = state, controls
         self._pending = None               # what to apply when the data set asked for arrives
-        self._digits = state.dataset_name  # the digits set to go back to
+        self.confirm_replace = lambda: True    # asks before a preset replaces the playground's trained work
         self.lesson = None
         self._reload = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self.regenerate)
         layout = QVBoxLayout(self)
@@ -51,11 +54,14 @@ class PlaygroundControls(QWidget):
         self.box.setVisible(False)
         layout.addWidget(self.box)
         self.mode.currentChanged.connect(self._mode_changed)
+        state.modeChanged.connect(self._follow_mode)
         state.datasetChanged.connect(self._dataset_arrived)
         state.specChanged.connect(lambda _: self._show_preset())
         state.configChanged.connect(lambda _: self._show_preset())
         state.resultsChanged.connect(self._show_result)
-        state.trainingStateChanged.connect(lambda s: self.box.setEnabled(s == "idle"))
+        controls.bind("switch_mode", self.mode)
+        controls.bind("choose_data", self.dataset, self.points, self.noise, self.split, self.seed)
+        controls.bind("lesson", *self.findChildren(QPushButton))
 
     # ---- widgets --------------------------------------------------------------------------------------
     def _build_data(self) -> QFormLayout:
@@ -146,21 +152,28 @@ class PlaygroundControls(QWidget):
         return self.mode.currentIndex() == 1
 
     def _mode_changed(self, index: int) -> None:
-        on = index == 1
+        """The switch: the other workspace, as it was left (the playground's first visit loads its first set)."""
+        mode = PLAYGROUND_MODE if index == 1 else DIGITS
+        if mode == self.state.mode:
+            return
+        if not self.controls.attempt("switch_mode"):
+            self._follow_mode(self.state.mode)
+            return
+        self.state.switch_mode(mode)
+        ws = self.state.ws
+        if mode == PLAYGROUND_MODE and not ws.visited:
+            ws.visited = True
+            self.choose(self.dataset.currentData())
+
+    def _follow_mode(self, mode: str) -> None:
+        """The model's mode (the switch, a lesson, an opened project, New): the switch and the box show it."""
+        on = mode == PLAYGROUND_MODE
+        if self.mode.currentIndex() != int(on):
+            self.mode.blockSignals(True)
+            self.mode.setCurrentIndex(int(on))
+            self.mode.blockSignals(False)
         self.box.setVisible(on)
         self.modeChanged.emit(on)
-        if on:
-            self._remember_digits()
-            self.choose(self.dataset.currentData())
-        else:
-            self._pending = "digits"
-            self.state.set_network(None)
-            self.state.load_dataset(self._digits)
-
-    def _remember_digits(self) -> None:
-        name = self.state.dataset_name
-        if str(name).lower() not in TOY_NAMES:
-            self._digits = name or DIGIT_DATASET
 
     # ---- data sets and presets ------------------------------------------------------------------------
     def params(self) -> dict:
@@ -175,8 +188,16 @@ class PlaygroundControls(QWidget):
             w.valueChanged.emit(w.value())        # the value labels follow
         self._reload.stop()
 
-    def choose(self, name: str, step: Step | None = None, points=None, noise=None) -> None:
-        """Load generated set `name`; when it is in, apply its preset (or a lesson's step)."""
+    def choose(self, name: str, step: Step | None = None, points=None, noise=None) -> bool:
+        """Load generated set `name`; when it is in, apply its preset (or a lesson's step). Asks first when that
+        would throw away the playground's trained work; False if the user kept it."""
+        if self.state.ws.has_work() and not self.confirm_replace():
+            self._follow(self.state.dataset)
+            return False
+        self._choose_now(name, step, points, noise)
+        return True
+
+    def _choose_now(self, name: str, step: Step | None = None, points=None, noise=None) -> None:
         preset = PLAYGROUND[name]
         self.dataset.setCurrentIndex(self.dataset.findData(name))
         self._set_sliders(points or preset.points, preset.noise if noise is None else noise)
@@ -197,25 +218,14 @@ class PlaygroundControls(QWidget):
         if ds is None:
             return
         self._follow(ds)
-        if pending is None:
-            return
-        if pending == "digits":
-            self.state.set_config(PRESETS["app_digits"])
-            self.state.set_spec({**digit_spec(), "seed": self.state.settings["seed"]})
-        elif ds.key == pending[0]:
+        if pending is not None and getattr(ds, "key", None) == pending[0]:
             self.apply(pending[1])
         self._show_preset()
 
     def _follow(self, ds) -> None:
-        """A data set loaded from elsewhere (an opened project): the switch, the combo and the sliders show it."""
-        toy = getattr(ds, "key", "") in PLAYGROUND
-        if toy != self.playground():
-            self.mode.blockSignals(True)
-            self.mode.setCurrentIndex(1 if toy else 0)
-            self.mode.blockSignals(False)
-            self.box.setVisible(toy)
-            self.modeChanged.emit(toy)
-        if not toy:
+        """The playground's data set (a choice, a slider, a lesson, an opened project): the combo and the sliders
+        show its parameters."""
+        if getattr(ds, "key", "") not in PLAYGROUND:
             return
         p = ds.params
         self.dataset.setCurrentIndex(self.dataset.findData(ds.key))
@@ -240,24 +250,30 @@ class PlaygroundControls(QWidget):
         self.state.set_spec(preset.spec(ds.n_features, outputs, self.state.settings["seed"]))
 
     # ---- lessons --------------------------------------------------------------------------------------
-    def start_lesson(self, key: str) -> None:
-        lesson = self.lesson = BY_KEY[key]
-        if not self.playground():
-            self._remember_digits()
-            self.mode.blockSignals(True)
-            self.mode.setCurrentIndex(1)
-            self.mode.blockSignals(False)
-            self.box.setVisible(True)
-            self.modeChanged.emit(True)
+    def start_lesson(self, key: str) -> bool:
+        """The lesson's scene in the playground workspace (after asking, if it replaces trained work there)."""
+        if not self.controls.attempt("lesson"):
+            return False
+        lesson = BY_KEY[key]
+        ws = self.state.workspaces[PLAYGROUND_MODE]
+        if ws.has_work() and not self.confirm_replace():
+            return False
+        if self.state.mode != PLAYGROUND_MODE:
+            self.state.switch_mode(PLAYGROUND_MODE)
+            ws.visited = True
+        self.lesson = lesson
         self.lesson_text.setText(f"<b>{lesson.title}.</b> {lesson.text}")
         self.lesson_text.setVisible(True)
         self.then.setText(lesson.then_label)
         self.then.setVisible(lesson.then is not None)
-        self.choose(lesson.dataset, lesson.first, lesson.points, lesson.noise)
+        self._choose_now(lesson.dataset, lesson.first, lesson.points, lesson.noise)
+        return True
 
     def lesson_then(self) -> None:
         lesson = self.lesson
         if lesson is None or lesson.then is None or self.state.dataset is None:
+            return
+        if not self.controls.attempt("lesson") or (self.state.trained and not self.confirm_replace()):
             return
         self.apply(lesson.then)
         self.lesson_text.setText(f"<b>{lesson.title}.</b> {lesson.text}<br><i>{lesson.then_text}</i> "

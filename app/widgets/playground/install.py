@@ -23,7 +23,7 @@ DIAGRAM_MIN = (260, 110)      # in Playground mode the diagram of a small networ
 
 def install(window) -> None:
     st = window.state
-    pg = window.playground = PlaygroundControls(st)
+    pg = window.playground = PlaygroundControls(st, window.controls)
     window.editor.parentWidget().layout().insertWidget(0, pg)
     pg.boundary, pg.perceptron, pg.maps = DecisionBoundary(), PerceptronView(), NeuronMaps()
     right = window.diagram.parentWidget()
@@ -90,6 +90,6 @@ def _show(window, pg, on: bool) -> None:
     right = pg.top.parentWidget()
     if on:
         h = right.height()
-        share = {pg.top: 0.42, pg.middle: 0.2, window.curves: 0.25}     # any other pane (Step's) gets the rest
+        share = {pg.top: 0.42, pg.middle: 0.2, window.curves_box: 0.25}   # any other pane (Step's) gets the rest
         right.setSizes([int(h * share.get(right.widget(k), 0.13)) for k in range(right.count())])
         pg.middle.setSizes([int(pg.middle.width() * 0.6), int(pg.middle.width() * 0.4)])
