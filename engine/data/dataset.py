@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .checks import check_test_classes
+from .checks import check_test_classes, regular_file
 from .csv_table import load_csv, test_file_beside
 from .idx import _role, find_idx_files, load_idx_pair
 from .npz import load_npz
@@ -91,6 +91,7 @@ def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
                         "or a .csv file.")
     if path.is_dir():
         return _from_idx_folder(path, path.name)
+    regular_file(path)                   # a pipe or a device would block the loader forever
     suffixes = "".join(path.suffixes).lower()
     if suffixes.endswith(".npz"):
         x_tr, y_tr, x_te, y_te, shape = load_npz(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .checks import int_labels
+from .checks import int_labels, regular_file
 
 # IDX type code -> (big-endian dtype, name for messages)
 IDX_TYPES = {0x08: (">u1", "unsigned byte"), 0x09: (">i1", "signed byte"), 0x0B: (">i2", "16-bit integer"),
@@ -58,8 +58,7 @@ def read_idx(path: str | Path) -> np.ndarray:
     """The array stored in an IDX file (native byte order). Raises DataError naming the file and the problem."""
     path = Path(path)
     try:
-        if not path.is_file():
-            raise DataError(f"{path} does not exist or is not a file.")
+        regular_file(path)
         if path.stat().st_size == 0:
             raise DataError(f"{path.name} is empty.")
         compressed = _is_gzip(path)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..safe_npz import read_npz_or
-from .checks import check_split, file_problem, int_labels, unit_pixels
+from .checks import check_split, file_problem, int_labels, regular_file, unit_pixels
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 MAX_BYTES = 4 << 30        # as for IDX files: no MNIST-like set comes near it; a header claiming more is damaged
@@ -16,6 +16,7 @@ MAX_BYTES = 4 << 30        # as for IDX files: no MNIST-like set comes near it; 
 def load_npz(path: str | Path):
     """(x_train, y_train, x_test, y_test, image_shape) with x (n, d) float32 in [0, 1] and y int64."""
     path = Path(path)
+    regular_file(path)
     z = read_npz_or(path, MAX_BYTES, lambda exc: file_problem(path, exc))
     missing = [k for k in KEYS if k not in z]
     if missing:
