@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.paths import icon_path
-from app.version import app_version
+from engine.version import __version__
 
 LICENSE = "MIT"
 MNIST_ATTRIBUTION = ('The bundled digits come from the <a href="http://yann.lecun.com/exdb/mnist/">MNIST database'
@@ -39,7 +39,7 @@ def show_error(parent, title: str, text: str) -> QMessageBox:
 
 def about_text() -> str:
     from PySide6 import __version__ as pyside_version
-    return (f"<h3>MLP Studio {app_version()}</h3>"
+    return (f"<h3>MLP Studio {__version__}</h3>"
             "<p>Build a multi-layer perceptron, train it on handwritten digits, look inside it, and test it "
             "on digits you draw.</p>"
             f"<p>License: {LICENSE}. Uses NumPy, PySide6 {pyside_version} (Qt, LGPLv3) and pyqtgraph.</p>"

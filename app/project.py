@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from app.version import app_version
+from engine.version import __version__
 
 FORMAT = "mlp-studio-project"
 VERSION = 1
@@ -80,7 +80,7 @@ def save_project(path: str | os.PathLike, project: Project) -> Path:
     path = Path(path)
     net = project.network
     history = project.history if project.history else list(getattr(net, "history", None) or [])
-    meta = {"format": FORMAT, "version": VERSION, "app": app_version(),
+    meta = {"format": FORMAT, "version": VERSION, "app": __version__,
             "spec": project.spec if net is None else net.to_spec(), "settings": project.settings,
             "dataset": project.dataset, "dataset_params": project.dataset_params,
             "handwriting": project.handwriting, "history": history,
