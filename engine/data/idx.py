@@ -15,13 +15,12 @@ import numpy as np
 
 from ..errors import DataError
 from .checks import int_labels, regular_file
+from .memory import check_ratio
 
 # IDX type code -> (big-endian dtype, name for messages)
 IDX_TYPES = {0x08: (">u1", "unsigned byte"), 0x09: (">i1", "signed byte"), 0x0B: (">i2", "16-bit integer"),
              0x0C: (">i4", "32-bit integer"), 0x0D: (">f4", "32-bit float"), 0x0E: (">f8", "64-bit float")}
 MAX_BYTES = 1 << 30        # EMNIST byclass, the largest MNIST-format set, is 0.55 GB; more is damage
-MAX_RATIO = 100            # real image sets gzip 3 to 10 to 1; a member claiming more is a bomb or damage
-RATIO_FLOOR = 16 << 20     # below this a member is harmless whatever its ratio (a few blank test images)
 CHUNK = 1 << 20
 
 
@@ -87,10 +86,8 @@ def _header(f, path: Path, compressed: bool) -> tuple[tuple[int, ...], np.dtype]
         raise DataError(f"{path.name} declares a shape of {shape} ({n_bytes:,} bytes), "
                         "far larger than any MNIST-format data set; the header is damaged.")
     size, total = path.stat().st_size, 4 + 4 * ndim + n_bytes
-    if compressed and total > max(MAX_RATIO * size, RATIO_FLOOR):
-        raise DataError(f"{path.name} claims {total:,} bytes of data packed into {size:,} bytes, "
-                        f"{total // size:,} to 1 where real image sets compress 3 to 10 to 1, so it is damaged "
-                        "or made to exhaust memory.")
+    if compressed:
+        check_ratio(path.name, total, size)
     if compressed and _gzip_size(path) != total % (1 << 32):
         # the gzip trailer states the decompressed size: checked before decompressing anything big
         raise DataError(f"{path.name} is a damaged or truncated gzip file: it does not hold the "

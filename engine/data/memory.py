@@ -1,5 +1,6 @@
 """Whether a data set fits: its 32-bit float pixels plus the copies loading and training make, against the memory
-this machine has available now (and the process's address-space limit, if one is set)."""
+this machine has available now (and the process's address-space limit, if one is set); and whether a compressed
+member claims more than real image data ever compresses to (a decompression bomb)."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,16 @@ from ..errors import DataError
 # the float32 pixels once, plus half again: the held-out test part a split copies out, the trainer's validation part
 COPIES = 1.5
 GB = 1 << 30
+MAX_RATIO = 100            # real image sets compress 3 to 10 to 1; a member claiming more is a bomb or damage
+RATIO_FLOOR = 16 << 20     # below this a member is harmless whatever its ratio (a few blank test images)
+
+
+def check_ratio(name: str, claimed: int, packed: int) -> None:
+    """Refuse `name`, a compressed member of `packed` bytes whose header claims `claimed` bytes, from those sizes."""
+    if claimed > max(MAX_RATIO * packed, RATIO_FLOOR):
+        raise DataError(f"{name} claims {claimed:,} bytes of data packed into {packed:,} bytes, "
+                        f"{claimed // max(packed, 1):,} to 1 where real image sets compress 3 to 10 to 1, so it is "
+                        "damaged or made to exhaust memory.")
 
 
 def _meminfo(field: str, path: str = "/proc/meminfo") -> int | None:
@@ -78,6 +89,12 @@ def check_fits(float_bytes: int, what: str) -> None:
     """Raise DataError when `what`, float_bytes of 32-bit pixels, cannot be loaded and trained on here."""
     need, have = int(float_bytes * COPIES), available_memory()
     if have is not None and need > have:
-        raise DataError(f"{what} needs about {need / GB:.1f} GB of memory to load and train on "
-                        f"({float_bytes / GB:.1f} GB of pixels as 32-bit floats), but only {have / GB:.1f} GB "
+        raise DataError(f"{what} needs about {_size(need)} of memory to load and train on "
+                        f"({_size(float_bytes)} of pixels as 32-bit floats), but only {_size(have)} "
                         "is available; close other programs or use a smaller set.")
+
+
+def _size(n: int) -> str:
+    if n >= GB // 10:
+        return f"{n / GB:.1f} GB"
+    return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{n / 1024:.0f} KB"

@@ -1,6 +1,7 @@
-"""A small gzip IDX set whose header claims a million images is refused from its header and compressed size; a set
-is budgeted (32-bit floats plus copies) against the memory there is; any 2 MB input is answered within 5 s of CPU
-and 1.5 GB of address space, either loaded or refused with one sentence."""
+"""Decompression bombs and sets too big for the machine: a small gzip IDX set or .npz whose header claims a million
+images is refused from its header and compressed size; a set is budgeted (32-bit floats plus copies) against the
+memory there is; any 2 MB input is answered within 5 s of CPU and 1.5 GB of address space, either loaded or
+refused with one sentence."""
 from __future__ import annotations
 
 import gzip
@@ -9,6 +10,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import numpy as np
 import pytest
 
 from engine.data import load_dataset
-from engine.data import idx, memory
+from engine.data import idx, memory, npz
 from engine.errors import DataError
 
 BOMB_IMAGES = 1_300_000            # 1.02 GB of pixels, under the 1 GiB cap on raw bytes; 4 GB as float32
@@ -119,6 +121,42 @@ def test_a_2_mb_gzip_claiming_1_3_million_images_is_refused_from_its_header(bomb
     assert said["cpu"] < CPU_SECONDS, said
 
 
+def npz_of_zeros(path: Path, n: int) -> None:
+    """x_train of n zero images (uint8, deflated at level 1, fast to write) and a few labelled test images."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, shape in (("x_train", (n, 28, 28)), ("y_train", (n,)), ("x_test", (10, 28, 28)), ("y_test", (10,))):
+            with zf.open(name + ".npy", "w", force_zip64=True) as f:
+                np.lib.format.write_array_header_1_0(f, {"descr": "|u1", "fortran_order": False, "shape": shape})
+                left = int(np.prod(shape))
+                while left:
+                    f.write(bytes(min(left, 1 << 20)))
+                    left -= min(left, 1 << 20)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS and /proc/self/status are Linux's")
+def test_a_2_mb_npz_claiming_half_a_million_images_is_refused_from_its_directory(tmp_path):
+    path = tmp_path / "digits.npz"
+    npz_of_zeros(path, 500_000)                   # 392 MB of pixels, 1.6 GB as float32
+    assert path.stat().st_size < 2 << 20
+    said = load_under_limit(path)
+    assert "refused" in said, said
+    assert said["refused"].startswith("digits.npz (x_train.npy) claims 392,000,128 bytes of data packed into ")
+    assert said["cpu"] < CPU_SECONDS, said
+
+
+def test_an_npz_set_that_does_not_fit_is_refused_before_its_arrays_are_read(tmp_path, monkeypatch):
+    rng = np.random.default_rng(4)
+    path = tmp_path / "set.npz"
+    np.savez(path, x_train=rng.random((300, 64)), y_train=np.arange(300) % 3, x_test=rng.random((30, 64)),
+             y_test=np.arange(30) % 3)
+    monkeypatch.setattr(memory, "available_memory", lambda: int(330 * 64 * 4 * memory.COPIES) - 1)
+    monkeypatch.setattr(npz, "read_npz_or", lambda *a: pytest.fail("read before the budget was checked"))
+    with pytest.raises(DataError, match=r"^set.npz needs about 124 KB of memory .* but only 124 KB is available"):
+        load_dataset(path)
+    monkeypatch.undo()
+    assert load_dataset(path).x_train.shape == (300, 64)             # with the memory there is, it loads
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS and /proc/self/status are Linux's")
 def test_a_2_mb_set_just_under_the_ratio_loads_within_the_limits(near_limit):
     folder, pixel_sum = near_limit
@@ -135,10 +173,10 @@ def test_the_ratio_rule_spares_small_members_and_real_compression(tmp_path):
     blank.write_bytes(gzip.compress(images_header(20) + bytes(20 * 784)))
     assert idx.read_idx(blank).shape == (20, 28, 28)
     # above the floor, 101 to 1 is refused, whatever the trailer says
-    n = (idx.RATIO_FLOOR // 784) + 1000
+    n = (memory.RATIO_FLOOR // 784) + 1000
     big = tmp_path / "big-images-idx3-ubyte.gz"
     gzip_of_zeros(big, images_header(n), n * 784)
-    assert (n * 784) / big.stat().st_size > idx.MAX_RATIO
+    assert (n * 784) / big.stat().st_size > memory.MAX_RATIO
     with pytest.raises(DataError, match=r"to 1 where real image sets compress 3 to 10 to 1"):
         idx.idx_header(big)
 
@@ -155,7 +193,8 @@ def test_a_set_that_does_not_fit_is_refused_before_any_pixel_is_decoded(tmp_path
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path)
     msg = str(info.value)
-    assert msg.startswith(f"{tmp_path.name} needs about ") and "GB of memory" in msg and "\n" not in msg
+    assert msg.startswith(f"{tmp_path.name} needs about 2 MB of memory to load and train on (1 MB of pixels as "
+                          "32-bit floats), but only 2 MB is available") and "\n" not in msg
 
 
 def test_the_budget_is_the_float32_set_plus_copies_emnist_byclass_fits_where_memory_allows(monkeypatch):
