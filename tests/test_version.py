@@ -22,7 +22,8 @@ def version_of_a_copy(tmp_path: Path, pyproject: str | None) -> str:
     shutil.copy(ROOT / "engine" / "version.py", tmp_path / "engine" / "version.py")
     if pyproject is not None:
         (tmp_path / "pyproject.toml").write_text(pyproject)
-    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); from engine.version import __version__; print(__version__)"
+    code = (f"import sys; sys.path.insert(0, {str(tmp_path)!r}); "
+            "from engine.version import __version__; print(__version__)")
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
@@ -69,6 +70,6 @@ def test_a_saved_project_records_the_engines_version(tmp_path):
     import zipfile
 
     from app.project import Project, save_project
-    path = save_project(tmp_path / "p.mlpstudio", Project(spec={"input_size": 4, "layers": [{"units": 2, "activation": "softmax"}],
-                                                                      "loss": "cross_entropy", "seed": 0}))
+    spec = {"input_size": 4, "layers": [{"units": 2, "activation": "softmax"}], "loss": "cross_entropy", "seed": 0}
+    path = save_project(tmp_path / "p.mlpstudio", Project(spec=spec))
     assert json.loads(zipfile.ZipFile(path).read("project.json"))["app"] == version.__version__
