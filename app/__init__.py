@@ -30,7 +30,6 @@ fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores b
 guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold
 desktop_entry.py   freedesktop .desktop entry + icons install/uninstall
 paths.py           where resources/ (icons, bundled digits) is
-version.py         the app's version (installed package or pyproject.toml)
 widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,
                    field_messages, activation_info, step_controls + step_overlay (Step in three phases),
                    draw_canvas, draw_tab (guess_panel, teach_panel, fine_tune_table), prediction_bars,

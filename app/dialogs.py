@@ -8,18 +8,38 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.paths import icon_path
-from app.version import app_version
+from engine.version import __version__
 
-LICENSE = "MIT"
-MNIST_ATTRIBUTION = ('The bundled digits come from the <a href="http://yann.lecun.com/exdb/mnist/">MNIST database'
-                     '</a> by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, used under the '
-                     '<a href="https://creativecommons.org/licenses/by-sa/3.0/">CC&nbsp;BY\u2011SA&nbsp;3.0</a> license.')
+CODE_LICENSE = "MIT"
+
+
+class DataLicense(NamedTuple):
+    """Bundled data under its own license; resources/<folder>/SOURCES.md holds the full attribution."""
+    what: str
+    title: str
+    source_url: str
+    credit: str
+    license: str
+    license_url: str
+    spdx: str            # as named in pyproject.toml's license expression
+
+
+DATA_LICENSES = (
+    DataLicense("MNIST sample (5,000 training and 10,000 test digits)", "The MNIST database of handwritten digits",
+                "http://yann.lecun.com/exdb/mnist/", "Yann LeCun, Corinna Cortes and Christopher J.C. Burges",
+                "CC BY-SA 3.0", "https://creativecommons.org/licenses/by-sa/3.0/", "CC-BY-SA-3.0"),
+    DataLicense("Pen-drawn digits (7,494 pen trajectories by 30 writers)", "Pen-Based Recognition of Handwritten "
+                "Digits", "https://doi.org/10.24432/C5MG6K", "E. Alpaydin and F. Alimoglu, Bogazici University "
+                "(1998), UCI Machine Learning Repository", "CC BY 4.0",
+                "https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0"),
+)
 
 
 def shortcut_text(action: QAction) -> str:
@@ -39,11 +59,17 @@ def show_error(parent, title: str, text: str) -> QMessageBox:
 
 def about_text() -> str:
     from PySide6 import __version__ as pyside_version
-    return (f"<h3>MLP Studio {app_version()}</h3>"
+
+    def nobreak(name: str) -> str:         # "CC BY-SA 3.0" stays on one line
+        return name.replace(" ", "&nbsp;").replace("-", "\u2011")
+    data = "".join(f'<li>{d.what}: <a href="{d.source_url}">{d.title}</a> by {d.credit}, under '
+                   f'<a href="{d.license_url}">{nobreak(d.license)}</a>.</li>' for d in DATA_LICENSES)
+    return (f"<h3>MLP Studio {__version__}</h3>"
             "<p>Build a multi-layer perceptron, train it on handwritten digits, look inside it, and test it "
             "on digits you draw.</p>"
-            f"<p>License: {LICENSE}. Uses NumPy, PySide6 {pyside_version} (Qt, LGPLv3) and pyqtgraph.</p>"
-            f"<p>{MNIST_ATTRIBUTION}</p>"
+            f"<p><b>Code:</b> {CODE_LICENSE} License. Uses NumPy, PySide6 {pyside_version} (Qt, LGPLv3) and "
+            "pyqtgraph.</p>"
+            f"<p><b>Bundled data</b>, each under its own license:</p><ul>{data}</ul>"
             f"<p>Python {sys.version.split()[0]}</p>")
 
 

@@ -150,16 +150,3 @@ def fine_tune_dataset(base, x_mine, y_mine, seed: int = 0):
     return Dataset(name=f"{base.name} + your {len(y_mine)} digits", x_train=x, y_train=y, x_test=base.x_test,
                    y_test=base.y_test, image_shape=base.image_shape, n_classes=base.n_classes)
 
-
-def fine_tune(net, x_base, y_base, x_mine, y_mine, epochs: int = 3, lr: float = 5e-4, seed: int = 0,
-              callback=None):
-    """A copy of `net` trained a few epochs (Adam) on the training data plus the oversampled personal digits.
-    (The app fine-tunes through its TrainingSession with the same data and settings; this is the script form.)"""
-    from engine import fit
-
-    if len(x_mine) == 0:
-        raise DataError("Your handwriting set is empty: correct a few predictions first.")
-    x, y = fine_tune_set(x_base, y_base, x_mine, y_mine, seed=seed)
-    tuned = net.copy()
-    fit(tuned, fine_tune_config(epochs, lr, seed), x, y, callback=callback)
-    return tuned

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from app.project_parts import (check_part, clean_lesson, clean_params, clean_results, clean_runs, error,
                                json_safe, read_network)
-from app.version import app_version
+from engine.version import __version__
 
 FORMAT = "mlp-studio-project"
 VERSION = 2
@@ -93,7 +93,7 @@ def save_project(path: str | os.PathLike, project: Project) -> Path:
     from engine.atomic import atomic_write
 
     path = Path(path)
-    meta = {"format": FORMAT, "version": VERSION, "app": app_version(), "mode": project.mode,
+    meta = {"format": FORMAT, "version": VERSION, "app": __version__, "mode": project.mode,
             **_part_meta(project), "handwriting": project.handwriting, "lesson": clean_lesson(project.lesson)}
     members = {"weights.npz": project.network}
     if project.other is not None:

@@ -35,7 +35,7 @@
   compare        fair comparisons: variants differing in one setting, same start and data order; results rows
   plane          the input plane of a two-input network (output and neuron maps) for the playground
   export/        carry a Network to PyTorch (model.py, weights.pt, train.py) or ONNX; `python -m engine export`
-  version        __version__ from the installed metadata (pyproject.toml in a checkout)
+  version        __version__ (the app's too): installed metadata, else pyproject.toml, else "0+unknown"
   progress       the command line's progress bar
   __main__       `python -m engine`: the command line
   cli            `python -m engine train|evaluate|download|info|bench|export` (bench loads the bench/ package,

@@ -31,13 +31,15 @@ def _explain(path: Path, exc: OSError) -> str:
 def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     """Open a temp file beside `path`; on success fsync and os.replace it over `path`.
 
-    On any error the temp file is removed, `path` is untouched, and OSError becomes SaveError.
+    On any error the temp file is removed, `path` is untouched, and OSError becomes SaveError. A symbolic link
+    is followed: its target gets the new content and the link stays a link.
     """
-    path = Path(path)
+    shown = Path(path)                       # the name the user chose, for messages
+    path = Path(os.path.realpath(shown))     # os.replace over a link would replace the link, not its target
     tmp_name = None
     _remove_stale_temps(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         _keep_mode(path, fd)
         with os.fdopen(fd, mode) as f:
             yield f
@@ -47,7 +49,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
         tmp_name = None
         _fsync_dir(path.parent)
     except OSError as exc:
-        raise SaveError(_explain(path, exc)) from exc
+        raise SaveError(_explain(shown, exc)) from exc
     finally:
         if tmp_name is not None:
             try:

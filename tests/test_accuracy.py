@@ -1,36 +1,16 @@
 """Done-when of issue 2: 784-128-10 ReLU/softmax, mini-batch SGD + momentum, bundled 5,000 digits -> >= 94%
 on the 10,000 MNIST test digits in <= 20 epochs."""
-import gzip
-from pathlib import Path
-
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from engine import Network, TrainConfig, fit
+from engine.data import load_dataset
 from engine.metrics import accuracy
-
-SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "mnist-sample"
-
-
-def _idx(path):
-    raw = gzip.open(path).read()
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3])]
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
-
-
-def _sample():
-    try:
-        from engine.data import load_dataset
-        ds = load_dataset("sample")
-        return ds.x_train, ds.y_train, ds.x_test, ds.y_test
-    except ImportError:    # the data package is someone else's; the raw files are enough here
-        load = lambda stem, images: (_idx(SAMPLE / f"{stem}-{'images-idx3' if images else 'labels-idx1'}-ubyte.gz"))
-        return (load("train", True).reshape(-1, 784) / np.float32(255), load("train", False).astype(np.int64),
-                load("t10k", True).reshape(-1, 784) / np.float32(255), load("t10k", False).astype(np.int64))
 
 
 def test_mnist_sample_reaches_94_percent():
-    x_train, y_train, x_test, y_test = _sample()
+    ds = load_dataset("sample")
+    x_train, y_train, x_test, y_test = ds.x_train, ds.y_train, ds.x_test, ds.y_test
     assert x_train.shape == (5000, 784) and x_test.shape == (10000, 784)
     net = Network.from_spec({"input_size": 784, "layers": [{"units": 128, "activation": "relu"},
                                                            {"units": 10, "activation": "softmax"}],

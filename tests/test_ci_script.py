@@ -18,7 +18,19 @@ def test_ci_runs_the_readme_command_then_the_export_tests():
     install = next(i for i, l in enumerate(lines) if "pip install" in l and "torch" in l)
     export = next(i for i, l in enumerate(lines) if "pytest" in l and "-m export" in l)
     assert readme < install < export
-    assert "torch==2.13.0" in lines[install].split() and {"onnx", "onnxruntime"} <= set(lines[install].split())
+    # the pinned CPU torch first, then the extras, whose torch>=2.1 keeps it
+    words = lines[install].split()
+    assert words.index("torch==2.13.0") < words.index("'.[export,bench]'")
+
+
+def test_extras_ask_for_a_torch_range_and_the_readme_pins_the_cpu_build_first():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    extras = re.search(r"^\[project.optional-dependencies\]\n(.*?)^\[", pyproject, re.M | re.S).group(1)
+    torch = re.findall(r'"torch([^"]*)"', extras)
+    assert torch == [">=2.1", ">=2.1"]                     # bench and export
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    first, extra = readme.index("pip install torch==2.13.0 &&"), readme.index("pip install -e '.[export]'")
+    assert first < extra
 
 
 def test_ci_installs_desktop_file_utils_and_runs_hypothesis_derandomized():

@@ -1,4 +1,4 @@
-"""The PNG icons are the SVG rendered at each size (re-run resources/icons/render.py after editing the SVG)."""
+"""The PNG icons are the SVG rendered at each size (re-run tools/render_icons.py after editing the SVG)."""
 import importlib.util
 from pathlib import Path
 
@@ -6,11 +6,12 @@ import pytest
 
 from app.desktop_entry import ICON_SIZES
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ROOT = Path(__file__).resolve().parent.parent
+ICONS = ROOT / "resources" / "icons"
 
 
 def load_renderer():
-    spec = importlib.util.spec_from_file_location("render_icons", ICONS / "render.py")
+    spec = importlib.util.spec_from_file_location("render_icons", ROOT / "tools" / "render_icons.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -202,3 +202,31 @@ def test_saves_keep_permissions_and_sweep_temp_files_of_long_dead_saves(tmp_path
         f.write(b"two")
     assert target.read_bytes() == b"two" and (os.stat(target).st_mode & 0o777) == 0o640
     assert not dead.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize("target", ["model", "project", "handwriting", "text"])
+def test_saving_over_a_symbolic_link_updates_its_target_and_keeps_the_link(tmp_path, target):
+    name, save = TARGETS[target]
+    real = tmp_path / "elsewhere" / name
+    real.parent.mkdir()
+    save(real, 1)
+    before = real.read_bytes()
+    link = tmp_path / "here" / name
+    link.parent.mkdir()
+    link.symlink_to(os.path.join("..", "elsewhere", name))       # relative, as `ln -s` usually makes them
+    save(link, 2)
+    assert link.is_symlink() and os.readlink(link) == os.path.join("..", "elsewhere", name)
+    assert real.read_bytes() != before and link.read_bytes() == real.read_bytes()
+    assert [p.name for p in link.parent.iterdir()] == [name]                  # no temp file left beside the link
+    assert sorted(p.name for p in real.parent.iterdir()) == [name]
+
+
+def test_saving_the_model_and_project_through_a_link_loads_back_through_it(tmp_path):
+    from app.project import load_project
+    for name, save, load in (("m.npz", save_model, lambda p: Network.load(p)),
+                             ("p.mlpstudio", save_project_file, lambda p: load_project(p).network)):
+        real, link = tmp_path / f"real-{name}", tmp_path / name
+        save(real, 0.25)
+        link.symlink_to(real)
+        save(link, 0.75)
+        assert link.is_symlink() and np.all(load(real).params == 0.75) and np.all(load(link).params == 0.75)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from app.handwriting import IMAGES, LABELS, PersonalDigits, fine_tune, fine_tune_set
+from app.handwriting import IMAGES, LABELS, PersonalDigits, fine_tune_config, fine_tune_dataset, fine_tune_set
 from engine.errors import DataError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "mnist-sample"
@@ -117,7 +117,9 @@ def test_fine_tune_round_trip_teaches_misrecognised_digits(tmp_path):
         digits.add(ds.x_test[i].reshape(28, 28), int(ds.y_test[i]))
     x_mine, y_mine = PersonalDigits(tmp_path / "hw").as_training()
     assert (net.predict(x_mine) == y_mine).mean() == 0
-    tuned = fine_tune(net, ds.x_train, ds.y_train, x_mine, y_mine, epochs=3)
+    tuned = net.copy()                      # what the Draw tab trains: this data set with these settings
+    mixed = fine_tune_dataset(ds, x_mine, y_mine)
+    fit(tuned, fine_tune_config(epochs=3), mixed.x_train, mixed.y_train)
     assert (tuned.predict(x_mine) == y_mine).mean() >= 0.9
     # and it still reads MNIST about as well as before
     base_acc = (net.predict(ds.x_test[2000:3000]) == ds.y_test[2000:3000]).mean()

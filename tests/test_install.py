@@ -1,7 +1,11 @@
-"""Installs: a built wheel installed into a fresh --prefix finds the bundled digits and icons with the source tree
-off sys.path; the editable install reads the checkout's resources/; pyproject lists every package; the LICENSE."""
+"""Installs: the wheel builds without a setuptools warning; installed alone into a fresh virtual environment (what
+pipx does) it runs both commands while another project's `app` and `engine` live elsewhere; installed into a fresh
+--prefix it finds the bundled digits and icons with the source tree off sys.path; the editable install reads the
+checkout's resources/; pyproject lists every package; the licenses travel in the wheel."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -9,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import venv
 import zipfile
 from pathlib import Path
 
@@ -50,16 +55,29 @@ SKIP_COPY = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def build(tmp_path_factory) -> tuple[Path, str]:
     """The wheel pip builds (in its own build environment, as `pip install .` does) from a copy of the checkout,
-    so the build leaves no build/ folder behind in the tree."""
+    so the build leaves no build/ folder behind in the tree; and the build backend's output (-v shows it)."""
     source, out = tmp_path_factory.mktemp("src") / "mlp-studio", tmp_path_factory.mktemp("wheel")
     shutil.copytree(ROOT, source, ignore=SKIP_COPY)
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
-                           capture_output=True, text=True, timeout=900)
-    assert build.returncode == 0, build.stderr
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", str(out), str(source)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
     (path,) = out.glob("mlp_studio-*.whl")
-    return path
+    return path, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(build) -> Path:
+    return build[0]
+
+
+@pytest.mark.slow
+def test_the_wheel_builds_without_setuptools_warnings(build):
+    # setuptools' warnings are Python warnings (_Warning, SetuptoolsDeprecationWarning ...) framed by "!!" lines;
+    # pip's own "WARNING: Location ... is ignored" lines come from this machine's pip configuration, not the build
+    warnings = [line.strip() for line in build[1].splitlines() if "Warning" in line or line.strip() == "!!"]
+    assert warnings == []
 
 
 @pytest.mark.slow
@@ -71,8 +89,14 @@ def test_wheel_carries_the_resources_as_package_data_and_the_license(wheel):
         assert name in names, name
     assert not [n for n in names if ".data/data/" in n], "deprecated data-files must not be used"
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
+    assert not [n for n in names if n.endswith("render.py")], "the icon renderer is a tool, not part of the package"
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
-    assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(meta).decode()
+    metadata = zipfile.ZipFile(wheel).read(meta).decode()
+    assert "License-Expression: MIT AND CC-BY-SA-3.0 AND CC-BY-4.0" in metadata.splitlines()
+    for sources in ("resources/mnist-sample/SOURCES.md", "resources/pendigits/SOURCES.md"):
+        assert f"License-File: {sources}" in metadata.splitlines()
+        licensed = next(n for n in names if n.endswith(f".dist-info/licenses/{sources}"))
+        assert zipfile.ZipFile(wheel).read(licensed) == (ROOT / sources).read_bytes()
 
 
 @pytest.mark.slow
@@ -115,8 +139,85 @@ def test_pyproject_lists_every_package_folder():
     assert "mlp_resources" in listed
 
 
-def test_license_is_mit_and_named_in_pyproject():
+def test_the_code_license_is_mit_and_listed_first():
     text = (ROOT / "LICENSE").read_text()
     assert text.startswith("MIT License") and "2026 MLP Studio developers" in text
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert 'license = "MIT"' in pyproject and 'license-files = ["LICENSE"]' in pyproject
+    assert 'license = "MIT AND ' in pyproject and 'license-files = ["LICENSE", ' in pyproject
+
+
+def _record_line(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def other_project_wheel(folder: Path) -> Path:
+    """A wheel of another application that, like this one, names its top-level packages `app` and `engine`."""
+    files = {"app/__init__.py": b'WHO = "other-tool"\n', "engine/__init__.py": b'WHO = "other-tool"\n',
+             "other_tool-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: other-tool\nVersion: 1.0\n",
+             "other_tool-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                                                b"Tag: py3-none-any\n"}
+    record = "\n".join([_record_line(n, d) for n, d in files.items()] + ["other_tool-1.0.dist-info/RECORD,,"])
+    path = folder / "other_tool-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+        z.writestr("other_tool-1.0.dist-info/RECORD", record + "\n")
+    return path
+
+
+def fresh_venv(folder: Path, wheel: Path, deps: bool = False) -> Path:
+    """A new virtual environment holding only `wheel` (installed by this pip, run inside it, as pipx does); with
+    deps, NumPy, PySide6 & co. come from this test's own environment (a .pth line) instead of the network."""
+    venv.create(folder, with_pip=False)
+    python = folder / ("Scripts" if os.name == "nt" else "bin") / "python"
+    done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+                           "--no-index", str(wheel)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    if deps:
+        site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        # a plain path line: the .pth files in there (this checkout's editable install) are not run
+        (Path(site) / "_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    return python
+
+
+def run_in(python: Path, argv: list, cwd: Path, **env) -> subprocess.CompletedProcess:
+    """argv run as from a shell whose PATH has that environment's bin/ (as pipx's ~/.local/bin) and no other."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    clean.update(env, PATH=os.pathsep.join([str(python.parent), "/usr/bin", "/bin"]))
+    return subprocess.run([str(a) for a in argv], cwd=cwd, env=clean, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name == "nt", reason="the venv layout and launchers below are POSIX's")
+def test_pipx_style_install_runs_both_commands_beside_another_app_package(wheel, tmp_path):
+    other = other_project_wheel(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # a shared environment: the last install owns app/ and engine/, and pip says nothing
+    shared = fresh_venv(tmp_path / "shared", other)
+    done = subprocess.run([sys.executable, "-m", "pip", "--python", str(shared), "install", "-q", "--no-deps",
+                           "--no-index", str(wheel)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert run_in(shared, [shared, "-c", "import app; print(app.WHO)"], elsewhere).returncode != 0   # other-tool broken
+
+    # pipx's way: each application alone in an environment of its own
+    user = fresh_venv(tmp_path / "user", other)
+    mlp = fresh_venv(tmp_path / "mlp-studio", wheel, deps=True)
+    bindir = mlp.parent
+    assert run_in(user, [user, "-c", "import app, engine; print(app.WHO, engine.WHO)"], elsewhere).stdout.split() == \
+        ["other-tool", "other-tool"]
+    got = run_in(mlp, [mlp, "-c", PROBE], elsewhere)
+    assert got.returncode == 0, got.stderr
+    probe = json.loads(got.stdout.strip().splitlines()[-1])
+    assert Path(probe["engine"]).resolve().is_relative_to((tmp_path / "mlp-studio").resolve())
+    assert probe["sample"] == "(5000, 784)" and probe["svg_ok"] and probe["version"] == _pyproject_version()
+    train = run_in(mlp, ["mlp-train", "--help"], elsewhere)
+    assert train.returncode == 0 and "train" in train.stdout and (bindir / "mlp-train").read_text().startswith(
+        f"#!{mlp}")
+    menu = run_in(mlp, ["mlp-studio", "--install-desktop-entry"], elsewhere,
+                  XDG_DATA_HOME=str(tmp_path / "share"))
+    assert menu.returncode == 0, menu.stderr
+    entry = (tmp_path / "share" / "applications" / "mlp-studio.desktop").read_text()
+    assert f"Exec={bindir / 'mlp-studio'} %F" in entry.splitlines()     # the menu starts the isolated launcher

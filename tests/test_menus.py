@@ -253,11 +253,13 @@ def test_closing_over_an_unsaved_trained_network_asks_first(env, qtbot):
     assert not window.isVisible() and (env / "kept.mlpstudio").is_file()
 
 
-def test_about_box_names_version_license_and_mnist_attribution(window):
+def test_about_box_names_version_and_the_code_and_data_licenses(window):
     box = window.menus.show_about()
     text = box.text().replace("&nbsp;", " ").replace("\u2011", "-")  # kept on one line in the dialog
-    assert "MLP Studio 0.1.0" in text and "License: MIT" in text
-    assert "Yann LeCun, Corinna Cortes and Christopher J.C. Burges" in text and "CC BY-SA 3.0" in text
+    assert "MLP Studio 0.1.0" in text and "<b>Code:</b> MIT License" in text
+    assert "Yann LeCun, Corinna Cortes and Christopher J.C. Burges" in text and "CC BY-SA 3.0</a>" in text
+    assert "E. Alpaydin and F. Alimoglu" in text and "CC BY 4.0</a>" in text
+    assert 'href="https://creativecommons.org/licenses/by/4.0/"' in text and "https://doi.org/10.24432/C5MG6K" in text
     assert box.isVisible() and not box.iconPixmap().isNull()
     box.close()
 

@@ -82,10 +82,6 @@ class DrawCanvas(QWidget):
         """Strokes as (n, 2) arrays of (x, y) in unit-square coordinates."""
         return [np.asarray(s, dtype=np.float64) for s in self._strokes]
 
-    def set_strokes(self, strokes) -> None:
-        self._strokes = [[(float(x), float(y)) for x, y in s] for s in strokes if len(s)]
-        self._changed()
-
     def is_empty(self) -> bool:
         return not self._strokes
 

@@ -10,10 +10,6 @@ def entry_tip(entry) -> str:
     return "\n".join(line for line in lines if line)
 
 
-WEIGHTS = ("Weights: each connection multiplies its input by a weight w. Training adjusts every weight a little "
-           "after each batch so the loss goes down.")
-BIAS = "Bias: a number added to a neuron's weighted sum, so it can fire even when all its inputs are 0."
-AGGREGATOR = "Aggregator: a neuron first sums its inputs times their weights, plus the bias: z = Σ w·x + b."
 ACTIVATION = ("Activation: turns a neuron's sum z into its output. "
               + "; ".join(f"{a.label} → {a.range_text}" for a in ACTIVATIONS.values() if a.hidden_ok) + ".")
 OUTPUT_ACTIVATION = ("Output activation: softmax turns the 10 outputs into probabilities that sum to 1 (needed by "
@@ -32,8 +28,6 @@ MOMENTUM = "Momentum: keeps a share of the previous step, so updates roll throug
 BATCH_SIZE = ("Batch size: how many samples are averaged for one weight update. Small batches are noisy but "
               "update often; large batches are smoother. Can be changed while training.")
 EPOCHS = "Epoch: one full pass through the training set. Training runs this many epochs."
-BACKPROP = ("Backpropagation: the chain rule run backwards from the loss: each weight's gradient is "
-            "δ_j (the error at its output neuron) × z_i (its input), ∂L/∂w_i→j = δ_j · z_i.")
 SEED = "Seed: fixes the random initial weights and shuffling, so the same settings give the same run."
 VALIDATION = ("Validation fraction: the share of training images held back to check the network on data it does "
               "not learn from; it shows overfitting.")

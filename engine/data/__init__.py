@@ -1,10 +1,13 @@
 """Data sets for the engine (no Qt).
 
 paths.py     the bundled MNIST sample and the user's data folder (platformdirs or $MLP_STUDIO_DATA_DIR)
-idx.py       IDX (MNIST-format) files, raw or gzip, header checked against the real byte length
-npz.py       Keras-style .npz (x_train, y_train, x_test, y_test)
+idx.py       IDX (MNIST-format) files, raw or gzip, header checked against the real byte length and the
+             compression ratio; images decoded chunk by chunk straight into float32
+memory.py    the memory a set may take (float32 pixels plus copies) against what the machine has available;
+             the compression ratio beyond which a member is a bomb
+npz.py       Keras-style .npz (x_train, y_train, x_test, y_test), budgeted from its zip directory first
 csv_table.py label-first CSV (Kaggle layout), header or not
-checks.py    shared checks: pixels to float32 [0, 1], labels to int64 class indices
+checks.py    shared checks: pixels to float32 [0, 1], labels to int64 class indices, regular files only
 dataset.py   Dataset and load_dataset("sample" | "sample+drawn" | "mnist" | a generated set | path)
 toy.py       playground sets, generated and seeded: xor, circles, spiral, blobs, moons; sin, abs, step
 (stratified_split is re-exported from engine.split)

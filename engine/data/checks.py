@@ -1,6 +1,7 @@
 """Checks shared by the loaders: pixels become float32 in [0, 1], labels int64 in 0..n_classes-1."""
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,18 @@ def check_test_classes(y_train: np.ndarray, y_test: np.ndarray, where: str) -> i
         raise DataError(f"{where}: the test labels contain class {int(y_test.max())} but the training labels "
                         f"only go up to {n_classes - 1}.")
     return n_classes
+
+
+def regular_file(path: Path) -> None:
+    """Refuse a named pipe, device or socket: reading one waits for a writer forever or never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise file_problem(path, exc) from exc
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a device")
+        raise DataError(f"{path} is {kind}, not a regular file, so it cannot be read as a data set.")
 
 
 def file_problem(path: Path, exc: OSError | NpzError) -> DataError:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .checks import check_split, file_problem, int_labels, unit_pixels
+from .checks import check_split, file_problem, int_labels, regular_file, unit_pixels
 
 
 def _is_number(field: str) -> bool:
@@ -24,6 +24,7 @@ def _is_number(field: str) -> bool:
 def load_csv(path: str | Path):
     """(x (n, d) float32 in [0, 1], y (n,) int64) from a label-first CSV file."""
     path = Path(path)
+    regular_file(path)
     try:
         with open(path, "r", encoding="utf-8", errors="replace") as f:
             first = f.readline()
@@ -59,4 +60,4 @@ def test_file_beside(path: Path) -> Path | None:
         return None
     i = name.lower().index("train")
     other = path.with_name(name[:i] + ("TEST" if name[i:i + 5].isupper() else "test") + name[i + 5:])
-    return other if other.is_file() else None
+    return other if other.exists() else None      # a pipe or folder of that name is refused by load_csv

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .checks import check_test_classes
+from .checks import check_test_classes, regular_file
 from .csv_table import load_csv, test_file_beside
-from .idx import _role, find_idx_files, load_idx_pair
+from .idx import _role, find_idx_files, idx_header, load_idx_pair
+from .memory import check_fits
 from .npz import load_npz
 from .paths import mnist_available, mnist_dir, sample_dir
 from .pendigits import DRAWN_SAMPLE, with_drawn_digits
@@ -91,6 +92,7 @@ def load_dataset(name_or_path: str | Path, **generated) -> Dataset:
                         "or a .csv file.")
     if path.is_dir():
         return _from_idx_folder(path, path.name)
+    regular_file(path)                   # a pipe or a device would block the loader forever
     suffixes = "".join(path.suffixes).lower()
     if suffixes.endswith(".npz"):
         x_tr, y_tr, x_te, y_te, shape = load_npz(path)
@@ -107,9 +109,15 @@ def _make(name, x_tr, y_tr, x_te, y_te, shape, source, where, notice="") -> Data
 
 
 def _hold_out(x, y):
-    """Split a test part off a set that came without one."""
-    x_tr, y_tr, x_te, y_te = stratified_split(x, y, HELD_OUT, SPLIT_SEED)
-    return x_tr, y_tr, x_te, y_te
+    """Split a test part off a set that came without one: stratified_split's parts, but the training rows move
+    down inside x (which the caller gives up) instead of being copied, so the set is not held twice."""
+    train, y_tr, test, y_te = stratified_split(np.arange(len(y)), y, HELD_OUT, SPLIT_SEED)
+    x_te = x[test]
+    rows = max(1, (8 << 20) // max(x.itemsize * x.shape[1], 1))
+    for a in range(0, len(train), rows):    # train is ascending: each source row lies at or after its destination
+        chunk = train[a:a + rows]
+        x[a:a + len(chunk)] = x[chunk]
+    return x[:len(train)], y_tr, x_te, y_te
 
 
 def _from_idx_folder(folder: Path, name: str, chosen: Path | None = None) -> Dataset:
@@ -123,7 +131,7 @@ def _from_idx_folder(folder: Path, name: str, chosen: Path | None = None) -> Dat
             raise DataError(f"{chosen.name} is not a data set file this program knows: use an IDX file "
                             "(…-images-idx3-ubyte[.gz]), an .npz or a .csv file.")
         files[(split, kind)] = chosen
-    pairs = {}
+    splits = []
     for split in ("train", "test"):
         have = [k for k in ("images", "labels") if (split, k) in files]
         if len(have) == 1:
@@ -131,10 +139,13 @@ def _from_idx_folder(folder: Path, name: str, chosen: Path | None = None) -> Dat
             raise DataError(f"{folder} has a {split} {have[0]} file ({files[(split, have[0])].name}) "
                             f"but no matching {split} {missing} file.")
         if have:
-            pairs[split] = load_idx_pair(files[(split, "images")], files[(split, "labels")])
-    if not pairs:
+            splits.append(split)
+    if not splits:
         raise DataError(f"{folder} holds no IDX data set (expected files like train-images-idx3-ubyte.gz and "
                         "train-labels-idx1-ubyte.gz).")
+    # budgeted from the headers, before a byte of pixels is decoded
+    check_fits(sum(4 * _count(idx_header(files[(s, "images")])[0]) for s in splits), name)
+    pairs = {s: load_idx_pair(files[(s, "images")], files[(s, "labels")]) for s in splits}
     notice = ""
     if len(pairs) == 1:
         (split, (x, y, shape)), = pairs.items()
@@ -146,6 +157,10 @@ def _from_idx_folder(folder: Path, name: str, chosen: Path | None = None) -> Dat
             raise DataError(f"{folder}: training images are {shape[0]}x{shape[1]} but test images are "
                             f"{shape_te[0]}x{shape_te[1]}.")
     return _make(name, x_tr, y_tr, x_te, y_te, shape, str(folder), str(folder), notice)
+
+
+def _count(shape: tuple[int, ...]) -> int:
+    return int(np.prod(shape, dtype=object))
 
 
 def _from_csv(path: Path) -> Dataset:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
-from .checks import int_labels
+from .checks import int_labels, regular_file
+from .memory import check_ratio
 
 # IDX type code -> (big-endian dtype, name for messages)
 IDX_TYPES = {0x08: (">u1", "unsigned byte"), 0x09: (">i1", "signed byte"), 0x0B: (">i2", "16-bit integer"),
@@ -45,90 +47,152 @@ def _read_exact(f, n: int, path: Path) -> bytes:
             break
         parts.append(part)
         got += len(part)
+    _check_length(f, n, got, path)
+    return b"".join(parts)
+
+
+def _check_length(f, n: int, got: int, path: Path) -> None:
+    """got bytes of data were read where the header announced n; the file must end right there."""
     if got < n:
         raise DataError(f"{path.name} is truncated: its header promises {n:,} bytes of data "
                         f"but the file holds only {got:,}.")
     if f.read(1):
         raise DataError(f"{path.name} has extra bytes after the {n:,} bytes of data its header announces; "
                         "it is damaged or not an IDX file.")
-    return b"".join(parts)
+
+
+def _header(f, path: Path, compressed: bool) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) from the header at f's start, checked against the file's size before any data is read."""
+    head = f.read(4)
+    if len(head) < 4:
+        raise DataError(f"{path.name} is too short to be an IDX file ({len(head)} bytes).")
+    if head[0] != 0 or head[1] != 0:
+        raise DataError(f"{path.name} is not an IDX file: its magic number "
+                        f"0x{head.hex()} does not start with two zero bytes.")
+    code, ndim = head[2], head[3]
+    if code not in IDX_TYPES:
+        raise DataError(f"{path.name} has an unknown IDX data type code 0x{code:02X}.")
+    if ndim < 1:
+        raise DataError(f"{path.name} declares 0 dimensions.")
+    dims_raw = f.read(4 * ndim)
+    if len(dims_raw) < 4 * ndim:
+        raise DataError(f"{path.name} is truncated inside its header.")
+    shape = tuple(int(s) for s in np.frombuffer(dims_raw, dtype=">u4"))
+    dtype = np.dtype(IDX_TYPES[code][0])
+    n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    # zero images of absurd size are also damage (and NumPy cannot even describe that shape)
+    extent = int(np.prod([max(s, 1) for s in shape], dtype=object)) * dtype.itemsize
+    if max(n_bytes, extent) > MAX_BYTES:
+        raise DataError(f"{path.name} declares a shape of {shape} ({n_bytes:,} bytes), "
+                        "far larger than any MNIST-format data set; the header is damaged.")
+    size, total = path.stat().st_size, 4 + 4 * ndim + n_bytes
+    if compressed:
+        check_ratio(path.name, total, size)
+    if compressed and _gzip_size(path) != total % (1 << 32):
+        # the gzip trailer states the decompressed size: checked before decompressing anything big
+        raise DataError(f"{path.name} is a damaged or truncated gzip file: it does not hold the "
+                        f"{n_bytes:,} bytes of data its header declares.")
+    if not compressed and size != total:
+        raise DataError(f"{path.name} declares {shape[0]:,} items of shape {shape[1:]} "
+                        f"({n_bytes:,} bytes) but holds {size - 4 - 4 * ndim:,} bytes of data.")
+    return shape, dtype
+
+
+@contextmanager
+def open_idx(path: Path):
+    """(file positioned at the data, shape, dtype) of an IDX file whose header passed every check; any problem
+    reading it, header or data, becomes a DataError naming the file."""
+    try:
+        regular_file(path)
+        if path.stat().st_size == 0:
+            raise DataError(f"{path.name} is empty.")
+        compressed = _is_gzip(path)
+        with (gzip.open(path, "rb") if compressed else open(path, "rb")) as f:
+            shape, dtype = _header(f, path, compressed)
+            yield f, shape, dtype
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise DataError(f"{path.name} is a damaged or truncated gzip file ({exc}).") from exc
+    except OSError as exc:
+        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+
+
+def idx_header(path: str | Path) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) an IDX file declares, after the checks read_idx makes, without reading its data."""
+    with open_idx(Path(path)) as (_, shape, dtype):
+        return shape, dtype
 
 
 def read_idx(path: str | Path) -> np.ndarray:
     """The array stored in an IDX file (native byte order). Raises DataError naming the file and the problem."""
     path = Path(path)
-    try:
-        if not path.is_file():
-            raise DataError(f"{path} does not exist or is not a file.")
-        if path.stat().st_size == 0:
-            raise DataError(f"{path.name} is empty.")
-        compressed = _is_gzip(path)
-        with (gzip.open(path, "rb") if compressed else open(path, "rb")) as f:
-            head = f.read(4)
-            if len(head) < 4:
-                raise DataError(f"{path.name} is too short to be an IDX file ({len(head)} bytes).")
-            if head[0] != 0 or head[1] != 0:
-                raise DataError(f"{path.name} is not an IDX file: its magic number "
-                                f"0x{head.hex()} does not start with two zero bytes.")
-            code, ndim = head[2], head[3]
-            if code not in IDX_TYPES:
-                raise DataError(f"{path.name} has an unknown IDX data type code 0x{code:02X}.")
-            if ndim < 1:
-                raise DataError(f"{path.name} declares 0 dimensions.")
-            dims_raw = f.read(4 * ndim)
-            if len(dims_raw) < 4 * ndim:
-                raise DataError(f"{path.name} is truncated inside its header.")
-            shape = tuple(int(s) for s in np.frombuffer(dims_raw, dtype=">u4"))
-            dtype = np.dtype(IDX_TYPES[code][0])
-            n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
-            # zero images of absurd size are also damage (and NumPy cannot even describe that shape)
-            extent = int(np.prod([max(s, 1) for s in shape], dtype=object)) * dtype.itemsize
-            if max(n_bytes, extent) > MAX_BYTES:
-                raise DataError(f"{path.name} declares a shape of {shape} ({n_bytes:,} bytes), "
-                                "far larger than any MNIST-format data set; the header is damaged.")
-            if compressed and _gzip_size(path) != (4 + 4 * ndim + n_bytes) % (1 << 32):
-                # the gzip trailer states the decompressed size: checked before decompressing anything big
-                raise DataError(f"{path.name} is a damaged or truncated gzip file: it does not hold the "
-                                f"{n_bytes:,} bytes of data its header declares.")
-            if not compressed and path.stat().st_size != 4 + 4 * ndim + n_bytes:
-                real = path.stat().st_size - 4 - 4 * ndim
-                raise DataError(f"{path.name} declares {shape[0]:,} items of shape {shape[1:]} "
-                                f"({n_bytes:,} bytes) but holds {real:,} bytes of data.")
-            data = _read_exact(f, n_bytes, path)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise DataError(f"{path.name} is a damaged or truncated gzip file ({exc}).") from exc
-    except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    with open_idx(path) as (f, shape, dtype):
+        data = _read_exact(f, int(np.prod(shape, dtype=object)) * dtype.itemsize, path)
     return np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=False)
 
 
+def read_images(path: Path, shape: tuple[int, int, int]) -> np.ndarray:
+    """(n, rows*cols) float32 pixels in [0, 1] of an unsigned-byte images file, decoded chunk by chunk straight
+    into the result (no whole copy of the raw bytes)."""
+    n, d = shape[0], shape[1] * shape[2]
+    try:
+        x = np.empty((n, d), np.float32)
+    except MemoryError:
+        raise DataError(f"There is not enough memory to load {path.name} ({n * d * 4:,} bytes as 32-bit "
+                        "floats).") from None
+    rows = max(1, CHUNK // max(d, 1))
+    buf = bytearray(rows * d)
+    with open_idx(path) as (f, _, _):
+        got = 0
+        for start in range(0, n, rows):
+            k = min(rows, n - start)
+            view = memoryview(buf)[:k * d]
+            filled = _fill(f, view)
+            got += filled
+            if filled < k * d:
+                break
+            np.divide(np.frombuffer(view, np.uint8), np.float32(255), out=x[start:start + k].reshape(-1))
+        _check_length(f, n * d, got, path)
+    return x
+
+
+def _fill(f, view: memoryview) -> int:
+    """Read into view until it is full or the file ends (a gzip stream hands out less than asked)."""
+    got = 0
+    while got < len(view):
+        k = f.readinto(view[got:])
+        if not k:
+            break
+        got += k
+    return got
+
+
 def load_idx_pair(images_path: str | Path, labels_path: str | Path):
-    """(images (n, rows*cols) float32 in [0, 1], labels (n,) int64, (rows, cols)) from an images + labels pair."""
+    """(images (n, rows*cols) float32 in [0, 1], labels (n,) int64, (rows, cols)) from an images + labels pair.
+    Everything that can be checked (headers, labels, counts) is checked before the images are decoded."""
     images_path, labels_path = Path(images_path), Path(labels_path)
-    images = read_idx(images_path)
-    labels = read_idx(labels_path)
-    if images.dtype != np.uint8 or images.ndim != 3:
+    shape, dtype = idx_header(images_path)
+    if dtype != np.uint8 or len(shape) != 3:
         raise DataError(f"{images_path.name} is not an images file: expected unsigned-byte images of shape "
-                        f"(n, rows, cols), found {_type_name(images)} of shape {images.shape}.")
+                        f"(n, rows, cols), found {_type_name(dtype)} of shape {shape}.")
+    labels = read_idx(labels_path)
     if labels.dtype != np.uint8 or labels.ndim != 1:
         raise DataError(f"{labels_path.name} is not a labels file: expected one unsigned byte per image, "
-                        f"found {_type_name(labels)} of shape {labels.shape}.")
-    if len(labels) != len(images):
+                        f"found {_type_name(labels.dtype)} of shape {labels.shape}.")
+    if len(labels) != shape[0]:
         raise DataError(f"{labels_path.name} has {len(labels):,} labels but {images_path.name} has "
-                        f"{len(images):,} images.")
-    if len(images) == 0:
+                        f"{shape[0]:,} images.")
+    if shape[0] == 0:
         raise DataError(f"{images_path.name} holds no images.")
-    x = images.reshape(len(images), -1).astype(np.float32)
-    np.divide(x, 255, out=x)
-    return x, int_labels(labels, labels_path.name), images.shape[1:]
+    y = int_labels(labels, labels_path.name)
+    return read_images(images_path, shape), y, shape[1:]
 
 
-def _type_name(a: np.ndarray) -> str:
+def _type_name(dtype: np.dtype) -> str:
     """'32-bit float' etc. for a message."""
     for dt, name in IDX_TYPES.values():
-        if np.dtype(dt).newbyteorder("=") == a.dtype:
+        if np.dtype(dt) == dtype or np.dtype(dt).newbyteorder("=") == dtype:
             return f"{name} data"
-    return f"{a.dtype} data"
+    return f"{dtype} data"
 
 
 def _role(name: str) -> tuple[str | None, str | None]:

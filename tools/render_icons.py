@@ -1,4 +1,4 @@
-"""Render mlp-studio.svg to the PNG sizes desktops ask for: `python resources/icons/render.py`.
+"""Render resources/icons/mlp-studio.svg to the PNG sizes desktops ask for: `python tools/render_icons.py`.
 
 Re-run after editing the SVG; tests/test_desktop_icons.py checks the PNGs exist, have the right size and
 match a fresh render.
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "resources" / "icons"     # a tool beside the package, not in it
 SVG = HERE / "mlp-studio.svg"
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
