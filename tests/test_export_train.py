@@ -210,6 +210,16 @@ def test_resume_without_a_checkpoint_yet_starts_the_run(tmp_path, data):
     assert (tmp_path / "c" / "checkpoint.pt").exists() and not (tmp_path / "c" / "checkpoint.pt.tmp").exists()
 
 
+def test_a_damaged_checkpoint_is_one_sentence_not_a_traceback(tmp_path, data):
+    export_torch_folder(Network.from_spec(TINY_SPEC), FAMILIES["adam"], tmp_path / "export")
+    (tmp_path / "c").mkdir()
+    for damage in (b"not a checkpoint" * 8, b"PK\x03\x04" + bytes(100)):
+        (tmp_path / "c" / "checkpoint.pt").write_bytes(damage)
+        out = run_in_process(tmp_path / "export", "--data", str(data), "--checkpoint", str(tmp_path / "c"), "--resume")
+        assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+        assert out.stderr.startswith(f"error: cannot resume from {tmp_path / 'c' / 'checkpoint.pt'}: ")
+
+
 # ---- devices and data ---------------------------------------------------------------------------------------
 
 def test_device_auto_is_the_cpu_here_and_cuda_without_a_gpu_is_one_sentence(family_run, data):

@@ -10,6 +10,7 @@ import gzip
 import json
 import math
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -235,8 +236,8 @@ def load_checkpoint(folder, model, optimizer):
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         return int(saved["epoch"])
-    except (OSError, RuntimeError, KeyError, ValueError) as exc:
-        fail(f"cannot resume from {path}: {exc}")
+    except (OSError, RuntimeError, KeyError, ValueError, pickle.UnpicklingError) as exc:   # damaged or foreign
+        fail(f"cannot resume from {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
 
 
 def start_from(args, model, net, optimizer):
