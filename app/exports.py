@@ -29,9 +29,11 @@ class Exports(QObject):
         return self._export("Export model", "model.npz", "NumPy model (*.npz)", write)
 
     def export_torch(self) -> bool:
+        """The folder train.py goes on from: the settings the network was trained with and where its run stopped
+        (its TrainState); a network with no such record (a project opened, never trained here) takes the panel's."""
         def write(net, path: Path) -> str:
             folder = path.with_suffix("") if path.suffix else path
-            export_torch_folder(net, self.state.config(), folder)
+            export_torch_folder(net, None if net.train_state is not None else self.state.config(), folder)
             return (f"Exported model.py, weights.pt and train.py to {folder}: "
                     f"python {folder / 'train.py'} --data PATH trains it further in PyTorch.")
         return self._export("Export to PyTorch (folder)", "mlp_studio_torch", "Folder (*)", write)

@@ -26,6 +26,7 @@ from engine.errors import EngineError
 from engine.gradcheck import gradient_check
 from engine.step import BatchOrder, next_step
 from engine.threads import default_threads, set_blas_threads
+from engine.train_state import after_step
 from engine.training import Trainer
 
 GUI_RATE = 30            # max updates/s delivered to the GUI thread
@@ -95,6 +96,7 @@ def _step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) -> 
         if order is None:
             order = BatchOrder(cfg, net, dataset.y_train)
         rec = next_step(net, opt, order, dataset.x_train, dataset.y_train, cfg.lr, cfg.weight_decay, sample)
+        net.train_state = after_step(net.train_state, cfg, opt)
         return Stepped(rec, net, opt, order, continued)
     finally:
         done.set()

@@ -20,7 +20,8 @@
   checkpoints    Rollback (divergence) and BestWeights (early stopping): copies of the flat parameters
   prefetch       AugmentPrefetcher: augments the next batch on a helper thread while this one trains
   metrics        accuracy, confusion_matrix, precision_recall
-  serialization  the model .npz format (version, JSON spec, weights, history); safe load
+  serialization  the model .npz format (version, JSON spec, weights, history, training record); safe load
+  train_state    TrainState: the settings a network was trained with, the epochs done, the optimizer's memory
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
   drawn          pen-drawn digits read like the pad; per-digit accuracy (Wilson intervals) on unseen writers

@@ -84,6 +84,7 @@ class Network:
                        for (W, b), l in zip(self.views(self.params), self.spec["layers"])]
         self.loss_fn = LOSSES[self.spec["loss"]]()
         self.history: list[dict] = []
+        self.train_state = None            # a TrainState (train_state.py): how it was trained, where that stands
         if init:
             self.initialize(self.spec["seed"])
 
@@ -125,6 +126,7 @@ class Network:
         net = Network(self.spec, self.dtype, init=False)
         net.params[...] = self.params
         net.history = [dict(h) for h in self.history]
+        net.train_state = None if self.train_state is None else self.train_state.copy()
         return net
 
     # --- facts --------------------------------------------------------------------------------------------

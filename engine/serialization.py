@@ -1,6 +1,10 @@
 """Model files: one .npz holding a format version, the JSON spec, the weights W0, b0, W1, b1, ... and the
 training history (JSON). Written atomically (temp file + os.replace); read with allow_pickle=False, so a
 model file can never run code. Any problem is a ModelFileError naming the file and what is wrong.
+
+Format 2 adds the network's TrainState (train_state.py), when it has one: "train_state" (JSON: the settings it
+was trained with, the epochs of that run done, adam's step count, the names of the optimizer's buffers) and
+"memory_<name>" (each buffer, flat like the parameters). Format 1 files (no record) still load.
 """
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ import numpy as np
 from .atomic import atomic_write
 from .errors import EngineError, ModelFileError
 from .safe_npz import NpzError, read_npz_or
+from .train_state import from_arrays
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = "mlp-studio-model"
 MAX_BYTES = 1 << 30       # 50 M float64 parameters are 400 MB; a file claiming more than this is damaged
 
@@ -24,6 +29,8 @@ def save_network(net, path) -> None:
               "history": np.array(json.dumps(net.history, default=_jsonable))}
     for i, layer in enumerate(net.layers):
         arrays[f"W{i}"], arrays[f"b{i}"] = layer.W, layer.b
+    if getattr(net, "train_state", None) is not None:
+        arrays.update(net.train_state.to_arrays())
     with atomic_write(path, "wb") as f:
         np.savez(f, **arrays)
 
@@ -88,4 +95,8 @@ def load_network(path, network_cls):
                 raise bad(f"the weights {key} contain NaN or infinite values")
             view[...] = arr
     net.history = history if isinstance(history, list) else []
+    try:
+        net.train_state = from_arrays(data, net.n_params, net.dtype) if version >= 2 else None
+    except ValueError as exc:
+        raise bad(str(exc)) from None
     return net

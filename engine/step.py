@@ -16,10 +16,10 @@ import numpy as np
 from .errors import DataError, SpecError
 from .inspection import weight_layer
 from .optimizers import OPTIMIZERS, make_optimizer
+from .train_state import optimizer_state
 from .training import _fits, _labels, _split_indices
 
 PHASES = ("forward pass", "error estimation", "backward pass + optimizer step")
-STATE_NAMES = ("u", "v", "m", "s")         # the optimizers' memory buffers (see optimizers.py)
 
 
 @dataclass
@@ -102,20 +102,6 @@ def next_step(net, opt, order: BatchOrder, X, y, lr: float, weight_decay: float 
     rec = take_step(net, opt, np.take(X, idx, axis=0), np.take(y, idx, axis=0), lr, weight_decay, idx, sample)
     rec.epoch, rec.batch, rec.n_batches = order.epoch, order.batch, order.n_batches
     return rec
-
-
-def optimizer_state(opt) -> dict:
-    """Copies of the optimizer's memory buffers by name (v for momentum in its un-scaled form)."""
-    state = {}
-    for name in STATE_NAMES:
-        buf = getattr(opt, name, None)
-        if isinstance(buf, np.ndarray):
-            state[name] = np.array(buf, copy=True)
-    if "u" in state:
-        state["v"] = np.array(opt.v, copy=True)
-        del state["u"]
-    state["t"] = int(opt.t)
-    return state
 
 
 def continue_optimizer(opt, net, cfg):

@@ -28,6 +28,7 @@ from .schedules import SCHEDULES
 from .spec import check_memory
 from .prefetch import AugmentPrefetcher
 from .split import stratified_split
+from .train_state import TrainState, optimizer_state
 
 EVAL_CHUNK = 2048
 EXPLODED = 1e4       # a loss this many times the first batch's (at least 1) counts as diverged, like NaN
@@ -156,9 +157,10 @@ class Trainer:
             if self._best.should_stop(epoch, cfg.epochs):
                 self._best.restore()
                 yield self._finished("early_stopped", f"Stopped early after epoch {epoch}: no improvement for "
-                                     f"{cfg.patience} epochs; kept the weights of epoch {self._best.epoch}.")
+                                     f"{cfg.patience} epochs; kept the weights of epoch {self._best.epoch}.",
+                                     self._best.epoch, memory=False)
                 return
-        yield self._finished("completed", f"Training completed: {cfg.epochs} epochs.")
+        yield self._finished("completed", f"Training completed: {cfg.epochs} epochs.", cfg.epochs)
 
     def _shuffle(self, rng, order):
         """This epoch's order of the training rows, drawn into `order`."""
@@ -173,7 +175,7 @@ class Trainer:
         pos, batch, loss_sum, hit_sum = 0, 0, 0.0, 0
         while pos < self.n_train:
             if self._hold():
-                return self._finished("stopped", f"Training stopped at epoch {epoch}, batch {batch + 1}.")
+                return self._finished("stopped", f"Training stopped at epoch {epoch}, batch {batch + 1}.", epoch - 1)
             B = min(self._batch_size, self.n_train)
             m = min(B, self.n_train - pos)
             lr = self.lr_at(epoch)
@@ -183,7 +185,8 @@ class Trainer:
             pos, batch, self._samples = pos + m, batch + 1, self._samples + m
             if self._diverged(loss):
                 self._rollback.restore(first_batch_of_epoch=batch == 1)
-                return self._finished("diverged", _divergence_message(epoch, batch, loss, lr))
+                return self._finished("diverged", _divergence_message(epoch, batch, loss, lr),
+                                      max(0, epoch - 1 - (batch == 1)), memory=False)
             loss_sum += loss * m
             hit_sum += hits
             yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss,
@@ -228,11 +231,24 @@ class Trainer:
                            self.lr_at(epoch), time.perf_counter() - started, self._elapsed(self._t0), is_best)
         self._history.append(stats.to_dict())
         self.net.history.append(stats.to_dict())
+        self.net.train_state = TrainState(self._settings(), epoch)
         self._rollback.epoch_done()
         return stats
 
-    def _finished(self, reason, message) -> Finished:
+    def _finished(self, reason, message, epochs_done: int, memory: bool = True) -> Finished:
+        """The end of the run; the network records where it stands (its optimizer memory only if it matches the
+        weights kept: not after a divergence's or early stop's restore)."""
+        state = optimizer_state(self.opt) if memory else None
+        self.net.train_state = TrainState(self._settings(), epochs_done, state)
         return Finished(reason, message, self._best.epoch, self._history)
+
+    def _settings(self) -> dict:
+        """The settings in effect now: the config with the learning rate, momentum and batch size set while running."""
+        s = {**self.cfg.to_dict(), "lr": self._base_lr, "momentum": float(self.opt.momentum)}
+        if s["optimizer"] not in ("sgd", "bgd"):
+            s["batch_size"] = int(self._batch_size)
+        s["min_lr"] = min(s["min_lr"], s["lr"])
+        return s
 
     def _elapsed(self, t0):
         return time.perf_counter() - t0 - self._paused_for

@@ -29,7 +29,7 @@ def test_round_trip(saved, tiny_data):
     assert np.array_equal(back.forward(tiny_data[0]), net.forward(tiny_data[0]))
     assert back.history == net.history
     with np.load(path, allow_pickle=False) as z:
-        assert int(z["format_version"]) == 1 and json.loads(str(z["spec"]))["loss"] == "cross_entropy"
+        assert int(z["format_version"]) == 2 and json.loads(str(z["spec"]))["loss"] == "cross_entropy"
         assert {"W0", "b0", "W1", "b1", "history"} <= set(z.files)
 
 

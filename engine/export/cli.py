@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from ..errors import SpecError
@@ -13,14 +14,15 @@ def add_parser(subparsers) -> None:
     e.add_argument("model", metavar="MODEL.npz")
     e.add_argument("--to", choices=["torch", "onnx"], required=True, help="torch: a folder; onnx: one .onnx file")
     e.add_argument("--out", required=True, metavar="PATH", help="the folder (torch) or file (onnx) to write")
-    e.add_argument("--settings", metavar="FILE.json", help="training settings for train.py as JSON "
-                   "(TrainConfig fields, e.g. {\"optimizer\": \"adam\", \"lr\": 0.001}); default: the engine's")
+    e.add_argument("--settings", metavar="FILE.json", help="train.py starts a new run with these settings (JSON of "
+                   "TrainConfig fields, e.g. {\"optimizer\": \"adam\", \"lr\": 0.001}); default: it goes on with "
+                   "the settings the model was trained with, from where its run stopped")
 
 
 def _settings(path):
     from ..training import TrainConfig
     if path is None:
-        return TrainConfig()
+        return None
     try:
         fields = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -39,6 +41,10 @@ def run(args) -> int:
     if args.to == "onnx":
         print(export_onnx(net, args.out))
         return 0
-    for path in export_torch_folder(net, _settings(args.settings), args.out).values():
+    cfg = _settings(args.settings)
+    if cfg is None and net.train_state is None:
+        print(f"note: {Path(args.model).name} holds no record of its training (saved before model format 2 or never "
+              "trained), so train.py uses the engine's default settings.", file=sys.stderr)
+    for path in export_torch_folder(net, cfg, args.out).values():
         print(path)
     return 0

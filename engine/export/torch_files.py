@@ -1,5 +1,5 @@
-"""Export a Network to PyTorch: a stand-alone `.py` defining the same `nn.Sequential`, plus its weights, and
-the folder DIR/model.py + DIR/weights.pt + DIR/train.py (export_torch_folder).
+"""Export a Network to PyTorch: a stand-alone `.py` defining the same `nn.Sequential`, plus its weights (and an
+optimizer's memory in the same layout, memory_tensors).
 
 The weights file is written in PyTorch's own zip format (what `torch.save(state_dict)` writes), by hand, so
 exporting needs no PyTorch here while `torch.load(path, weights_only=True)` reads it there. The format:
@@ -23,9 +23,8 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..atomic import atomic_write
-from ..errors import SaveError, SpecError
+from ..errors import SpecError
 from ..version import __version__
-from .train_script import train_script_text
 
 ALIGNMENT = 64
 _STORAGE_CLASS = {np.dtype(np.float32): "FloatStorage", np.dtype(np.float64): "DoubleStorage"}
@@ -40,6 +39,11 @@ TORCH_ACTIVATIONS = {
     "tanh": lambda layer: "nn.Tanh()",
     "softmax": lambda layer: "nn.Softmax(dim=1)",
 }
+
+# Engine optimizer -> {its memory buffer (train_state.py): the torch.optim state key holding the same numbers}
+TORCH_MEMORY = {"momentum": {"v": "momentum_buffer"}, "nesterov": {"v": "momentum_buffer"},
+                "rmsprop": {"s": "square_avg"}, "adam": {"m": "exp_avg", "v": "exp_avg_sq"}}
+STEP_COUNTED = ("rmsprop", "adam")      # torch.optim keeps a "step" count in their state (Adam's bias correction)
 
 
 # ---- PyTorch's zip format, written without PyTorch -------------------------------------------------------
@@ -90,7 +94,7 @@ def _aligned_entry(zf: zipfile.ZipFile, offset: int, name: str, data: bytes) -> 
 
 def torch_weights_bytes(tensors: dict[str, np.ndarray], archive: str = "archive") -> bytes:
     """What torch.save(state_dict) would write for these float32/float64 arrays."""
-    tensors = {k: np.ascontiguousarray(v, dtype=v.dtype.newbyteorder("<")) for k, v in tensors.items()}
+    tensors = {k: np.asarray(v, dtype=v.dtype.newbyteorder("<"), order="C") for k, v in tensors.items()}
     for name, a in tensors.items():
         if a.dtype not in _STORAGE_CLASS:
             raise SpecError(f"Cannot export {name}: PyTorch export supports float32 and float64 weights, "
@@ -185,18 +189,31 @@ if __name__ == "__main__":
 '''
 
 
-def state_dict(net) -> dict[str, np.ndarray]:
-    """nn.Sequential parameter names -> arrays in PyTorch's layout (weight is W.T: out x in)."""
+def state_dict(net, flat=None) -> dict[str, np.ndarray]:
+    """nn.Sequential parameter names -> arrays in PyTorch's layout (weight is W.T: out x in), of the network's
+    parameters or of any flat buffer laid out like them (an optimizer's memory)."""
+    views = net.views(net.params if flat is None else flat)
     tensors = {}
     for index, (_, _, layer_i) in enumerate(torch_layers(net)):
         if layer_i >= 0:
-            layer = net.layers[layer_i]
-            tensors[f"{index}.weight"] = np.ascontiguousarray(np.asarray(layer.W).T)
-            tensors[f"{index}.bias"] = np.ascontiguousarray(np.asarray(layer.b))
+            W, b = views[layer_i]
+            tensors[f"{index}.weight"] = np.ascontiguousarray(np.asarray(W).T)
+            tensors[f"{index}.bias"] = np.ascontiguousarray(np.asarray(b))
     return tensors
 
 
-def _write_model(net, script_path: Path, weights_path: Path) -> tuple[Path, Path]:
+def memory_tensors(net, optimizer: str, memory: dict) -> dict[str, np.ndarray]:
+    """An engine optimizer's memory (train_state.py) as torch.optim state: "<parameter>.<state key>" tensors in
+    PyTorch's layout, and "step" (a 0-d float32, as torch.optim keeps it) where torch counts steps."""
+    tensors = {}
+    for buffer, key in TORCH_MEMORY.get(optimizer, {}).items():
+        tensors.update({f"{name}.{key}": a for name, a in state_dict(net, memory[buffer]).items()})
+    if optimizer in STEP_COUNTED:
+        tensors["step"] = np.array(memory.get("t", 0), np.float32)
+    return tensors
+
+
+def write_model(net, script_path: Path, weights_path: Path) -> tuple[Path, Path]:
     weights = torch_weights_bytes(state_dict(net), archive=weights_path.stem)
     script = script_text(net, weights_path.name, __version__, module=script_path.stem)
     with atomic_write(weights_path, "wb") as f:
@@ -214,25 +231,4 @@ def export(net, folder: str | os.PathLike, name: str = "mlp_studio_model") -> tu
     if not name.isidentifier():
         raise SpecError(f"'{name}' cannot be a Python module name; use letters, digits and underscores.")
     folder = Path(folder)
-    return _write_model(net, folder / f"{name}.py", folder / f"{name}.pt")
-
-
-def export_torch_folder(net, cfg, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Write out_dir/model.py, out_dir/weights.pt and out_dir/train.py (the training settings cfg, a TrainConfig);
-    out_dir is created if its parent exists. Returns {"model": ..., "weights": ..., "train": ...}.
-
-    Raises SpecError for an activation or loss PyTorch lacks here, SaveError if the folder cannot be written.
-    """
-    out_dir = Path(out_dir)
-    train = train_script_text(net, cfg, __version__)        # checks everything before a file is written
-    torch_layers(net)
-    try:
-        out_dir.mkdir(exist_ok=True)
-    except FileNotFoundError:
-        raise SaveError(f"Cannot export to {out_dir}: the folder {out_dir.parent} does not exist.") from None
-    except OSError as exc:
-        raise SaveError(f"Cannot export to {out_dir}: {exc.strerror or exc}.") from None
-    model, weights = _write_model(net, out_dir / "model.py", out_dir / "weights.pt")
-    with atomic_write(out_dir / "train.py", "w") as f:
-        f.write(train)
-    return {"model": model, "weights": weights, "train": out_dir / "train.py"}
+    return write_model(net, folder / f"{name}.py", folder / f"{name}.pt")

@@ -1,5 +1,6 @@
-"""The exported train.py: the network's spec and MLP Studio's training settings as a plain PyTorch script that
-runs on CPU or CUDA, alone or under `torchrun --nproc_per_node=N` with DistributedDataParallel.
+"""The exported train.py: train_template.py's text filled in with the network's spec, the settings it was trained
+with, where that training stands (the epochs of its run done, whether optimizer.pt holds the optimizer's memory),
+the spec's initialisers and the loss, and a header that says all of it.
 
 The settings map one to one: momentum/nesterov/rmsprop/adam are torch.optim's SGD (momentum, nesterov), RMSprop
 (alpha = rho) and Adam with the engine's constants; sgd/bgd/minibatch are plain SGD with batch 1 / the whole
@@ -9,16 +10,45 @@ of the per-sample sums, as in engine.losses. Augmentation and early stopping are
 from __future__ import annotations
 
 from ..errors import SpecError
+from ..initializers import default_initializer
+from .torch_files import TORCH_MEMORY, torch_layers
+from .train_template import TEMPLATE
 
-LOSS_CODE = {  # out: logits when the output activation is fused into the loss, else the model's outputs
-    ("cross_entropy", True): "nn.functional.cross_entropy(out, y)",
-    ("cross_entropy", False): "-(target * torch.log(out.clamp_min(1e-12))).sum(1).mean()",
-    ("binary_cross_entropy", True): "nn.functional.binary_cross_entropy_with_logits(out, target, reduction='sum') / len(out)",
-    ("binary_cross_entropy", False): "nn.functional.binary_cross_entropy(out.clamp(1e-7, 1 - 1e-7), target, reduction='sum') / len(out)",
-    ("mse", False): "((out - target) ** 2).sum(1).mean()",
-    ("l1", False): "(out - target).abs().sum(1).mean()",
+# (loss, output activation fused into it) -> (needs the labels as rows like the outputs, the loss expression)
+LOSS_CODE = {
+    ("cross_entropy", True): (False, "nn.functional.cross_entropy(out, y)"),
+    ("cross_entropy", False): (True, "-(target * torch.log(out.clamp_min(1e-12))).sum(1).mean()"),
+    ("binary_cross_entropy", True): (True, "nn.functional.binary_cross_entropy_with_logits(out, target, "
+                                           "reduction='sum') / len(out)"),
+    ("binary_cross_entropy", False): (True, "nn.functional.binary_cross_entropy(out.clamp(1e-7, 1 - 1e-7), target, "
+                                            "reduction='sum') / len(out)"),
+    ("mse", False): (True, "((out - target) ** 2).sum(1).mean()"),
+    ("l1", False): (True, "(out - target).abs().sum(1).mean()"),
 }
 FUSED = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
+
+# Engine initialiser name -> the body of train.py's function of that name, which draws W (fan_in x fan_out) from
+# NumPy's generator `rng` bit for bit as engine/initializers.py does. A new engine initialiser needs its line here
+# (the export tests check each one against the engine); a name missing here is refused at export, never approximated.
+INIT_CODE = {
+    "xavier_uniform": ["r = np.sqrt(6.0 / (fan_in + fan_out))", "return rng.uniform(-r, r, size=(fan_in, fan_out))"],
+    "xavier_normal": ["return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))"],
+    "he_uniform": ["r = np.sqrt(6.0 / fan_in)", "return rng.uniform(-r, r, size=(fan_in, fan_out))"],
+    "he_normal": ["return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))"],
+}
+INIT_CODE["glorot_uniform"], INIT_CODE["glorot_normal"] = INIT_CODE["xavier_uniform"], INIT_CODE["xavier_normal"]
+
+OPTIMIZER_TEXT = {   # each optimizer as torch.optim runs it, for the header
+    "sgd": "stochastic GD (torch.optim.SGD)",
+    "bgd": "batch GD (torch.optim.SGD)",
+    "minibatch": "mini-batch GD (torch.optim.SGD)",
+    "momentum": "momentum {momentum} (torch.optim.SGD)",
+    "nesterov": "Nesterov momentum {momentum} (torch.optim.SGD, nesterov=True)",
+    "rmsprop": "RMSprop, alpha 0.9, eps 1e-8 (torch.optim.RMSprop)",
+    "adam": "Adam, betas (0.9, 0.999), eps 1e-8 (torch.optim.Adam)",
+}
+MEMORY_TEXT = {"momentum": "the velocity v", "nesterov": "the velocity v", "rmsprop": "the running mean s of g²",
+               "adam": "Adam's m, v and step count t = {t}"}
 
 
 def settings_for(net, cfg) -> dict:
@@ -31,226 +61,146 @@ def settings_for(net, cfg) -> dict:
             "patience_in_mlp_studio": cfg.patience, "dtype": str(net.dtype)}
 
 
-def train_script_text(net, cfg, version: str) -> str:
+def python_literal(d: dict) -> str:
+    """A dict as readable Python source: one key per line, a long list one item per line."""
+    lines = []
+    for key, value in d.items():
+        if isinstance(value, list) and len(repr(value)) > 80:
+            items = "".join(f"        {item!r},\n" for item in value)
+            lines.append(f"    {key!r}: [\n{items}    ],")
+        else:
+            lines.append(f"    {key!r}: {value!r},")
+    return "{\n" + "\n".join(lines) + "\n}"
+
+
+def layer_inits(spec: dict) -> list[str]:
+    """Each layer's initialiser: the spec's "init", else the engine's default for its activation."""
+    return [layer.get("init") or default_initializer(layer["activation"]) for layer in spec["layers"]]
+
+
+def initialiser_code(spec: dict) -> str:
+    """A function per initialiser the spec uses, named as the spec names it, and INITIALISERS: one per layer."""
+    names = layer_inits(spec)
+    for i, name in enumerate(names):
+        if name not in INIT_CODE:
+            raise SpecError(f"Cannot export the training script: layer {i + 1}'s initialiser '{name}' has no "
+                            f"PyTorch version here (exportable: {', '.join(INIT_CODE)}).")
+    functions = [f"def {name}(rng, fan_in, fan_out):\n" + "\n".join(f"    {line}" for line in INIT_CODE[name])
+                 for name in dict.fromkeys(names)]
+    return ("\n\n\n".join(functions) + "\n\n\n"
+            f"INITIALISERS = [{', '.join(names)}]    # per layer: its \"init\" in the spec, else its "
+            "activation's default")
+
+
+def loss_function(spec: dict, fused: bool) -> str:
+    needs_target, expression = LOSS_CODE[(spec["loss"], fused)]
+    n_outputs = spec["layers"][-1]["units"]
+    logits = " on the logits" if fused else ""
+    lines = ["def loss_of(out, y):",
+             f'    """MLP Studio\'s {spec["loss"]}{logits}: the mean over the batch of each sample\'s sum."""']
+    if needs_target:
+        rows = f"nn.functional.one_hot(y, {n_outputs}).to(out.dtype)" if n_outputs > 1 else "y.to(out.dtype)[:, None]"
+        lines.append(f"    target = {rows}        # the labels as rows like the outputs")
+    lines.append(f"    return {expression}")
+    return "\n".join(lines)
+
+
+def _settings_lines(net, cfg, settings, fused) -> list[str]:
+    s = settings
+    batch = ("the whole training set per step (N processes: each its share)" if s["batch_size"] is None else
+             "1 sample per step (N processes: N samples per step, one each)" if cfg.optimizer == "sgd" else
+             f"{s['batch_size']} samples per step (N processes: {s['batch_size']}/N each)")
+    schedule = {"constant": "constant", "step": f"step decay: x{s['gamma']} every {s['step_size']} epochs",
+                "cosine": f"cosine down to {s['min_lr']}"}[s["schedule"]]
+    val = (f"{s['val_fraction']:.0%} of each class held out with seed {s['seed']}, as MLP Studio splits it"
+           if s["val_fraction"] else "none (every training sample trains)")
+    inits = ", ".join(layer_inits(net.spec))
+    return [f"    optimizer    {OPTIMIZER_TEXT[cfg.optimizer].format(momentum=cfg.momentum)}; lr {s['lr']}, "
+            f"weight decay {s['weight_decay']}",
+            f"    batch        {batch}",
+            f"    schedule     {schedule}, over {s['epochs']} epochs (--epochs N: over N)",
+            f"    validation   {val}",
+            f"    data order   a new shuffle each epoch from seed {s['seed']} and the epoch number",
+            f"    loss         {s['loss']}" + (" on the logits (the output activation folded in)" if fused else ""),
+            f"    weights      {s['dtype']}; --fresh draws them as MLP Studio does: {inits}, seed {net.spec['seed']}"]
+
+
+def _position_lines(cfg, epoch, memory, source) -> list[str]:
+    if source == "default":
+        return ["    position     none recorded (a model file saved before format 2, or never trained): a new run",
+                "                 with the engine's default settings, from epoch 0"]
+    if source == "given":
+        return ["    position     a new run with the settings given at export, from epoch 0"]
+    goes_on = (f"train.py goes on with epoch {epoch + 1}" if epoch < cfg.epochs else
+               f"the run is complete; --epochs N trains epochs {epoch + 1} to N")
+    if cfg.optimizer not in TORCH_MEMORY:
+        kept = "none (plain gradient descent keeps none)"
+    elif memory is None:
+        kept = ("not kept with these weights (a diverged run, an early stop or an export mid-run): the optimizer "
+                "starts afresh")
+    else:
+        kept = f"optimizer.pt holds {MEMORY_TEXT[cfg.optimizer].format(t=memory['t'])}, in torch.optim's state"
+    return [f"    position     epoch {epoch} of {cfg.epochs} done in MLP Studio: {goes_on}",
+            f"    memory       {kept}"]
+
+
+def header(net, cfg, settings, epoch, memory, source, version, fused) -> str:
+    """The docstring: how to run it, what it carries from MLP Studio and what it does not."""
+    carried = {"trained": "the settings MLP Studio trained this network with",
+               "given": "the settings given at export", "default": "the engine's defaults"}[source]
+    lines = [f'r"""Train the network exported from MLP Studio{" " + version if version else ""} further with PyTorch.',
+             "",
+             "    python train.py --data PATH [--epochs N] [--fresh] [--device auto|cpu|cuda]",
+             "                    [--checkpoint DIR [--resume]] [--save FILE]",
+             "    torchrun --nproc_per_node=N train.py --data PATH ...          # N processes on this machine",
+             "    # the same line on each of M machines, HOST being one of them:",
+             "    torchrun --nnodes=M --nproc_per_node=N --rdzv_backend=c10d --rdzv_endpoint=HOST:29400 \\",
+             "        --rdzv_id=JOB --max_restarts=3 train.py --data PATH --checkpoint DIR --resume",
+             "",
+             f"Carried from MLP Studio ({carried}):",
+             *_settings_lines(net, cfg, settings, fused),
+             *_position_lines(cfg, epoch, memory, source),
+             "Not carried: data augmentation" + (" (MLP Studio trained with it)" if cfg.augment else "")
+             + " and early stopping" + (f" (patience {cfg.patience})" if cfg.patience else "") + ".",
+             "", *USAGE.splitlines(), '"""']
+    return "\n".join(lines)
+
+
+USAGE = """\
+PATH: a folder of MNIST IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+t10k-labels-idx1-ubyte, each optionally .gz) or an .npz holding x_train, y_train, x_test, y_test. Images are
+flattened row by row and 0..255 pixels scaled to [0, 1], as MLP Studio does.
+--epochs N trains until epoch N of the run (the schedule spans N epochs); it starts after the epochs already done.
+--device auto (the default) takes CUDA when PyTorch sees it, else the CPU; cpu and cuda insist. MLP Studio tests
+the CPU path only (its test machines have no GPU); the CUDA path is plain PyTorch but untested there.
+Under torchrun each process trains a DistributedDataParallel copy (gloo on the CPU, NCCL on GPUs, one GPU per
+process) on its own share of every epoch (DistributedSampler); the per-process batch is the global batch divided
+by the number of processes, which must divide it. The printed loss is the mean over every process's samples.
+--checkpoint DIR writes DIR/checkpoint.pt (weights, optimizer state, epoch) atomically after every epoch; run the
+same command with --resume to go on from it after a kill or a crash (torchrun --max_restarts does so by itself).
+On several machines DIR must be a folder they all see (a shared filesystem).
+The last line printed is one JSON object: {"test_accuracy": ..., "epochs": ..., "train_loss": ..., ...}."""
+
+
+def train_script_text(net, cfg, version: str, epoch: int = 0, memory: dict | None = None,
+                      source: str = "given") -> str:
+    """train.py for `net` with the settings `cfg` (a TrainConfig), `epoch` epochs of its run done and the engine
+    optimizer memory `memory` (None: none); source: "trained" | "given" | "default" (where cfg came from)."""
     spec = net.to_spec()
     loss, last = spec["loss"], spec["layers"][-1]["activation"]
     fused = FUSED.get(loss) == last
     if (loss, fused) not in LOSS_CODE:
         raise SpecError(f"Cannot export the training script: the loss '{loss}' has no PyTorch version here.")
     cfg.validate()
+    torch_layers(net)
     settings = settings_for(net, cfg)
-    return (TEMPLATE.replace("__VERSION__", version)
-            .replace("__SPEC__", repr(spec))
-            .replace("__SETTINGS__", repr(settings))
+    keys = tuple(TORCH_MEMORY.get(cfg.optimizer, {}).values()) if memory is not None else ()
+    start = {"epoch": int(epoch), "memory": memory is not None and bool(keys)}
+    return (TEMPLATE.replace("__HEADER__", header(net, cfg, settings, epoch, memory, source, version, fused))
+            .replace("__SPEC__", python_literal(spec))
+            .replace("__SETTINGS__", python_literal(settings))
+            .replace("__START__", repr(start))
             .replace("__FUSED__", repr(fused))
-            .replace("__LOSS__", LOSS_CODE[(loss, fused)]))
-
-
-TEMPLATE = r'''"""Train the network exported from MLP Studio __VERSION__ with PyTorch, with the settings it was given there.
-
-    python train.py --data PATH [--epochs N] [--fresh] [--save trained.pt]
-    torchrun --nproc_per_node=N train.py --data PATH ...
-
-PATH: a folder of MNIST IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
-t10k-labels-idx1-ubyte, each optionally .gz) or an .npz holding x_train, y_train, x_test, y_test. Images are
-flattened row by row and 0..255 pixels scaled to [0, 1], as MLP Studio does.
-Runs on CUDA when available, else on the CPU. Under torchrun each process trains a DistributedDataParallel copy
-(NCCL on GPUs, one GPU per process; gloo on the CPU); the global batch stays SETTINGS["batch_size"], each of N
-processes taking batch/N of it, so N processes follow the same recipe as one.
-Starts from the exported weights (weights.pt beside model.py) unless --fresh re-initialises with the spec's
-initialisers (He for ReLU layers, Xavier otherwise, or the layer's "init") and seed, as MLP Studio does.
-Not exported: data augmentation (this script trains on the images as they are) and early stopping.
-The last line printed is one JSON object: {"test_accuracy": ..., "epochs": ..., ...}.
-"""
-import argparse
-import gzip
-import json
-import math
-import os
-import sys
-from pathlib import Path
-
-import numpy as np
-import torch
-import torch.distributed as dist
-from torch import nn
-
-from model import WEIGHTS, build_model
-
-SPEC = __SPEC__
-SETTINGS = __SETTINGS__
-FUSED = __FUSED__        # True: the output activation is folded into the loss, training works on logits
-IDX_NAMES = {"x_train": "train-images-idx3-ubyte", "y_train": "train-labels-idx1-ubyte",
-             "x_test": "t10k-images-idx3-ubyte", "y_test": "t10k-labels-idx1-ubyte"}
-IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-
-
-def read_idx(path):
-    with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = np.frombuffer(data, ">u4", ndim, 4)
-    return np.frombuffer(data, IDX_DTYPES[data[2]], offset=4 + 4 * ndim).reshape(shape)
-
-
-def load_data(path):
-    """x_train, y_train, x_test, y_test as float32 pixels in [0, 1] (one row per image) and int64 labels."""
-    path = Path(path)
-    if path.is_dir():
-        found = {}
-        for key, name in IDX_NAMES.items():
-            files = [path / name, path / (name + ".gz")]
-            found[key] = read_idx(next((f for f in files if f.exists()), files[0]))
-    else:
-        with np.load(path, allow_pickle=False) as npz:
-            found = {key: npz[key] for key in IDX_NAMES}
-    out = []
-    for split in ("train", "test"):
-        x = found["x_" + split].reshape(len(found["x_" + split]), -1).astype(np.float32)
-        out += [x / 255 if x.max(initial=0) > 1 else x, found["y_" + split].astype(np.int64).reshape(-1)]
-    return out
-
-
-def initialise(model, seed):
-    """The spec's initialisers with NumPy's generator and the spec's seed: the weights MLP Studio starts from."""
-    rng = np.random.default_rng(seed)
-    linears = [m for m in model if isinstance(m, nn.Linear)]
-    for layer, linear in zip(SPEC["layers"], linears):
-        name = layer.get("init") or ("he_uniform" if layer["activation"] in ("relu", "leaky_relu") else "xavier_uniform")
-        fan_in, fan_out = linear.in_features, linear.out_features
-        var = 2.0 / fan_in if name.startswith("he") else 2.0 / (fan_in + fan_out)
-        if name.endswith("uniform"):
-            w = rng.uniform(-math.sqrt(3 * var), math.sqrt(3 * var), size=(fan_in, fan_out))
-        else:
-            w = rng.normal(0.0, math.sqrt(var), size=(fan_in, fan_out))
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(w.T.copy()))
-            linear.bias.zero_()
-
-
-def lr_at(epoch, epochs):
-    s, lr0 = SETTINGS, SETTINGS["lr"]
-    if s["schedule"] == "step":
-        return lr0 * s["gamma"] ** ((epoch - 1) // max(1, s["step_size"]))
-    if s["schedule"] == "cosine":
-        return s["min_lr"] + (lr0 - s["min_lr"]) * (1 + math.cos(math.pi * (epoch - 1) / max(1, epochs))) / 2
-    return lr0
-
-
-def make_optimizer(params):
-    s = SETTINGS
-    name, lr, wd = s["optimizer"], s["lr"], s["weight_decay"]
-    if name in ("momentum", "nesterov"):
-        return torch.optim.SGD(params, lr, momentum=s["momentum"], nesterov=name == "nesterov", weight_decay=wd)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr, alpha=0.9, eps=1e-8, weight_decay=wd)
-    if name == "adam":
-        return torch.optim.Adam(params, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd)
-    return torch.optim.SGD(params, lr, weight_decay=wd)          # sgd, bgd, minibatch: w -= lr g
-
-
-def loss_of(out, y, n_outputs):
-    target = nn.functional.one_hot(y, n_outputs).to(out.dtype) if n_outputs > 1 else y.to(out.dtype)[:, None]
-    return __LOSS__
-
-
-def predict(net, x, n_outputs):
-    out = net(x)
-    if n_outputs > 1:
-        return out.argmax(1)
-    return (out[:, 0] > (0.0 if FUSED else 0.5)).long()
-
-
-def accuracy(net, x, y, n_outputs):
-    with torch.no_grad():
-        return float(torch.cat([predict(net, xb, n_outputs) == yb
-                                for xb, yb in zip(x.split(4096), y.split(4096))]).float().mean()) if len(x) else None
-
-
-def setup():
-    """(rank, world size, device): DistributedDataParallel under torchrun, one plain process otherwise."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    cuda = torch.cuda.is_available()
-    local = int(os.environ.get("LOCAL_RANK", "0"))
-    device = torch.device(f"cuda:{local}" if cuda else "cpu")
-    if cuda:
-        torch.cuda.set_device(device)
-    if world > 1:
-        dist.init_process_group("nccl" if cuda else "gloo")
-    return (dist.get_rank() if world > 1 else 0), world, device
-
-
-def split_validation(x, y, fraction, seed):
-    n_val = int(round(len(x) * fraction))
-    order = np.random.default_rng(seed).permutation(len(x))
-    return x[order[n_val:]], y[order[n_val:]], x[order[:n_val]], y[order[:n_val]]
-
-
-def train(args, rank, world, device):
-    try:
-        x_train, y_train, x_test, y_test = load_data(args.data)
-    except (OSError, KeyError, ValueError, IndexError) as exc:      # missing, foreign or damaged data files
-        sys.exit(f"error: cannot read the data at {args.data}: {exc}")
-    x_train, y_train, x_val, y_val = split_validation(x_train, y_train, SETTINGS["val_fraction"], SETTINGS["seed"])
-    dtype = getattr(torch, SETTINGS["dtype"])
-    tensors = [torch.from_numpy(a).to(device) for a in (x_train, y_train, x_val, y_val, x_test, y_test)]
-    x_train, y_train, x_val, y_val, x_test, y_test = [t.to(dtype) if t.is_floating_point() else t for t in tensors]
-    model = build_model()
-    if args.fresh:
-        initialise(model, SPEC["seed"])
-    else:
-        model.load_state_dict(torch.load(WEIGHTS, map_location="cpu", weights_only=True))
-    model = model.to(device)
-    net = model[:-1] if FUSED else model                   # trains on logits when the loss owns the activation
-    n_outputs = SPEC["layers"][-1]["units"]
-    ddp = nn.parallel.DistributedDataParallel(net) if world > 1 else net
-    optimizer = make_optimizer(ddp.parameters())
-    batch = SETTINGS["batch_size"] or len(x_train)
-    epochs = args.epochs or SETTINGS["epochs"]
-    order = torch.Generator().manual_seed(SETTINGS["seed"])     # the same shuffle on every process
-    for epoch in range(1, epochs + 1):
-        for group in optimizer.param_groups:
-            group["lr"] = lr_at(epoch, epochs)
-        ddp.train()
-        total, seen = 0.0, 0
-        for idx in torch.randperm(len(x_train), generator=order).split(batch):
-            if len(idx) < world:                                  # too few samples left to give each process one
-                continue
-            mine = idx.tensor_split(world)[rank].to(device)       # this process's share of the global batch
-            loss = loss_of(ddp(x_train[mine]), y_train[mine], n_outputs)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total, seen = total + loss.item() * len(mine), seen + len(mine)
-        net.eval()
-        if rank == 0:
-            val = accuracy(net, x_val, y_val, n_outputs)
-            print(f"epoch {epoch}/{epochs}  loss {total / max(seen, 1):.4f}  lr {lr_at(epoch, epochs):.3g}"
-                  + (f"  val acc {val:.2%}" if val is not None else ""), file=sys.stderr, flush=True)
-    return model, net, n_outputs, epochs, (x_test, y_test)
-
-
-def main(argv=None):
-    p = argparse.ArgumentParser(description="Train the network exported from MLP Studio.")
-    p.add_argument("--data", required=True, help="a folder of MNIST IDX files or an .npz (x_train, y_train, ...)")
-    p.add_argument("--epochs", type=int, help=f"epochs (default {SETTINGS['epochs']}, as in MLP Studio)")
-    p.add_argument("--fresh", action="store_true", help="start from freshly initialised weights, not weights.pt")
-    p.add_argument("--save", help="write the trained weights here (torch.save of the state dict)")
-    args = p.parse_args(argv)
-    rank, world, device = setup()
-    if rank == 0 and SETTINGS["augment_in_mlp_studio"]:
-        print("note: MLP Studio trained with augmentation, which is not exported; this script trains on the "
-              "images as they are.", file=sys.stderr)
-    model, net, n_outputs, epochs, (x_test, y_test) = train(args, rank, world, device)
-    if rank == 0:
-        if args.save:
-            torch.save(model.state_dict(), args.save)
-        print(json.dumps({"test_accuracy": accuracy(net, x_test, y_test, n_outputs), "epochs": epochs,
-                          "processes": world, "device": str(device), "fresh": args.fresh}), flush=True)
-    if world > 1:
-        dist.destroy_process_group()
-
-
-if __name__ == "__main__":
-    main()
-'''
+            .replace("__MEMORY_KEYS__", repr(keys))
+            .replace("__INITIALISERS__", initialiser_code(spec))
+            .replace("__LOSS__", loss_function(spec, fused)))
