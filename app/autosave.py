@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -55,16 +56,21 @@ class Autosave(QObject):
         self.timer = QTimer(self, interval=INTERVAL_MS, timeout=self.save_now)
         self.timer.start()
         self._bug.connect(self.save_now)
-        excepthook.listeners.append(self._heard_bug)
-        self.destroyed.connect(lambda *_: self._unhook())
-        document.dirtyChanged.connect(lambda dirty: None if dirty else forget(self.path))
+        heard = weakref.WeakMethod(self._heard_bug)      # the hook never keeps a closed window alive
+        self._listener = lambda exc, where: heard() and heard()(exc, where)
+        excepthook.listeners.append(self._listener)
+        document.dirtyChanged.connect(self._dirty)
+
+    def _dirty(self, dirty: bool) -> None:
+        if not dirty:
+            forget(self.path)
 
     def _heard_bug(self, _exc, _where) -> None:
         self._bug.emit()                  # queued to the GUI thread when the bug was on a worker
 
     def _unhook(self) -> None:
-        if self._heard_bug in excepthook.listeners:
-            excepthook.listeners.remove(self._heard_bug)
+        if self._listener in excepthook.listeners:
+            excepthook.listeners.remove(self._listener)
 
     def save_now(self) -> Path | None:
         """Write the copy if there is unsaved work (never raises: a copy is a help, not a duty)."""

@@ -66,8 +66,9 @@ class LastSession(QObject):
         files = [a for a in QApplication.arguments()[1:] if a.endswith(SUFFIX)]
         if files:  # `mlp-studio project.mlpstudio`, e.g. a double-click in the file manager
             QTimer.singleShot(0, lambda: self.document.open_path(files[0], ask=False))
-        else:
-            QTimer.singleShot(0, self.offer_recovery)
+        else:                 # a timer of ours, not a bare singleShot: a window closed at once is not kept alive
+            self._offer = QTimer(self, singleShot=True, interval=0, timeout=self.offer_recovery)
+            self._offer.start()
         if os.environ.get("MLP_STUDIO_EXIT_AFTER_SHOW"):
             QTimer.singleShot(0, report_start_and_quit)
 

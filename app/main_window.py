@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         s = self.session
         s.started.connect(self._on_started)
         s.batchChunk.connect(lambda batches: self.curves.add_batches(batches))
-        s.batchStats.connect(self.panel.on_batch)
+        s.batchStats.connect(self.panel.progress.on_batch)
         s.epochStats.connect(lambda stats: self.curves.add_epoch(stats))
         s.finished.connect(self._on_finished)
         s.failed.connect(self._on_failed)
@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
     # ---- what the session reports -------------------------------------------------------------------
     def _on_finished(self, fin) -> None:
         self.curves.redraw()
-        self.panel.on_finished(fin)
+        self.panel.progress.on_finished(fin)
         self.state.settle()
         run = self.curves.current
         if fin.best_epoch and self.state.settings.get("patience") and run is not None:

@@ -28,7 +28,7 @@ WAITING = "Loading the data set first…"
 
 class Runs(QObject):
     failed = Signal(str)                   # the engine's sentence when a job cannot start (bad settings, no data)
-    stepped = Signal(object)               # session.Stepped, once the model holds the stepped network
+    stepped = Signal(object)               # session_jobs.Stepped, once the model holds the stepped network
     checked = Signal(object, object)       # (the step record checked, engine GradientCheck)
     checkFailed = Signal(object, str)      # (the step record, a sentence)
 

@@ -1,9 +1,6 @@
-"""TrainingSession: the app's only bridge to engine training. Runs Trainer.run() on a worker thread.
-
-The worker (superqt GeneratorWorker) coalesces the trainer's events into at most GUI_RATE updates a second,
-whatever the batch size: every BatchStats still arrives (as a chunk, for the curves), every EpochStats and the
-Finished event always arrive, and a weights snapshot (a Network copy) comes twice a second (20 times a second for a
-small network, whose playground maps follow its weights). Control calls
+"""TrainingSession: the app's only bridge to engine training. Runs a job (app/session_jobs.py: a training run, one
+step, a gradient check, a comparison, the range test) on a worker thread and turns what it yields into Qt signals,
+at most GUI_RATE deliveries a second; `over` follows the end of every job, however it ended. Control calls
 (pause/resume/stop/set_lr/...) go straight to the thread-safe Trainer and take effect before its next batch.
 """
 from __future__ import annotations
@@ -11,28 +8,16 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
-import time
 from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from superqt.utils import FunctionWorker, GeneratorWorker
 
 from app import session_jobs
-from app.session_jobs import Update
 from app.excepthook import report_bug
-from engine.compare import run_record
+from app.session_jobs import GUI_RATE, Update
 from engine.errors import EngineError
-from engine.gradcheck import gradient_check
-from engine.step import BatchOrder, next_step
-from engine.threads import default_threads, set_blas_threads
-from engine.train_state import after_step
-from engine.training import Trainer
 
-GUI_RATE = 30            # max updates/s delivered to the GUI thread
-SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
-SNAPSHOT_FAST = 0.05     # s between snapshots of a small network: the playground's maps move with its weights
-SMALL_NETWORK = 20_000   # parameters: a copy and a 150x150 forward pass of such a network take about a millisecond
 SWITCH_INTERVAL = 0.001  # s: how long the training thread may hold the GIL while the GUI thread waits
 HOLD_MS = 60             # a newly shown tab's first paint gets the machine: training waits this long
 
@@ -71,103 +56,6 @@ class _Control:
             for name, args in self.pending:
                 getattr(trainer, name)(*args)
             self.pending.clear()
-
-
-def _limit_blas() -> None:
-    """Leave the GUI a core: training uses the engine's BLAS thread count for the app (1 on 2 cores)."""
-    set_blas_threads(default_threads("app"))
-
-
-@dataclass
-class Stepped:
-    """One Step's outcome: the record of its numbers, the network after it, and the memory to continue with."""
-    record: object
-    network: object
-    optimizer: object
-    order: object
-    continued: bool = False        # the step went on from the previous Step's batch order
-
-
-def _step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) -> Stepped:
-    """Worker function: one optimizer step on the next batch of the seeded order (made here if None)."""
-    try:
-        _limit_blas()
-        continued = order is not None
-        if order is None:
-            order = BatchOrder(cfg, net, dataset.y_train)
-        rec = next_step(net, opt, order, dataset.x_train, dataset.y_train, cfg.lr, cfg.weight_decay, sample)
-        net.train_state = after_step(net.train_state, cfg, opt)
-        return Stepped(rec, net, opt, order, continued)
-    finally:
-        done.set()
-
-
-def _check(net, X, y, layer: int, i: int, j: int, done: threading.Event):
-    """Worker function: the gradient check of one connection on a float64 copy."""
-    try:
-        return gradient_check(net, X, y, layer, i, j)
-    finally:
-        done.set()
-
-
-def _snapshot(net, hooks):
-    """A copy of the weights for the views, with what each hook derives from them (`derived`, by hook name): made
-    here on the training thread, so a view redrawn with every snapshot never waits for a core of its own."""
-    snap = net.copy()
-    snap.derived = {name: hook(snap) for name, hook in hooks}
-    return snap
-
-
-def _train(net, cfg, dataset, control: _Control, done: threading.Event, optimizer=None, hooks=()):
-    """Worker generator: run the trainer, yield Updates at <= GUI_RATE per second."""
-    try:
-        _limit_blas()
-        session_jobs.freeze_heap()
-        pending = Update()
-        trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train,    # cfg.augment: its own augmenter
-                          optimizer=optimizer)
-        control.attach(trainer)
-        pending.notice = getattr(trainer, "notice", "")
-        last, last_snapshot = time.perf_counter(), -np.inf
-        small = net.n_params <= SMALL_NETWORK
-        every = SNAPSHOT_FAST if small else SNAPSHOT_EVERY
-        finished, steps, stepped = None, 0, time.perf_counter()
-        for event in trainer.run():
-            kind = type(event).__name__
-            if kind == "BatchStats":
-                steps += 1
-                pending.batches.append(event)
-                if small:                       # a small net's step is pure Python: leave the GIL half the time
-                    time.sleep(time.perf_counter() - stepped)
-                    stepped = time.perf_counter()
-            elif kind == "EpochStats":
-                pending.epochs.append(event)
-            else:
-                finished = event
-                break
-            now = time.perf_counter()
-            # weights: in the first update, then every SNAPSHOT_EVERY (each one costs every view some work)
-            if now - last_snapshot >= every:
-                pending.weights, last_snapshot = _snapshot(net, hooks), now
-            if now - last >= 1.0 / GUI_RATE:
-                yield pending
-                pending, last = Update(), now
-        if not control.closing and finished is not None:
-            test_loss, test_accuracy = session_jobs.held_out_scores(net, dataset)
-            if getattr(dataset, "task", "") == "regression":
-                pending.test_mse = test_loss
-            else:
-                pending.test_accuracy = test_accuracy
-            pending.record = run_record(finished.history, cfg, trainer.n_train, test_loss=test_loss,
-                                        test_accuracy=test_accuracy, finished=finished, steps=steps)
-        pending.weights, pending.finished = _snapshot(net, hooks), finished
-        if finished is not None and finished.reason != "diverged":
-            pending.optimizer = trainer.opt
-        time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
-        session_jobs.run_over(done)     # training is over: is_running() is False when `finished` arrives
-        yield pending
-    finally:
-        session_jobs.run_over(done)
 
 
 class TrainingSession(QObject):
@@ -218,7 +106,7 @@ class TrainingSession(QObject):
         # The GUI thread waits up to one switch interval for the GIL after each Qt call: keep it short.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._control, self._done, self._paused = _Control(), threading.Event(), False
-        worker = GeneratorWorker(_train, net, cfg, dataset, self._control, self._done, optimizer,
+        worker = GeneratorWorker(session_jobs.train, net, cfg, dataset, self._control, self._done, optimizer,
                                  tuple(self.snapshot_hooks.items()))
         worker.yielded.connect(self._on_update)
         self._launch(worker)
@@ -231,7 +119,7 @@ class TrainingSession(QObject):
             raise RuntimeError("A training run is already in progress.")
         cfg.validate()
         self.config, self._done, self._control = cfg, threading.Event(), _Control()
-        worker = FunctionWorker(_step, net, opt, order, cfg, dataset, int(sample), self._done)
+        worker = FunctionWorker(session_jobs.one_step, net, opt, order, cfg, dataset, int(sample), self._done)
         worker.returned.connect(self.stepped)
         self._launch(worker)
 
@@ -241,7 +129,7 @@ class TrainingSession(QObject):
         if self.is_running():
             raise RuntimeError("A training run is already in progress.")
         self._done, self._control = threading.Event(), _Control()
-        worker = FunctionWorker(_check, net, X, y, layer, i, j, self._done)
+        worker = FunctionWorker(session_jobs.check, net, X, y, layer, i, j, self._done)
         worker.returned.connect(returned)
         self._launch(worker, lambda exc: failed(str(exc) if isinstance(exc, EngineError)
                                                 else report_bug(exc, "gradient check")))

@@ -1,7 +1,9 @@
-"""The session's other runs, as worker generators beside session._train: a fair comparison (its variants one after
-another) and the learning-rate range test. Each yields Update objects (what one GUI delivery carries; _train's
-too) at <= GUI_RATE a second; an Update never mixes two compared runs (a run's first events start a new one that
-carries `begins`).
+"""What the session runs on its worker: a training run (_train), one step (_step), a gradient check (_check), a fair
+comparison (its variants one after another) and the learning-rate range test. The generators yield Update objects
+(what one GUI delivery carries) at <= GUI_RATE a second, whatever the batch size: every BatchStats still arrives
+(as a chunk, for the curves), every EpochStats and the end always arrive, and a weights snapshot (a Network copy)
+comes twice a second (20 times a second for a small network, whose playground maps follow its weights); an
+Update never mixes two compared runs (a run's first events start a new one that carries `begins`).
 
 Steer is what the session's controls reach while such a job runs: pause carries over from one compared run's
 trainer to the next, stop ends the whole job, and settings stay as the comparison fixed them.
@@ -15,8 +17,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.compare import VariantDone, scores
+from engine.compare import VariantDone, run_record, scores
 from engine.errors import SpecError
+from engine.gradcheck import gradient_check
+from engine.step import BatchOrder, next_step
+from engine.threads import default_threads, set_blas_threads
+from engine.train_state import after_step
+from engine.training import Trainer
+
+GUI_RATE = 30            # max updates/s delivered to the GUI thread
+SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
+SNAPSHOT_FAST = 0.05     # s between snapshots of a small network: the playground's maps move with its weights
+SMALL_NETWORK = 20_000   # parameters: a copy and a 150x150 forward pass of such a network take about a millisecond
 
 FIXED = "A comparison keeps every setting fixed while it runs, so its runs stay comparable."
 
@@ -161,3 +173,100 @@ def held_out_scores(net, dataset) -> tuple[float | None, float | None]:
     if getattr(dataset, "task", "") == "regression":
         return float(np.mean((net.forward(dataset.x_test) - dataset.y_test) ** 2)), None
     return scores(net, dataset.x_test, dataset.y_test)
+
+
+def limit_blas() -> None:
+    """Leave the GUI a core: training uses the engine's BLAS thread count for the app (1 on 2 cores)."""
+    set_blas_threads(default_threads("app"))
+
+
+@dataclass
+class Stepped:
+    """One Step's outcome: the record of its numbers, the network after it, and the memory to continue with."""
+    record: object
+    network: object
+    optimizer: object
+    order: object
+    continued: bool = False        # the step went on from the previous Step's batch order
+
+
+def one_step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) -> Stepped:
+    """Worker function: one optimizer step on the next batch of the seeded order (made here if None)."""
+    try:
+        limit_blas()
+        continued = order is not None
+        if order is None:
+            order = BatchOrder(cfg, net, dataset.y_train)
+        rec = next_step(net, opt, order, dataset.x_train, dataset.y_train, cfg.lr, cfg.weight_decay, sample)
+        net.train_state = after_step(net.train_state, cfg, opt)
+        return Stepped(rec, net, opt, order, continued)
+    finally:
+        done.set()
+
+
+def check(net, X, y, layer: int, i: int, j: int, done: threading.Event):
+    """Worker function: the gradient check of one connection on a float64 copy."""
+    try:
+        return gradient_check(net, X, y, layer, i, j)
+    finally:
+        done.set()
+
+
+def snapshot(net, hooks):
+    """A copy of the weights for the views, with what each hook derives from them (`derived`, by hook name): made
+    here on the training thread, so a view redrawn with every snapshot never waits for a core of its own."""
+    snap = net.copy()
+    snap.derived = {name: hook(snap) for name, hook in hooks}
+    return snap
+
+
+def train(net, cfg, dataset, control, done: threading.Event, optimizer=None, hooks=()):
+    """Worker generator: run the trainer, yield Updates at <= GUI_RATE per second."""
+    try:
+        limit_blas()
+        freeze_heap()
+        pending = Update()
+        trainer = Trainer(net, cfg, dataset.x_train, dataset.y_train,    # cfg.augment: its own augmenter
+                          optimizer=optimizer)
+        control.attach(trainer)
+        pending.notice = getattr(trainer, "notice", "")
+        last, last_snapshot = time.perf_counter(), -np.inf
+        small = net.n_params <= SMALL_NETWORK
+        every = SNAPSHOT_FAST if small else SNAPSHOT_EVERY
+        finished, steps, stepped = None, 0, time.perf_counter()
+        for event in trainer.run():
+            kind = type(event).__name__
+            if kind == "BatchStats":
+                steps += 1
+                pending.batches.append(event)
+                if small:                       # a small net's step is pure Python: leave the GIL half the time
+                    time.sleep(time.perf_counter() - stepped)
+                    stepped = time.perf_counter()
+            elif kind == "EpochStats":
+                pending.epochs.append(event)
+            else:
+                finished = event
+                break
+            now = time.perf_counter()
+            # weights: in the first update, then every SNAPSHOT_EVERY (each one costs every view some work)
+            if now - last_snapshot >= every:
+                pending.weights, last_snapshot = snapshot(net, hooks), now
+            if now - last >= 1.0 / GUI_RATE:
+                yield pending
+                pending, last = Update(), now
+        if not control.closing and finished is not None:
+            test_loss, test_accuracy = held_out_scores(net, dataset)
+            if getattr(dataset, "task", "") == "regression":
+                pending.test_mse = test_loss
+            else:
+                pending.test_accuracy = test_accuracy
+            pending.record = run_record(finished.history, cfg, trainer.n_train, test_loss=test_loss,
+                                        test_accuracy=test_accuracy, finished=finished, steps=steps)
+        pending.weights, pending.finished = snapshot(net, hooks), finished
+        if finished is not None and finished.reason != "diverged":
+            pending.optimizer = trainer.opt
+        time.sleep(max(0.0, 1.0 / GUI_RATE - (time.perf_counter() - last)))   # keep the rate even at the end
+        run_over(done)     # training is over: is_running() is False when `finished` arrives
+        yield pending
+    finally:
+        run_over(done)

@@ -61,7 +61,7 @@ def test_train_receive_progress_pause_resume_stop(qtbot, window):
     with qtbot.waitSignal(window.session.epochStats, timeout=30000):
         pass
     qtbot.waitUntil(lambda: window.panel.progress.value() > 0, timeout=5000)
-    assert window.(state.activity.kind == "training" and not state.activity.paused) and not window.editor.isEnabled()
+    assert (window.state.activity.kind == "training" and not window.state.activity.paused) and not window.editor.isEnabled()
     run = window.curves.current
     assert run.bloss.n > 10 and run.ex.n >= 1
     qtbot.waitUntil(lambda: run.smoothed.getOriginalDataset()[1] is not None, timeout=1000)   # drawn at <= 10 Hz
@@ -76,7 +76,7 @@ def test_train_receive_progress_pause_resume_stop(qtbot, window):
     qtbot.wait(300)
     assert run.bloss.n == n
     qtbot.mouseClick(window.panel.pause_button, Qt.LeftButton)
-    assert window.(state.activity.kind == "training" and not state.activity.paused)
+    assert (window.state.activity.kind == "training" and not window.state.activity.paused)
     qtbot.waitUntil(lambda: run.bloss.n > n, timeout=5000)
 
     with qtbot.waitSignal(window.session.finished, timeout=5000) as fin:
@@ -204,7 +204,7 @@ def test_switching_tabs_while_training_gives_the_new_tab_first_paint_the_machine
     window.tabs.setCurrentIndex(2)
     assert trainer.paused                                          # held from the switch until the paint is done
     qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)      # then training goes on by itself
-    assert window.(state.activity.kind == "training" and not state.activity.paused) and window.panel.pause_button.text() != "Resume"
+    assert (window.state.activity.kind == "training" and not window.state.activity.paused) and window.panel.pause_button.text() != "Resume"
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: not trainer.paused, timeout=1000)
     inside = window.tabs.widget(1)

@@ -35,13 +35,13 @@ def test_after_new_the_legend_and_the_table_give_a_run_the_same_number(qtbot, tm
     start_run(qtbot, w)
     assert [r.label.split(":")[0] for r in w.curves.runs] == ["Run 1", "Run 2"]
     assert w.document.new()                                  # the prompts answer "discard"
-    assert w.curves.runs == []
+    assert w.curves.runs == [] and w.state.runs == []        # a new document: its runs count from 1 again
     tiny_settings(w)
     start_run(qtbot, w)
     run = w.curves.current
-    assert run.label.startswith("Run 3: ") and "Run 1" not in w.curves.legend.text()
+    assert run.label.startswith("Run 1: ") and "Run 2" not in w.curves.legend.text()
     assert f"{run.label}</span>" in w.curves.legend.text()
-    assert table_numbers(w)[run.key] == "3"                  # the row that picks this curve is # 3
+    assert table_numbers(w) == {run.key: "1"}                # the row that picks this curve is # 1
 
 
 def test_a_data_set_change_or_clear_runs_keeps_the_numbers(qtbot, tmp_path, monkeypatch):

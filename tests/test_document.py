@@ -89,8 +89,10 @@ def test_restoring_settings_only_keeps_the_trained_network_without_asking(window
 def test_document_signals_follow_edits_saves_and_new(window, qtbot, tmp_path):
     doc: Document = window.document
     assert doc.title == "Untitled" and not doc.dirty
-    with qtbot.waitSignal(doc.dirtyChanged) as dirty:
-        type_into(qtbot, named(window.panel, "epochs"), "5")
+    type_into(qtbot, named(window.panel, "epochs"), "5")       # settings are remembered anyway: nothing unsaved
+    assert window.state.settings["epochs"] == 5 and not doc.dirty and not window.isWindowModified()
+    with qtbot.waitSignal(doc.dirtyChanged) as dirty:          # trained weights are work to keep
+        window.state.set_network(Network.from_spec(window.state.spec), trained=True)
     assert dirty.args == [True] and window.isWindowModified()
     window.prompts.ask_save_path = lambda *a: str(tmp_path / "work")
     with qtbot.waitSignals([doc.pathChanged, doc.titleChanged, doc.dirtyChanged]):

@@ -65,7 +65,7 @@ def test_file_is_a_zip_of_json_and_npz_without_pickle(saved):
         meta = json.loads(zf.read("project.json"))
         with np.load(io.BytesIO(zf.read("weights.npz")), allow_pickle=False) as npz:
             assert sorted(npz.files) == ["W0", "W1", "b0", "b1"] and npz["W0"].shape == (12, 6)
-    assert meta["format"] == "mlp-studio-project" and meta["version"] == 1
+    assert meta["format"] == "mlp-studio-project" and meta["version"] == 2 and meta["mode"] == "digits"
 
 
 def test_diverged_epochs_with_nan_are_saved_as_null(tmp_path):

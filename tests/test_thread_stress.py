@@ -67,7 +67,8 @@ def start_stop(qtbot, w):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
     with qtbot.waitSignal(w.session.finished, timeout=10000) as fin:
         qtbot.mouseClick(w.panel.stop_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: not w.session.is_running(), timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)     # Start is on again
+    assert not w.session.is_running()
     return fin.args[0]
 
 

@@ -288,9 +288,9 @@ def test_the_time_left_waits_for_a_fair_estimate(window):
     from engine.events import BatchStats
     panel = window.panel
     panel.begin(40)
-    panel.on_batch(BatchStats(1, 1, 70, 2.3, 0.1, 0.004, 0.4, 128))          # first batch, warm-up included
-    panel._show_progress()
+    panel.progress.on_batch(BatchStats(1, 1, 70, 2.3, 0.1, 0.004, 0.4, 128))   # first batch, warm-up included
+    panel.progress.flush()
     assert "estimating" in panel.progress.format() and "left" in panel.progress.format()
-    panel.on_batch(BatchStats(2, 10, 70, 0.3, 0.9, 0.004, 6.0, 128))         # 8/280 of the run in 6 s
-    panel._show_progress()
+    panel.progress.on_batch(BatchStats(2, 10, 70, 0.3, 0.9, 0.004, 6.0, 128))  # 8/280 of the run in 6 s
+    panel.progress.flush()
     assert panel.progress.format().endswith("3:24 left")                    # 6 s x (1 - f) / f, f = 8/280

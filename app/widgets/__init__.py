@@ -18,4 +18,6 @@ Draw               draw_tab with draw_canvas (the pad), stroke_replay (recorded 
                    fine_tune_table (teach your handwriting and see its cost), handwriting_browser
 export_image       Copy as image / Save as PNG… on every plot and view; plot_defaults (plain axis numbers, scenes
                    that stay active so a tab switch repaints the window once), for views made later too
+fact_label         a label whose text is a fact of one generation of the model: it clears itself when that passes
+run_progress       the run's progress bar; a finished run's "Done" belongs to the generation it finished in
 """

@@ -42,7 +42,7 @@ class StepControls(QWidget):
     def __init__(self, state, runs, diagram, controls, parent=None):
         super().__init__(parent)
         self.state, self.runs, self.diagram, self.controls = state, runs, diagram, controls
-        self.result = None                 # session.Stepped being shown
+        self.result = None                 # session_jobs.Stepped being shown
         self.overlay: StepOverlay | None = None
         self.generation = None             # the model's generation the step shown belongs to
         self.selected = None               # (layer, i, j) of the clicked connection

@@ -12,11 +12,10 @@ moment; a finished run's "Done" belongs to the generation it finished in and goe
 from __future__ import annotations
 
 import html
-import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
-                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app import choices
 from app.training_checks import CHECKED, field_problems, training_problem
@@ -24,6 +23,7 @@ from app.widgets import tips
 from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
 from app.widgets.named import compact, named, pair
 from app.widgets.number_field import NumberField
+from app.widgets.run_progress import RunProgress
 from engine.data import mnist_available
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
@@ -31,11 +31,8 @@ from engine.optimizers import OPTIMIZERS
 DATASETS = {"sample+drawn": "Bundled digits (scanned + pen-drawn)",
             "sample": "Bundled MNIST sample (5,000 digits)", "mnist": "Full MNIST (60,000 digits)"}
 OPEN_ITEM = "__open__"
-PROGRESS_MAX = 1000
 FIELD_WIDTH = 90
 MAX_TYPED = 2**31 - 1                          # a spin box's own ceiling: what is typed is kept, the engine judges
-FINISHED = {"completed": "Done", "early_stopped": "Stopped early (best epoch restored)", "stopped": "Stopped",
-            "diverged": "Diverged"}
 BLOCKED_TEXT = "Fix the value in red to start"
 
 
@@ -47,30 +44,18 @@ class TrainingPanel(QWidget):
     compareRequested = Signal()
     lrFinderRequested = Signal()
     datasetRequested = Signal(str)      # "sample" | "mnist" | a path the user opened
-    progressChanged = Signal(int, int, str)   # value, maximum, text: the one source of the run's progress
 
     def __init__(self, state, session, controls, parent=None):
         super().__init__(parent)
         self.state, self.session, self.controls = state, session, controls
-        self._epochs_total = 1
-        self._t0 = time.perf_counter()
-        self._idle_text = "Ready"
-        self._idle_generation = None       # the generation a finished run's text ("Done") belongs to
-        # a progress bar repaints the whole window at once when its value moves: do it in its own event-loop pass,
-        # not inside the session's delivery that also feeds the curves and maps
-        self._pending_progress = None
-        self._progress_later = QTimer(self, singleShot=True, interval=10, timeout=self._show_progress)
         self._blocker = ""
         self.refusals: dict[str, RefusalLabel] = {}
         outer = QVBoxLayout(self)
         outer.addWidget(QLabel("<b>Training</b>"))
         outer.addLayout(self._build_form())
         outer.addLayout(self._build_buttons())
-        self.progress = QProgressBar()
-        named(self.progress, "trainingProgress")
-        self.progress.setRange(0, PROGRESS_MAX)
-        self.progress.setValue(0)
-        self.progress.setTextVisible(True)
+        self.progress = RunProgress(state)
+        self.progressChanged = self.progress.changed      # the status bar's indicator follows the same signal
         outer.addWidget(self.progress)
         self.result = QLabel("")
         named(self.result, "trainingResult")
@@ -86,7 +71,6 @@ class TrainingPanel(QWidget):
         self.sync()
         self._wire()
         self._bind(controls)
-        self._set_progress(0, self._idle_text)
 
     def _bind(self, controls) -> None:
         bind = controls.bind
@@ -107,7 +91,6 @@ class TrainingPanel(QWidget):
         controls.define("uses_batches", lambda: self.state.settings.get("optimizer") not in ("sgd", "bgd"))
         controls.define("run_started", self.session.is_running)
         self.state.activity.changed.connect(self._activity)
-        self.state.generationChanged.connect(self._generation)
 
     # ---- building -----------------------------------------------------------------------------------
     def _build_form(self) -> QFormLayout:
@@ -336,8 +319,9 @@ class TrainingPanel(QWidget):
                             (self.epoch_button, "Train the current network for one more epoch (one pass through "
                              "the training set).")):
             button.setToolTip(f"{button.text()} is off: {self._blocker}" if self._blocker else tip)
+        self.progress.blocked = BLOCKED_TEXT if self._blocker else ""
         if self.state.activity.idle:
-            self._set_progress(self.progress.value(), BLOCKED_TEXT if self._blocker else self._idle_text)
+            self.progress.show_idle()
         self.controls.refresh()
 
     # ---- running state and progress -----------------------------------------------------------------
@@ -346,48 +330,11 @@ class TrainingPanel(QWidget):
         if kind == "idle":
             self._update_start()
 
-    def _generation(self, generation: int) -> None:
-        """A finished run's 'Done' is about the network it finished with: another one is 'Ready' to train."""
-        if self._idle_generation is not None and generation != self._idle_generation:
-            self._idle_generation, self._idle_text = None, "Ready"
-            if self.state.activity.idle:
-                self._set_progress(0, BLOCKED_TEXT if self._blocker else self._idle_text)
-
     def begin(self, epochs: int) -> None:
-        self._epochs_total, self._t0 = max(int(epochs), 1), time.perf_counter()
-        self._idle_text = "Ready"
+        """A run begins: its progress from 0, no result of the network it replaces, no notice of the last run."""
         self.notice.clear()
         self.show_result(None)
-        self._set_progress(0, "Starting…")
-
-    def on_batch(self, b) -> None:
-        frac = (b.epoch - 1 + b.batch / max(b.n_batches, 1)) / self._epochs_total
-        frac = min(max(frac, 0.0), 1.0)
-        left = round(b.elapsed * (1 - frac) / frac) if frac > 0 else 0
-        # the first batches include warm-up (threads, caches): a time left from them reads like "88:10"
-        eta = f"{left // 60}:{left % 60:02d} left" if frac >= 0.02 and b.elapsed >= 1.0 else "estimating time left…"
-        self._pending_progress = (min(int(frac * PROGRESS_MAX), PROGRESS_MAX - 1),      # the maximum means done
-                                  f"Epoch {b.epoch}/{self._epochs_total} · batch {b.batch}/{b.n_batches} · {eta}")
-        if not self._progress_later.isActive():     # (re)starting would put it off again with every delivery
-            self._progress_later.start()
-
-    def _show_progress(self) -> None:
-        if self._pending_progress is not None:
-            self._set_progress(*self._pending_progress)
-
-    def on_finished(self, fin) -> None:
-        done = fin.reason in ("completed", "early_stopped")
-        self._idle_text = FINISHED.get(fin.reason, fin.reason)
-        self._idle_generation = self.state.generation
-        self._set_progress(PROGRESS_MAX if done else self.progress.value(), self._idle_text)
-
-    def _set_progress(self, value: int, text: str) -> None:
-        self._pending_progress = None          # a later value (the end of a run) wins over one still waiting
-        if value != self.progress.value():
-            self.progress.setValue(value)
-        if text != self.progress.format():
-            self.progress.setFormat(text)
-        self.progressChanged.emit(value, PROGRESS_MAX, text)
+        self.progress.begin(epochs)
 
     # ---- the result line and notices ----------------------------------------------------------------
     def show_result(self, results) -> None:

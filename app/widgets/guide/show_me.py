@@ -71,9 +71,10 @@ def _ensure_network(window) -> None:
 def _after_dataset(state, then) -> None:
     """Call then() once the data set being loaded is in (not at all if it fails)."""
     def arrived(ds):
+        if ds is None:                         # a workspace shown before its data set is in: wait for it
+            return
         done()
-        if ds is not None:
-            then()
+        then()
 
     def done(*_):
         state.datasetChanged.disconnect(arrived)
