@@ -11,7 +11,8 @@ dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread;
 runs.py            Runs: starts every run (Start, One epoch, fine-tuning); brings its weights and results to the model
 session.py         TrainingSession: the only place that trains; the engine's Trainer on a worker, throttled signals
 step_text.py       one training step's numbers in the course's words (z = Σ w·x + b, the loss filled in, δ, dL/dW)
-run_label.py       the line that tells two overlaid runs apart ('784-64-10 tanh · Adam lr 0.003 · batch 64')
+run_label.py       a run's line ('784-64-10 tanh, Softmax output · Adam lr 0.003 · batch 64') and the names that tell
+                   the runs shown together apart (by the parts in which they differ: 'SGD', 'mini-batch GD')
 excepthook.py      a bug: traceback to the log in the user's data folder, one sentence to the user
 document.py        Document: the project file being worked on (path, dirty flag, new / open / save)
 off_thread.py      off_thread(fn): one long read on a worker while the window paints (opening a big project)
