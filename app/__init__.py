@@ -41,6 +41,7 @@ widgets/           one widget a file: network_view, layer_editor, training_panel
                    playground/ (two-input data on the same builder and session: decision boundary, neuron
                    maps, perceptron view, lessons), guide/ (the crash course dock, its Show me actions, a
                    teacher's lesson in a project), export_image (Copy as image / Save as PNG… on every view),
+                   wheel_guard (the wheel scrolls; it changes only a field the user clicked into),
                    compare/ (Compare… dialog, the results table of every run, their wiring), coach (engine.coach's
                    hints with one-click fixes), lr_finder (the range test's plot and "Use this rate")
 """

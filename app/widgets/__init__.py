@@ -18,4 +18,5 @@ Draw               draw_tab with draw_canvas (the pad), stroke_replay (recorded 
                    fine_tune_table (teach your handwriting and see its cost), handwriting_browser
 export_image       Copy as image / Save as PNG… on every plot and view; plot_defaults (plain axis numbers, scenes
                    that stay active so a tab switch repaints the window once), for views made later too
+wheel_guard        the wheel scrolls the panels; it changes a combo box, spin box or slider only once clicked into
 """
