@@ -57,7 +57,7 @@ def _training(s: dict) -> dict[str, str]:
     parts = {"optimizer": choices.optimizer_label(opt), "lr": f"lr {s['lr']:.3g}",
              "batch": FIXED_BATCH.get(opt, f"batch {s.get('batch_size')}"),
              "momentum": f"μ {s.get('momentum', 0.9):g}" if opt in USES_MOMENTUM else ""}
-    optional = {"epochs": lambda v: f"{v} epochs", "schedule": lambda _: _schedule(s),
+    optional = {"epochs": lambda v: f"{v} epoch{'s' * (v != 1)}", "schedule": lambda _: _schedule(s),
                 "weight_decay": lambda v: f"weight decay {v:g}" if v else "no weight decay",
                 "augment": lambda v: "augmented" if v else "not augmented",
                 "val_fraction": lambda v: f"{100 * v:g}% validation",
