@@ -14,3 +14,19 @@ def test_one_input_and_one_output_are_singular(qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: w.state.spec["input_size"] == 1, timeout=5000)
     assert w.editor.input_label.text() == "Input: 1 value (the coordinate x)"
     assert w.editor.output_label.text() == "Output: 1 neuron (the fitted value)"
+
+
+def test_one_fine_tuning_epoch_is_singular(qtbot, tmp_path):
+    from app.handwriting import PersonalDigits
+    from app.widgets.teach_panel import TeachPanel
+    from app.runs import Runs
+    from app.session import TrainingSession
+    from app.state import AppState
+    state, session = AppState(), TrainingSession()
+    panel = TeachPanel(state, Runs(state, session), PersonalDigits(tmp_path / "hw"))
+    qtbot.addWidget(panel, before_close_func=lambda _: session.shutdown(10000))
+    assert panel.epochs.text() == "3 epochs"
+    panel.epochs.setValue(1)
+    assert panel.epochs.text() == "1 epoch"
+    panel.epochs.setValue(2)
+    assert panel.epochs.text() == "2 epochs"
