@@ -3,7 +3,8 @@
 Build & train      layer_editor (hidden layers, output activation), training_panel (data set, loss, optimizer,
                    Start / Stop / One epoch, progress, the current network's result), number_field and
                    field_messages (values kept as typed, refusals beside the field), network_view (the diagram)
-                   with network_geometry (hit-testing) and network_tips (hover texts), activation_info (labels,
+                   with network_picture (what one rendering draws: one network's architecture, never two),
+                   network_geometry (hit-testing) and network_tips (hover texts), activation_info (labels,
                    formulas, ranges from the engine's registry), tips (tooltips in the course's words), named
                    (object and accessible names), step_controls + step_overlay (one step in three phases),
                    coach (hints with one-click fixes), lr_finder (the learning-rate range test)
