@@ -173,3 +173,13 @@ def test_the_title_and_subtitle_are_the_drawn_networks(qtbot, view):
     view.setNetwork(net)
     pic = view.picture()
     assert pic.net is net and pic.subtitle(1) == "tanh"  # one object: the network drawn, not the spec beside it
+
+
+def test_a_hovered_neuron_whose_column_is_gone_is_not_ringed(qtbot, view):
+    view.setSpec(spec(64, 32))
+    view.renderNow()
+    with qtbot.waitSignal(view.neuronHovered, timeout=2000):
+        qtbot.mouseMove(view, view.neuronPoint(3, 9).toPoint())     # output 9 of the four columns
+    view.setSpec(spec())                                            # two columns now, the pointer not moved
+    view.renderNow()
+    view.grab()                                                     # paints without looking up column 3
