@@ -20,7 +20,8 @@ dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread;
 runs.py            Runs: begins every job (runs, Step, gradient check, Compare, range test) and ends it in one place
 session.py         TrainingSession: the only place that trains; the engine's Trainer on a worker, throttled signals
 step_text.py       one training step's numbers in the course's words (z = Σ w·x + b, the loss filled in, δ, dL/dW)
-run_label.py       the line that tells two overlaid runs apart ('784-64-10 tanh · Adam lr 0.003 · batch 64')
+run_label.py       a run's line ('784-64-10 tanh, Softmax output · Adam lr 0.003 · batch 64') and the names that tell
+                   the runs shown together apart (by the parts in which they differ: 'SGD', 'mini-batch GD')
 excepthook.py      a bug: traceback to the log in the user's data folder, one sentence to the user
 document.py        Document: the project file being worked on (path, dirty flag, new / open / save)
 off_thread.py      off_thread(fn): one long read on a worker while the window paints (opening a big project)
@@ -49,6 +50,7 @@ widgets/           one widget a file: network_view, layer_editor, training_panel
                    playground/ (two-input data on the same builder and session: decision boundary, neuron
                    maps, perceptron view, lessons), guide/ (the crash course dock, its Show me actions, a
                    teacher's lesson in a project), export_image (Copy as image / Save as PNG… on every view),
+                   wheel_guard (the wheel scrolls; it changes only a field the user clicked into),
                    compare/ (Compare… dialog, the results table of every run, their wiring), coach (engine.coach's
                    hints with one-click fixes), lr_finder (the range test's plot and "Use this rate")
 """

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from engine.errors import EngineError
-from engine.export import export_onnx, export_torch_folder
+from engine.export import export_onnx, export_torch_folder, require_onnx
 
 
 class Exports(QObject):
@@ -39,6 +39,12 @@ class Exports(QObject):
         return self._export("Export to PyTorch (folder)", "mlp_studio_torch", "Folder (*)", write)
 
     def export_onnx(self) -> bool:
+        try:
+            require_onnx()                 # before the file name: without onnx there is nothing to write
+        except EngineError as exc:
+            self.prompts.show_error("Could not export to ONNX", str(exc))
+            return False
+
         def write(net, path: Path) -> str:
             path = path if path.suffix == ".onnx" else path.with_name(path.name + ".onnx")
             export_onnx(net, path)

@@ -3,6 +3,7 @@
 Once the set has MIN_DIGITS digits, a fifth of them (per digit where possible, seeded) is held out of the
 fine-tuning; the network before and after is then measured per digit on those held-out digits (what was
 gained on the student's writing) and on the data set's test part (what was lost there: forgetting).
+Accuracies are shown to one decimal (accuracy_text), and a change is the difference of the two shown numbers.
 """
 from __future__ import annotations
 
@@ -63,6 +64,21 @@ def digit_scores(before, after, x, y, n_classes: int = 10) -> DigitScores:
     right = [np.bincount(y[net.predict(x) == y], minlength=n_classes) if len(y) else np.zeros(n_classes, int)
              for net in (before, after)]
     return DigitScores(count, right[0], right[1])
+
+
+def accuracy_text(right: int, count: int) -> str:
+    """An accuracy as the student reads it, in percent to one decimal; '–' without examples."""
+    return f"{100 * right / count:.1f}%" if count else "–"
+
+
+def change_text(count: int, right_before: int, right_after: int) -> str:
+    """'97.7% → 97.5% (−0.2 points)': the change is that of the two percentages shown, so the three agree."""
+    before, after = accuracy_text(right_before, count), accuracy_text(right_after, count)
+    if not count:
+        return f"{before} → {after}"
+    tenths = round(10 * float(after[:-1])) - round(10 * float(before[:-1]))
+    sign = "+" if tenths > 0 else "−" if tenths < 0 else ""
+    return f"{before} → {after} ({sign}{abs(tenths) / 10:.1f} points)"
 
 
 def measure(before, after, x_held, y_held, x_test, y_test, test_name: str = "test set") -> FineTuneReport:

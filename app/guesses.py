@@ -1,5 +1,8 @@
-"""What the pad says about a drawing, from the network's ten probabilities: its top guesses and its doubt."""
+"""What the pad says about a drawing, from the network's ten probabilities: its top guesses and the one sentence
+on how sure it is (confidence: the only place that sentence is made)."""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,7 +21,15 @@ def top_guesses(p, k: int = 3) -> list[tuple[int, float]]:
     return [(int(i), float(p[i])) for i in order]
 
 
-def doubt_text(p, threshold: int) -> str:
-    """'Not sure: a or b?' when the top probability, as shown in whole percent, is below `threshold` percent."""
+class Confidence(NamedTuple):
+    sentence: str          # what the pad says under its answer: '95% sure' or 'Not sure: 4 or 7?'
+    doubtful: bool         # the sentence is the answer: the top digit alone would claim too much
+
+
+def confidence(p, threshold: int) -> Confidence:
+    """The pad's one sentence on how sure the network is: 'Not sure: a or b?' when the top probability, as shown
+    in whole percent, is below `threshold` percent, else 'NN% sure' (never both)."""
     (a, p_a), (b, _) = top_guesses(p, 2)
-    return f"Not sure: {a} or {b}?" if round(p_a * 100) < threshold else ""
+    if round(p_a * 100) < threshold:
+        return Confidence(f"Not sure: {a} or {b}?", True)
+    return Confidence(f"{percent(p_a)} sure", False)

@@ -16,6 +16,7 @@ For the app (run the variants one after another on the worker thread, like any t
     for index, event in comparison.run(): ...     # each run's training events, then a VariantDone (its row)
     comparison.stop()                             # from any thread: ends the current run, skips the rest
     row = run_record(history, cfg, n_train, label=..., ...)          # any finished run, compared or not
+    varied("optimizer", vs)      # 'optimizer (SGD, batch GD, mini-batch GD)': a compared row's "setting"
     axes = curve_axes(history, cfg, n_train)                         # x of each epoch: epochs, steps, seconds
 Settings: SETTINGS (optimizer: sgd / bgd / minibatch or any OPTIMIZERS name; activation: every hidden layer;
 loss; lr; batch_size). A bad value is a SpecError with a sentence.
@@ -48,7 +49,7 @@ MIN_VARIANTS, MAX_VARIANTS = 2, 4
 
 
 class Variant(NamedTuple):
-    label: str
+    label: str              # the varied setting's value: 'SGD', 'ReLU', '0.003', '64'
     spec: dict
     cfg: TrainConfig
 
@@ -87,10 +88,16 @@ def _variant(spec, cfg, setting, value) -> Variant:
         return Variant(LOSSES[value].label, validate_spec(spec), cfg)
     if setting == "lr":
         new = dataclasses.replace(cfg, lr=value, min_lr=min(cfg.min_lr, value) if _real(value) else cfg.min_lr)
-        return Variant(f"η = {value:g}" if _real(value) else str(value), spec, new.validate())
+        return Variant(f"{value:g}" if _real(value) else str(value), spec, new.validate())
     _need(cfg.optimizer not in ("sgd", "bgd"), f"{OPTIMIZERS[cfg.optimizer].label} fixes its own batch size; "
           "compare batch sizes with a mini-batch optimizer (mini-batch GD, momentum, Adam ...).")
-    return Variant(f"batch {value}", spec, dataclasses.replace(cfg, batch_size=value).validate())
+    return Variant(str(value), spec, dataclasses.replace(cfg, batch_size=value).validate())
+
+
+def varied(setting: str, vs: list[Variant]) -> str:
+    """What a comparison varied, with its values: 'optimizer (SGD, batch GD, mini-batch GD)'."""
+    name = SETTINGS.get(setting, setting)
+    return f"{name[:1].lower()}{name[1:]} ({', '.join(v.label for v in vs)})"
 
 
 def same_start(spec_a: dict, spec_b: dict) -> bool:
@@ -141,7 +148,8 @@ class Comparison:
                     steps += 1
                 yield i, event
             test_loss, test_acc = scores(net, self.X_test, self.y_test) if self.X_test is not None else (None, None)
-            record = run_record(fin.history, v.cfg, self.trainer.n_train, label=v.label, setting=self.setting,
+            record = run_record(fin.history, v.cfg, self.trainer.n_train, label=v.label,
+                                setting=varied(self.setting, self.variants) if self.setting else "",
                                 test_loss=test_loss, test_accuracy=test_acc, finished=fin, steps=steps)
             yield i, VariantDone(i, record, net)
 

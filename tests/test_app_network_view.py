@@ -22,7 +22,7 @@ def view(qtbot):
 def test_wide_layers_show_a_subset_and_say_how_many_are_hidden(view):
     cols, _ = view._layout()
     assert [len(u) for u, _ in cols] == [MAX_SHOWN, MAX_SHOWN, MAX_SHOWN, 10]
-    assert view._title(0) == "Input · 784" and view.sizes == [784, 64, 32, 10]
+    assert view.picture().title(0) == "Input · 784" and view.sizes == [784, 64, 32, 10]
     inputs = shown_units(784, (28, 28))
     assert len(set(inputs)) == MAX_SHOWN and all(0 <= i < 784 for i in inputs)
     rows, colsx = inputs // 28, inputs % 28

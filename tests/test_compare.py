@@ -6,7 +6,7 @@ import pytest
 
 from engine import BatchStats, EpochStats, Finished, Network, TrainConfig
 from engine.compare import (Comparison, VariantDone, curve_axes, run_record, same_start, scores, steps_per_epoch,
-                            variants)
+                            varied, variants)
 from engine.errors import SpecError
 
 SPEC = {"input_size": 12, "layers": [{"units": 8, "activation": "relu"}, {"units": 6, "activation": "relu"},
@@ -32,13 +32,21 @@ def test_training_settings_change_only_that_field(setting, values, field):
     assert [getattr(v.cfg, field) for v in vs] == values
     for v in vs:
         assert v.spec == Network(SPEC).spec and differences(v.cfg.to_dict(), CFG.to_dict()) <= {field}
-    assert vs[0].label in ("SGD", "η = 0.01", "batch 8")
+    assert vs[0].label in ("SGD", "0.01", "8")
 
 
 def test_labels_come_from_the_registries():
     assert [v.label for v in variants(SPEC, CFG, "optimizer", ["sgd", "bgd", "minibatch"])] == \
         ["SGD", "batch GD", "mini-batch GD"]
     assert [v.label for v in variants(SPEC, CFG, "activation", ["sigmoid", "relu"])] == ["Sigmoid", "ReLU"]
+
+
+@pytest.mark.parametrize("setting, values, said", [
+    ("optimizer", ["sgd", "bgd", "minibatch"], "optimizer (SGD, batch GD, mini-batch GD)"),
+    ("activation", ["sigmoid", "relu"], "hidden activation (Sigmoid, ReLU)"),
+    ("lr", [0.0003, 0.003], "learning rate (0.0003, 0.003)"), ("batch_size", [16, 64], "batch size (16, 64)")])
+def test_what_a_comparison_varied_names_the_setting_and_its_values(setting, values, said):
+    assert varied(setting, variants(SPEC, CFG, setting, values)) == said
 
 
 def test_activation_changes_every_hidden_layer_and_nothing_else():
@@ -115,8 +123,8 @@ def test_results_rows_match_each_runs_history():
         last = fin.history[-1]
         batches = sum(isinstance(e, BatchStats) for e in events[d.index])
         r = d.record
-        assert (r["label"], r["setting"], r["optimizer"], r["outcome"]) == (v.label, "Optimizer", v.cfg.optimizer,
-                                                                            "completed")
+        assert (r["label"], r["optimizer"], r["outcome"]) == (v.label, v.cfg.optimizer, "completed")
+        assert r["setting"] == "optimizer (SGD, batch GD, mini-batch GD)"     # what varied, with its values
         for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
             assert r[key] == last[key]
         assert r["epochs"] == 2 and r["seconds"] == last["elapsed"]

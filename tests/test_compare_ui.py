@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.run_label import run_titles
 from engine.compare import curve_axes, run_record, scores
 from engine.network import Network
 from helpers_tiny_run import SETTINGS, tiny_window
@@ -92,7 +93,7 @@ def test_the_results_table_is_each_runs_record_and_keeps_every_run(window, qtbot
             assert row[header].key == want[key], key
         assert row["Train loss"].text() == f"{want['train_loss']:.4f}"
         assert row["Val. acc."].text() == f"{100 * want['val_accuracy']:.2f} %"
-    assert [row["Varied"].text() for row in rows[:3]] == ["Learning rate"] * 3
+    assert [row["Varied"].text() for row in rows[:3]] == ["learning rate (0.01, 0.1, 1)"] * 3
     assert rows[3]["Test acc."].key == window.state.results["test_accuracy"]
 
 
@@ -121,9 +122,9 @@ def test_table_sorts_numbers_and_exports_csv(window, qtbot, tmp_path):
     qtbot.mouseClick(window.course_tools.results.export_button, Qt.LeftButton)
     got = list(csv.DictReader(path.open()))
     assert len(got) == 2
-    for row, run in zip(got, window.state.runs):
+    for row, run, title in zip(got, window.state.runs, run_titles(window.state.runs)):
         rec = run["record"]
-        assert row["label"] == run["label"] and int(row["steps"]) == rec["steps"]
+        assert row["label"] == title and int(row["steps"]) == rec["steps"]           # each run's whole line
         assert float(row["train_loss"]) == rec["train_loss"] and float(row["test_accuracy"]) == rec["test_accuracy"]
     assert [int(r["steps"]) for r in got] == [2 * 9, 2 * 3]          # ceil(72 / 8) and ceil(72 / 32) per epoch
 

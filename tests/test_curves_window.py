@@ -87,5 +87,5 @@ def test_a_perceptron_run_is_labelled_a_perceptron(qtbot, window, small_digits):
     st.set_setting("epochs", 1)
     with qtbot.waitSignal(window.session.finished, timeout=30000):
         qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
-    assert window.curves.current.label.startswith("Run 1: perceptron 784-10 · ")
+    assert window.curves.current.label.startswith("Run 1: perceptron 784-10, ")
     assert "perceptron 784-10" in window.curves.legend.text()

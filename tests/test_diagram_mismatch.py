@@ -92,3 +92,94 @@ def test_the_look_inside_diagram_survives_a_new_spec_before_the_old_network(qtbo
     tab.diagram.grab()
     _every_item_is_safe(tab.diagram)
     session.shutdown(5000)
+
+
+def deep_net(n_hidden=24):
+    return Network.from_spec(spec(*[64] * n_hidden, act="sigmoid"))
+
+
+def start_rendering(view, net):
+    """The diagram has a picture; `net` arrives and its picture is being rendered in slices, not yet done. The
+    test plays the event loop's part: one slice (a few ms of drawing) at a time."""
+    view.setSpec(net.spec)
+    view.renderNow()
+    view._last_render = 0.0                            # the last picture was long ago: the next starts at once
+    view.setNetwork(net)                               # a new picture starts, to be rendered between events
+    view._slice_timer.stop()
+    view._render_slice()                               # its first slice
+    assert view._job is not None, "the picture must still be in the making for this test"
+
+
+def finish_rendering(view):
+    while view._job is not None:
+        view._render_slice()
+
+
+@pytest.mark.parametrize("then", ["shallower spec", "no network then a shallower spec", "shallower activations"])
+def test_a_picture_in_the_making_when_the_network_changes_draws_the_network_it_began_with(qtbot, view, then):
+    """The crash of issue 22 (IndexError in NetworkView._title): a rendering sliced over several events went on
+    with its old columns while the view was given a network of another depth, and looked titles up in the new."""
+    net = deep_net()
+    start_rendering(view, net)
+    if then == "shallower spec":
+        view.setSpec(spec(128))
+    elif then == "no network then a shallower spec":     # the order the app uses: the network goes first
+        view.setNetwork(None)
+        view.setSpec(spec(128))
+    else:
+        view.setActivations([np.zeros(784), np.zeros(128), np.zeros(10)])
+        view.setSpec(spec(128))
+    finish_rendering(view)                              # the old picture is finished: no IndexError ...
+    view.renderNow()                                    # ... and the new one follows
+    assert view.picture().sizes == (784, 128, 10) and view.picture().title(1) == "Hidden 1 · 128"
+    _every_item_is_safe(view)
+
+
+def test_activations_or_a_step_of_another_network_are_not_drawn(qtbot, view):
+    view.setSpec(spec(128))
+    view.setActivations([np.zeros(784), np.ones(64), np.ones(32), np.zeros(10)])      # a 784-64-32-10 trace
+    assert view.picture().acts is None
+    view.setActivations([np.zeros(784), np.ones(128), np.zeros(10)])
+    assert view.picture().acts is not None
+
+    class Step:
+        """An overlay as NetworkView asks it (StepOverlay's protocol), drawing nothing."""
+        def __init__(self, net):
+            self.network = net
+
+        def neuron_values(self, c, units):
+            return None
+
+        def connection_values(self, layer, ui, uo):
+            return None
+
+        def tooltip(self, item):
+            return ""
+
+        def paint(self, *args):
+            pass
+    view.setOverlay(Step(deep_net(2)))                  # a step taken on a deeper network
+    assert view.picture().overlay is None
+    view.renderNow()
+    _every_item_is_safe(view)
+    mine = Step(Network.from_spec(spec(128)))
+    view.setOverlay(mine)
+    assert view.picture().overlay is mine
+
+
+def test_the_title_and_subtitle_are_the_drawn_networks(qtbot, view):
+    net = Network.from_spec(spec(128, act="tanh"))
+    view.setSpec(spec(128, act="relu"))                  # the same sizes, other activations
+    view.setNetwork(net)
+    pic = view.picture()
+    assert pic.net is net and pic.subtitle(1) == "tanh"  # one object: the network drawn, not the spec beside it
+
+
+def test_a_hovered_neuron_whose_column_is_gone_is_not_ringed(qtbot, view):
+    view.setSpec(spec(64, 32))
+    view.renderNow()
+    with qtbot.waitSignal(view.neuronHovered, timeout=2000):
+        qtbot.mouseMove(view, view.neuronPoint(3, 9).toPoint())     # output 9 of the four columns
+    view.setSpec(spec())                                            # two columns now, the pointer not moved
+    view.renderNow()
+    view.grab()                                                     # paints without looking up column 3

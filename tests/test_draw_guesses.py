@@ -1,11 +1,12 @@
-"""Honest answers on the pad: the top three guesses with their probabilities, and "not sure" below the
-student's threshold, on the real Draw tab with a network whose probabilities are known."""
+"""Honest answers on the pad: the top three guesses with their probabilities, and one sentence on how sure the
+network is ("not sure" below the student's threshold, never beside "95% sure"), on the real Draw tab with a
+network whose probabilities are known."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
 
-from app.guesses import doubt_text, percent, top_guesses
+from app.guesses import confidence, percent, top_guesses
 from app.handwriting import PersonalDigits
 from app.runs import Runs
 from app.session import TrainingSession
@@ -40,7 +41,7 @@ def set_threshold(qtbot, tab, value: int):
 
 def shown(tab):
     guesses = tab.findChild(QWidget, "topGuesses")
-    return guesses.rows(), tab.findChild(QLabel, "doubtLabel").text(), prediction_text(tab)
+    return guesses.rows(), tab.findChild(QLabel, "confidenceLabel").text(), prediction_text(tab)
 
 
 def prediction_text(tab):
@@ -57,7 +58,7 @@ def test_top_three_with_their_probabilities_and_doubt_below_the_threshold(qtbot,
     assert doubt == "Not sure: 4 or 9?"
     set_threshold(qtbot, tab, 50)                              # 55 % is enough now
     rows, doubt, top = shown(tab)
-    assert doubt == "" and top == "4" and rows[0] == ("4", "55%")
+    assert doubt == "55% sure" and top == "4" and rows[0] == ("4", "55%")
     set_threshold(qtbot, tab, 56)
     assert shown(tab)[1] == "Not sure: 4 or 9?"
 
@@ -69,7 +70,7 @@ def test_a_confident_network_is_not_in_doubt_and_an_empty_pad_shows_no_guesses(q
     draw_one(qtbot, tab)
     assert prediction(qtbot, tab) == "1"
     rows, doubt, _ = shown(tab)
-    assert rows[0] == ("1", "99%") and rows[1][1] == "<1%" and doubt == ""
+    assert rows[0] == ("1", "99%") and rows[1][1] == "<1%" and doubt == "99% sure"
     qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
     assert prediction(qtbot, tab) == ""
     assert shown(tab)[:2] == ([("", ""), ("", ""), ("", "")], "")
@@ -92,7 +93,7 @@ def test_nothing_moves_when_the_guesses_change(qtbot, tab):
     tab.state.set_network(fixed_net(sure))
     draw_one(qtbot, tab)
     prediction(qtbot, tab)
-    names = ("predictionLabel", "topGuesses", "doubtLabel", "doubtThreshold", "networkInputView",
+    names = ("predictionLabel", "topGuesses", "confidenceLabel", "doubtThreshold", "networkInputView",
              "probabilityChart", "drawCanvas")
     before = {n: tab.findChild(QWidget, n).geometry() for n in names}
     tab.state.set_network(fixed_net(KNOWN))
@@ -102,11 +103,30 @@ def test_nothing_moves_when_the_guesses_change(qtbot, tab):
     assert {n: tab.findChild(QWidget, n).geometry() for n in names} == before
 
 
-@pytest.mark.parametrize("p_top, threshold, expected", [(0.55, 60, "Not sure: 4 or 9?"), (0.55, 55, ""),
-                                                        (0.597, 60, ""), (0.594, 60, "Not sure: 4 or 9?")])
+def test_a_network_not_sure_enough_for_the_student_does_not_also_say_how_sure_it_is(qtbot, tab):
+    p = np.full(10, 0.01 / 8)
+    p[[4, 7]] = 0.95, 0.04
+    tab.state.set_network(fixed_net(p))
+    set_threshold(qtbot, tab, 96)                              # the student wants more than 95 %
+    draw_one(qtbot, tab)
+    assert prediction(qtbot, tab) == "4"
+    assert sentences(tab) == ["Not sure: 4 or 7?"]            # not "95% sure" beside it
+    set_threshold(qtbot, tab, 95)
+    assert sentences(tab) == ["95% sure"]
+
+
+def sentences(tab) -> list[str]:
+    """Every text on the pad that says how sure the network is (the threshold's caption aside)."""
+    return [label.text() for label in tab.findChildren(QLabel)
+            if label.isVisible() and "sure" in label.text() and label.text() != "Not sure below"]
+
+
+@pytest.mark.parametrize("p_top, threshold, expected", [(0.55, 60, "Not sure: 4 or 9?"), (0.55, 55, "55% sure"),
+                                                        (0.597, 60, "60% sure"), (0.594, 60, "Not sure: 4 or 9?")])
 def test_doubt_compares_the_percentage_the_student_sees(p_top, threshold, expected):
     p = np.full(10, 0.0)
     p[4], p[9] = p_top, 1 - p_top - 0.01
     p[0] = 0.01
-    assert doubt_text(p, threshold) == expected
+    assert confidence(p, threshold).sentence == expected
+    assert confidence(p, threshold).doubtful == expected.startswith("Not sure")
     assert top_guesses(p)[0] == (4, p_top) and percent(0.004) == "<1%" and percent(0.5) == "50%"

@@ -1,7 +1,10 @@
 """The held-out split of the student's digits and the before/after numbers of a fine-tune (pure NumPy)."""
+import re
+
 import numpy as np
 
-from app.fine_tune_check import MIN_DIGITS, digit_scores, held_out_split, measure
+from app.fine_tune_check import (MIN_DIGITS, DigitScores, FineTuneReport, change_text, digit_scores,
+                                  held_out_split, measure)
 
 
 def test_a_fifth_is_held_out_per_digit_seeded_never_the_last_of_a_digit():
@@ -45,3 +48,19 @@ def test_scores_count_right_answers_per_digit_before_and_after():
     assert s.total == (5, 3, 1)
     r = measure(Always(3), Always(5), np.zeros((0, 2)), np.zeros(0, int), np.zeros((5, 2)), y, "MNIST")
     assert r.yours.total == (0, 0, 0) and r.test.total == (5, 3, 1) and r.test_name == "MNIST"
+
+
+def test_the_change_in_points_agrees_with_the_two_percentages_shown():
+    """97.66 % → 97.54 % is shown 97.7 % → 97.5 %: the change the student reads is −0.2 points, not -0.1."""
+    from app.widgets.teach_panel import TeachPanel
+    count = np.ones(10, int) * 1000
+    test = DigitScores(count, np.r_[np.full(4, 976), np.full(6, 977)], np.r_[np.full(6, 975), np.full(4, 976)])
+    assert test.total == (10000, 9766, 9754)
+    report = FineTuneReport(DigitScores(np.zeros(10, int), np.zeros(10, int), np.zeros(10, int)), test, "MNIST test")
+    assert TeachPanel._summary(report).endswith("MNIST test: 97.7% → 97.5% (−0.2 points).")
+    assert change_text(10000, 9754, 9766) == "97.5% → 97.7% (+0.2 points)"
+    assert change_text(10000, 9766, 9768) == "97.7% → 97.7% (0.0 points)"       # 97.66 and 97.68 both read 97.7
+    for before, after in np.random.default_rng(0).integers(0, 10001, (200, 2)):
+        shown = change_text(10000, int(before), int(after))
+        b, a, points = re.fullmatch(r"(\S+)% → (\S+)% \((\S+) points\)", shown.replace("−", "-")).groups()
+        assert round(float(a) - float(b), 1) == float(points)

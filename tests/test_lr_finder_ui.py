@@ -48,9 +48,11 @@ def test_the_finder_leaves_the_trained_network_bit_identical_and_its_rate_is_app
     assert np.array_equal(result.lrs, want.lrs) and np.allclose(result.losses, want.losses, rtol=1e-5)
     assert result.suggestion is not None and dialog.isVisible()
     assert result.suggestion == pytest.approx(result.lr_at_min / 10)
+    shown = float(dialog.use_button.text().removeprefix("Use "))     # the number the button says ...
+    assert shown == pytest.approx(result.suggestion, rel=5e-3) and shown != result.suggestion   # (3 digits)
     qtbot.mouseClick(dialog.use_button, Qt.LeftButton)
-    assert window.state.settings["lr"] == result.suggestion and window.panel.lr.value() == result.suggestion
-    assert window.state.settings["min_lr"] <= result.suggestion
+    assert window.state.settings["lr"] == shown and window.panel.lr.value() == shown   # ... is the rate set
+    assert window.state.settings["min_lr"] <= shown
 
 
 def test_the_plot_is_loss_against_rate_on_a_log_axis_with_the_suggestion_marked(window, qtbot):
@@ -59,7 +61,8 @@ def test_the_plot_is_loss_against_rate_on_a_log_axis_with_the_suggestion_marked(
     ok = np.isfinite(result.losses)
     assert np.allclose(x, result.lrs[ok]) and np.allclose(y, result.losses[ok])         # given as rates, ...
     assert dialog.plot.getPlotItem().ctrl.logXCheck.isChecked()                          # ... drawn on log10
-    assert dialog.marker.isVisible() and dialog.marker.value() == pytest.approx(math.log10(result.suggestion))
+    assert dialog.marker.isVisible() and dialog.marker.value() == pytest.approx(math.log10(result.suggestion),
+                                                                                abs=1e-3)
     assert f"{result.suggestion:.3g}" in dialog.use_button.text() and dialog.message.text()
     assert window.state.runs == []                                  # a range test is not a training run
 

@@ -328,11 +328,15 @@ def test_export_onnx_from_the_menu_writes_a_file_onnx_runtime_runs(window, tmp_p
     np.testing.assert_allclose(out, net.forward(x), atol=1e-5)
 
 
-def test_export_onnx_without_the_package_says_how_to_get_it(window, tmp_path, monkeypatch):
+def test_export_onnx_without_the_package_says_how_to_get_it_before_asking_for_a_name(window, tmp_path,
+                                                                                      monkeypatch):
     monkeypatch.setitem(sys.modules, "onnx", None)       # as on a machine without the optional package
     trained_network(window.state)
-    window.prompts.ask_save_path = lambda *a: str(tmp_path / "net.onnx")
+    asked = []
+    window.prompts.ask_save_path = lambda *a: asked.append(a) or str(tmp_path / "net.onnx")
     assert not window.exports.export_onnx()
-    assert "pip install onnx" in window.prompts.last_message.text()
+    assert asked == []                                   # no file name for a file that cannot be written
+    said = window.prompts.last_message.text()
+    assert "pip install onnx" in said and said.count(".") == 1            # one sentence
     window.prompts.last_message.close()
     assert not (tmp_path / "net.onnx").exists()

@@ -29,3 +29,18 @@ def test_a_plot_made_later_gets_plain_numbers_too(qtbot, tmp_path, monkeypatch):
         axis.setRange(0.0006, 0.0008)
         QApplication.processEvents()
         assert axis.scale == 1, side
+
+
+def test_a_log_axis_first_seen_at_tiny_rates_keeps_reading_them_as_they_are(qtbot):
+    """The range test's rate axis, walked while its first points (1e-6) were in, read 1 ... 10⁶ for 1e-6 ... 1."""
+    from app.widgets.plot_defaults import plot_defaults
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    view.getPlotItem().setLogMode(x=True)
+    view.getPlotItem().setLabel("bottom", "learning rate (log scale)")
+    axis = view.getPlotItem().getAxis("bottom")
+    axis.setRange(-6.0, -5.9)                                  # the first rates of the test
+    plot_defaults(view)
+    axis.setRange(-6.0, 1.0)                                   # the whole test, 1e-6 to 10
+    drawn = axis.tickStrings([-6.0, -1.0, 0.0], axis.scale * axis.autoSIPrefixScale, 1.0)   # as paint() does
+    assert drawn == ["10⁻⁶", "0.1", "1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, Qt
 
+from app.run_label import run_titles
 from helpers_tiny_run import tiny_window
 
 
@@ -49,7 +50,7 @@ def test_every_column_is_in_sight_and_three_rows_leave_no_empty_rows(qtbot, wind
     assert table.verticalScrollBar().maximum() == 0                          # all three rows in sight ...
     assert table.viewport().height() - 3 * row <= row                       # ... and at most a row's room to spare
     label = table.item(2, 1)
-    assert label.toolTip() == window.state.runs[label.row()]["label"]       # an elided label in full
+    assert label.toolTip() == run_titles(window.state.runs)[label.row()]    # an elided name: its whole line
     dock = window.course_tools.dock
     assert not dock.frameGeometry().intersects(global_rect(window.curves.loss_plot))
     assert global_rect(window.diagram).contains(dock.frameGeometry().center())

@@ -3,7 +3,8 @@
 Build & train      layer_editor (hidden layers, output activation), training_panel (data set, loss, optimizer,
                    Start / Stop / One epoch, progress, the current network's result), number_field and
                    field_messages (values kept as typed, refusals beside the field), network_view (the diagram)
-                   with network_geometry (hit-testing) and network_tips (hover texts), activation_info (labels,
+                   with network_picture (what one rendering draws: one network's architecture, never two),
+                   network_geometry (hit-testing) and network_tips (hover texts), activation_info (labels,
                    formulas, ranges from the engine's registry), tips (tooltips in the course's words), named
                    (object and accessible names), step_controls + step_overlay (one step in three phases),
                    coach (hints with one-click fixes), lr_finder (the learning-rate range test)
@@ -20,4 +21,5 @@ export_image       Copy as image / Save as PNG… on every plot and view; plot_d
                    that stay active so a tab switch repaints the window once), for views made later too
 fact_label         a label whose text is a fact of one generation of the model: it clears itself when that passes
 run_progress       the run's progress bar; a finished run's "Done" belongs to the generation it finished in
+wheel_guard        the wheel scrolls the panels; it changes a combo box, spin box or slider only once clicked into
 """

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem
 
+from app.fine_tune_check import accuracy_text
 from app.theme import legible
 
 NONE = "–"
@@ -14,10 +15,6 @@ GAIN, LOSS = QColor("#2e7d32"), QColor("#c62828")
 
 def fraction_text(right: int, count: int) -> str:
     return f"{right}/{count}" if count else NONE
-
-
-def accuracy_text(right: int, count: int) -> str:
-    return f"{100 * right / count:.1f}%" if count else NONE
 
 
 class FineTuneTable(QTableWidget):

@@ -1,12 +1,13 @@
-"""The network's answer to the drawing, honestly: the top digit, its three best guesses with their
-probabilities, and "Not sure: a or b?" when the top probability is below the student's threshold."""
+"""The network's answer to the drawing, honestly: the top digit, one sentence on how sure it is ("95% sure", or
+"Not sure: a or b?" when the top probability is below the student's threshold; app.guesses.confidence) and its
+three best guesses with their probabilities."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
-from app.guesses import DEFAULT_DOUBT, doubt_text, percent, top_guesses
+from app.guesses import DEFAULT_DOUBT, confidence, percent, top_guesses
 from app.settings import Settings
 
 RANKS = ("1st", "2nd", "3rd")
@@ -72,15 +73,14 @@ class GuessPanel(QWidget):
         font.setBold(True)
         self.prediction_label.setFont(font)
         self.prediction_label.setMinimumWidth(110)
-        self.confidence_label = _fixed(QLabel(""), "100% sure", Qt.AlignCenter)
-        self.doubt_label = QLabel("")
-        self.doubt_label.setObjectName("doubtLabel")
-        self.doubt_label.setAccessibleName("doubtLabel")
-        bold = QFont(self.font())
-        bold.setBold(True)
-        self.doubt_label.setFont(bold)
-        _fixed(self.doubt_label, "Not sure: 8 or 8?", Qt.AlignCenter)
-        self.doubt_label.setFixedHeight(self.doubt_label.fontMetrics().lineSpacing() + 4)
+        self.confidence_label = QLabel("")                 # app.guesses.confidence's sentence, bold in doubt
+        self.confidence_label.setObjectName("confidenceLabel")
+        self.confidence_label.setAccessibleName("confidenceLabel")
+        self._bold = QFont(self.font())
+        self._bold.setBold(True)
+        self.confidence_label.setFont(self._bold)         # sized for the widest sentence, so nothing moves
+        _fixed(self.confidence_label, "Not sure: 8 or 8?", Qt.AlignCenter)
+        self.confidence_label.setFixedHeight(self.confidence_label.fontMetrics().lineSpacing() + 4)
         self.top = TopGuesses()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -89,7 +89,6 @@ class GuessPanel(QWidget):
         layout.addWidget(caption)
         layout.addWidget(self.prediction_label, 1)
         layout.addWidget(self.confidence_label, 0, Qt.AlignHCenter)
-        layout.addWidget(self.doubt_label, 0, Qt.AlignHCenter)
         layout.addWidget(self.top, 0, Qt.AlignHCenter)
         layout.addLayout(self._threshold_row())
 
@@ -119,14 +118,13 @@ class GuessPanel(QWidget):
         if p is None:
             self.prediction_label.setText("")
             self.confidence_label.setText("")
-            self.doubt_label.setText("")
             self.top.set_guesses([])
             return
         guesses = top_guesses(p, 3)
-        doubt = doubt_text(p, self.threshold.value())
+        said = confidence(p, self.threshold.value())
         self.prediction_label.setText(str(guesses[0][0]))
-        # in doubt the digit stays (tools read it) but fades: the doubt line is the answer
-        self.prediction_label.setForegroundRole(QPalette.PlaceholderText if doubt else QPalette.WindowText)
-        self.confidence_label.setText(f"{percent(guesses[0][1])} sure")
-        self.doubt_label.setText(doubt)
+        # in doubt the digit stays (tools read it) but fades: the sentence is the answer
+        self.prediction_label.setForegroundRole(QPalette.PlaceholderText if said.doubtful else QPalette.WindowText)
+        self.confidence_label.setFont(self._bold if said.doubtful else self.font())
+        self.confidence_label.setText(said.sentence)
         self.top.set_guesses(guesses)

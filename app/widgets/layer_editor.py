@@ -207,8 +207,10 @@ class LayerEditor(QFrame):
         ds = self.state.dataset
         images = ds is None or len(getattr(ds, "image_shape", (28, 28))) == 2
         regression = getattr(ds, "task", "") == "regression"
-        self.input_label.setText(f"Input: {spec['input_size']} values (one per {'pixel' if images else 'coordinate'})")
-        self.output_label.setText(f"Output: {spec['layers'][-1]['units']} neurons "
+        n_in, n_out = spec["input_size"], spec["layers"][-1]["units"]
+        each = "one per pixel" if images else "one per coordinate" if n_in != 1 else "the coordinate x"
+        self.input_label.setText(f"Input: {n_in} value{'s' * (n_in != 1)} ({each})")
+        self.output_label.setText(f"Output: {n_out} neuron{'s' * (n_out != 1)} "
                                   f"({'the fitted value' if regression else 'one per class'})")
         self.output_activation.blockSignals(True)
         self.output_activation.setCurrentIndex(max(self.output_activation.findData(spec["layers"][-1]["activation"]), 0))

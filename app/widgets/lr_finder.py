@@ -24,6 +24,12 @@ INTRO = ("The range test trains your network from the weights Start begins with 
 BUSY = "A run is under way: stop it (or let it finish), then find a learning rate."
 
 
+def offered(suggestion: float) -> float:
+    """The rate the dialog shows and sets: the suggestion to 3 significant digits (what the button says is what
+    the field gets, not 0.0091158883… behind "Use 0.00912")."""
+    return float(f"{suggestion:.3g}")
+
+
 def _name(widget, name: str):
     widget.setObjectName(name)
     widget.setAccessibleName(name)
@@ -124,21 +130,23 @@ class LRFinderDialog(QDialog):
         self.lrs, self.losses = list(result.lrs), list(result.losses)
         self._draw()
         if result.suggestion is not None:
+            rate = offered(result.suggestion)
             self.marker.setVisible(True)                         # first: a hidden line does not place its label
-            self.marker.setPos(math.log10(result.suggestion))   # the axis is log10 of the rate
-            self.marker.label.setFormat(f"suggested {result.suggestion:.3g}")
-            self.use_button.setText(f"Use {result.suggestion:.3g}")
+            self.marker.setPos(math.log10(rate))                 # the axis is log10 of the rate
+            self.marker.label.setFormat(f"suggested {rate:g}")
+            self.use_button.setText(f"Use {rate:g}")
         self._say(result.message, error=result.suggestion is None)
         self.controls.refresh()
 
     def use(self) -> None:
-        """The suggested rate becomes the model's learning rate (and the schedule's floor stays below it)."""
+        """The suggested rate, as the button shows it, becomes the model's learning rate (and the schedule's floor
+        stays below it)."""
         if self.result is None or self.result.suggestion is None:
             return
-        lr = float(self.result.suggestion)
+        lr = offered(self.result.suggestion)
         st = self.state
         st.set_config({**st.settings, "lr": lr, "min_lr": min(float(st.settings.get("min_lr", 0.0)), lr)})
-        self._say(f"The learning rate is now {lr:.3g}. Press Start to train with it.")
+        self._say(f"The learning rate is now {lr:g}. Press Start to train with it.")
 
     def _failed(self, message: str) -> None:
         if self._mine:

@@ -2,7 +2,8 @@
 
 Columns are layers (0 = input). A layer too wide to draw shows MAX_SHOWN representative neurons and says how many
 it hides. With weights, a connection is blue when positive, orange when negative, thicker and more opaque the
-larger |w| is. Only the shown subset is ever drawn or hit-tested.
+larger |w| is. Only the shown subset is ever drawn or hit-tested. What is drawn is a Picture (network_picture.py)
+taken at once: the drawn network's architecture when one is drawn, else the spec's, never a mix of two networks.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..theme import is_dark
-from . import activation_info, network_geometry, network_tips
+from . import network_geometry, network_tips
 from .named import named
+from .network_picture import Picture
 
 MAX_SHOWN = 14
 BUCKETS = 6          # line widths/opacities per sign: few pens, few Qt calls
@@ -90,10 +92,12 @@ class NetworkView(QWidget):
 
     def drawnNetwork(self):
         """The network whose weights are drawn: the given one if its architecture is the spec's, else None."""
-        net = self.net
-        if net is None or [net.input_size] + [l.units for l in net.layers] != self.sizes:
-            return None
-        return net
+        return self.picture().net
+
+    def picture(self) -> Picture:
+        """What the diagram shows now, taken at once (the network's architecture, or the spec's; see Picture)."""
+        return Picture.of((tuple(self.sizes), tuple(self.activations), tuple(self.alphas)), self.net, self.acts,
+                          self.overlay, self.image_shape, self.selected)
 
     def setActivations(self, acts) -> None:
         """Light neurons by value: acts[0] = input, acts[l+1] = output of net.layers[l]; None clears."""
@@ -110,27 +114,23 @@ class NetworkView(QWidget):
         self.refresh()
 
     # ---- geometry -------------------------------------------------------------------------------------
-    def _layout(self):
-        """Per column: shown unit indices and their (x, y) centres; and the neuron radius."""
+    def _layout(self, pic: Picture | None = None):
+        """Per column of the picture (default: the current one): shown unit indices and their (x, y) centres; and
+        the neuron radius."""
+        pic = pic or self.picture()
         w, h = self.width(), self.height()
         top, bottom, side = 46, 34, 56
-        cols = len(self.sizes)
+        cols = len(pic.sizes)
         xs = np.linspace(side, w - side, cols) if cols > 1 else np.array([w / 2])
         radius = float(np.clip((h - top - bottom) / (MAX_SHOWN * 2.6), 4, 13))
         out = []
-        for c, n in enumerate(self.sizes):
-            units = shown_units(n, self.image_shape if c == 0 else None)
+        for c, n in enumerate(pic.sizes):
+            units = shown_units(n, pic.image_shape if c == 0 else None)
             k = len(units)
             step = min(radius * 2.6, (h - top - bottom) / max(k, 1))
             ys = top + (h - top - bottom) / 2 + (np.arange(k) - (k - 1) / 2) * step
             out.append((units, np.stack([np.full(k, xs[c]), ys], 1)))
         return out, radius
-
-    def _weights(self, layer: int, units_in, units_out):
-        net = self.drawnNetwork()
-        if net is None or layer >= len(net.layers):
-            return None
-        return np.asarray(net.layers[layer].W)[np.ix_(units_in, units_out)]
 
     # ---- painting -------------------------------------------------------------------------------------
     # Qt holds the GIL while it rasterises, and antialiased lines are slow: the picture is rendered into an image
@@ -178,8 +178,8 @@ class NetworkView(QWidget):
         p.drawImage(0, 0, self._cache)
         if self._hover is not None and self._hover[0] == "n":
             cols, r = self._layout()
-            units, pos = cols[self._hover[1]]
-            hit = np.flatnonzero(units == self._hover[2])
+            units, pos = cols[self._hover[1]] if self._hover[1] < len(cols) else ((), ())   # a column gone since
+            hit = np.flatnonzero(np.asarray(units) == self._hover[2])
             if hit.size:
                 p.setRenderHint(QPainter.Antialiasing, True)
                 p.setPen(QPen(self.palette().highlight().color(), 2.5))
@@ -188,31 +188,33 @@ class NetworkView(QWidget):
         p.end()
 
     def _render_steps(self, dpr: float):
-        """Generator: paints the whole picture into a QImage, yielding between small drawing calls."""
+        """Generator: paints the whole picture into a QImage, yielding between small drawing calls; it draws the
+        Picture taken as it starts, whatever the view is given meanwhile."""
+        pic = self.picture()
         img = QImage(self.size() * dpr, QImage.Format_ARGB32_Premultiplied)
         img.setDevicePixelRatio(dpr)
         img.fill(self.palette().base().color())
         p = QPainter(img)
         p.setRenderHint(QPainter.Antialiasing, True)
         try:
-            cols, r = self._layout()
+            cols, r = self._layout(pic)
             for layer in range(len(cols) - 1):
-                yield from self._paint_connections(p, layer, cols[layer], cols[layer + 1])
+                yield from self._paint_connections(p, pic, layer, cols[layer], cols[layer + 1])
             for c, (units, pos) in enumerate(cols):
-                self._paint_column(p, c, units, pos, r)
-            if self.overlay is not None:
-                self.overlay.paint(p, self, cols, r)
+                self._paint_column(p, pic, c, units, pos, r)
+            if pic.overlay is not None:
+                pic.overlay.paint(p, self, cols, r)
         finally:
             p.end()
         return img
 
-    def _paint_connections(self, p: QPainter, layer: int, left, right) -> None:
+    def _paint_connections(self, p: QPainter, pic: Picture, layer: int, left, right) -> None:
         """Lines grouped into a few pens (sign x magnitude bucket): one drawLines call per group."""
         (ui, pi), (uo, po) = left, right
         a = np.repeat(pi, len(uo), 0)
         b = np.tile(po, (len(ui), 1))
-        W = None if self.overlay is None else self.overlay.connection_values(layer, ui, uo)
-        W = self._weights(layer, ui, uo) if W is None else W
+        W = None if pic.overlay is None else pic.overlay.connection_values(layer, ui, uo)
+        W = pic.weights(layer, ui, uo) if W is None else W
         scale = float(np.abs(W).max()) if W is not None and W.size else 0.0
         if W is None or scale == 0:
             col = QColor(NEUTRAL)
@@ -243,8 +245,8 @@ class NetworkView(QWidget):
                     p.drawLines([QLineF(*(a[k] + o), *(b[k] + o))
                                  for k, o in zip(idx[c0:c0 + LINES_PER_CALL], off[c0:c0 + LINES_PER_CALL])])
                     yield
-        if self.selected is not None and self.selected[0] == layer:
-            _, i, j = self.selected
+        if pic.selected is not None and pic.selected[0] == layer:
+            _, i, j = pic.selected
             if i in ui and j in uo:
                 p.setPen(QPen(self.palette().highlight().color(), 4))
                 p.drawLine(QPointF(*pi[list(ui).index(i)]), QPointF(*po[list(uo).index(j)]))
@@ -256,9 +258,9 @@ class NetworkView(QWidget):
         outline = QColor(*(int(b + (t - b) * 0.6) for b, t in zip(base.getRgb()[:3], text.getRgb()[:3])))
         return fill, outline
 
-    def _paint_column(self, p: QPainter, c: int, units, pos, r: float) -> None:
+    def _paint_column(self, p: QPainter, pic: Picture, c: int, units, pos, r: float) -> None:
         text = self.palette().text().color()
-        vals = self._column_values(c, units)
+        vals = pic.column_values(c, units)
         silent, outline = self.neuronColors()
         p.setPen(QPen(outline, 1.2))
         for k, (x, y) in enumerate(pos):
@@ -271,42 +273,19 @@ class NetworkView(QWidget):
             p.setBrush(fill)
             p.drawEllipse(QPointF(x, y), r, r)
         p.setPen(text)
-        if c == len(self.sizes) - 1 and len(units) <= MAX_SHOWN:
+        if c == len(pic.sizes) - 1 and len(units) <= MAX_SHOWN:
             for k, (x, y) in enumerate(pos):
                 p.drawText(QRectF(x + r + 4, y - 8, 30, 16), Qt.AlignLeft | Qt.AlignVCenter, str(int(units[k])))
         font = QFont(self.font())
         font.setBold(True)
         p.setFont(font)
         x = pos[0][0] if len(pos) else 0
-        p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignCenter, self._title(c))
+        p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignCenter, pic.title(c))
         p.setFont(self.font())
-        p.drawText(QRectF(x - 70, 22, 140, 16), Qt.AlignCenter, self._subtitle(c))
-        hidden = self.sizes[c] - len(units)
+        p.drawText(QRectF(x - 70, 22, 140, 16), Qt.AlignCenter, pic.subtitle(c))
+        hidden = pic.sizes[c] - len(units)
         if hidden > 0:
             p.drawText(QRectF(x - 70, self.height() - 28, 140, 18), Qt.AlignCenter, f"+ {hidden} more")
-
-    def _column_values(self, c: int, units):
-        """Activation values of the shown units, scaled to [-1, 1] for colour (None without activations)."""
-        if self.overlay is not None:
-            return self.overlay.neuron_values(c, units)
-        if self.acts is None or c >= len(self.acts) or self.acts[c] is None:
-            return None
-        a = self.acts[c]
-        if a.size != self.sizes[c]:
-            return None
-        peak = float(np.abs(a).max()) or 1.0
-        return a[units] / max(peak, 1.0 if c == 0 else 1e-9)
-
-    def _title(self, c: int) -> str:
-        if c == 0:
-            return f"Input · {self.sizes[0]}"
-        return f"Output · {self.sizes[c]}" if c == len(self.sizes) - 1 else f"Hidden {c} · {self.sizes[c]}"
-
-    def _subtitle(self, c: int) -> str:
-        if c == 0:
-            return "pixels" if self.image_shape and len(self.image_shape) == 2 else "inputs"
-        act = self.activations[c - 1]
-        return activation_info.label(act) + (f" α={self.alphas[c - 1]:g}" if act == "leaky_relu" else "")
 
     # ---- hit testing, hover, click, tooltips -------------------------------------------------------------
     def itemAt(self, point: QPointF):
@@ -367,4 +346,4 @@ class NetworkView(QWidget):
         return super().event(e)
 
     def tooltipFor(self, item) -> str:
-        return network_tips.tooltip(self, item)
+        return network_tips.tooltip(self.picture(), item)

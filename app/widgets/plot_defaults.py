@@ -38,4 +38,8 @@ def plot_defaults(root: QWidget) -> int:
         for item in view.scene().items():
             if isinstance(item, pg.AxisItem):
                 item.enableAutoSIPrefix(False)
+                # pyqtgraph (0.13-0.14) computes one last prefix while disabling it and keeps it: a log axis first
+                # seen at 1e-6 then showed every rate a million times too large
+                item.autoSIPrefixScale, item.labelUnitPrefix = 1.0, ""
+                item.picture = None
     return len(views)

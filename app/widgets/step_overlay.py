@@ -40,6 +40,11 @@ class StepOverlay:
         self.stages = stages(len(rec.zs))
         self.stage = 0
 
+    @property
+    def network(self):
+        """The network this step was taken on: NetworkView draws the overlay only over a diagram of its sizes."""
+        return self.before
+
     # ---- where the playback is ----------------------------------------------------------------------
     @property
     def kind(self) -> str:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMessag
 from superqt.utils import FunctionWorker
 
 from app.excepthook import report_bug
-from app.fine_tune_check import MIN_DIGITS, held_out_split, measure
+from app.fine_tune_check import MIN_DIGITS, change_text, held_out_split, measure
 from app.handwriting import PersonalDigits, fine_tune_config, fine_tune_dataset
 from app.session import Run
 from engine.errors import DataError, EngineError
@@ -104,6 +104,7 @@ class TeachPanel(QFrame):
         self.epochs.setRange(1, 50)
         self.epochs.setValue(3)
         self.epochs.setSuffix(" epochs")
+        self.epochs.valueChanged.connect(lambda n: self.epochs.setSuffix(" epoch" if n == 1 else " epochs"))
         self.epochs.setToolTip("How many epochs to fine-tune: more learns your writing better and forgets more")
         self.finetune_button = QPushButton("Fine-tune")
         self.finetune_button.setObjectName("fineTuneButton")
@@ -257,9 +258,7 @@ class TeachPanel(QFrame):
         n, b, a = report.yours.total
         mine = (f"Your {n} held-out digits: {b} → {a} read right. " if n
                 else f"Add {MIN_DIGITS} digits or more to measure fine-tuning on digits it did not train on. ")
-        tn, tb, ta = report.test.total
-        pb, pa = 100 * tb / max(tn, 1), 100 * ta / max(tn, 1)
-        return mine + f"{report.test_name}: {pb:.1f}% → {pa:.1f}% ({pa - pb:+.1f} points)."
+        return mine + f"{report.test_name}: {change_text(*report.test.total)}."
 
     def _fine_tune_failed(self, message: str) -> None:
         if self._fine_tune is None:

@@ -18,11 +18,13 @@ ONNX_ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "leaky
                     "softmax": "Softmax", "linear": None}
 
 
-def _onnx():
+def require_onnx():
+    """The onnx package; SpecError with how to get it when it is not installed (ask before anything else)."""
     try:
         import onnx                    # optional dependency: only this export needs it
     except ImportError:
-        raise SpecError("Exporting to ONNX needs the package onnx: pip install onnx") from None
+        raise SpecError("Exporting to ONNX needs the optional package onnx: install it with "
+                        "pip install onnx, then export again.") from None
     return onnx
 
 
@@ -39,7 +41,7 @@ def _activation_node(helper, layer: dict, i: int, src: str, dst: str):
 
 def onnx_model(net):
     """The Network as an onnx.ModelProto with input "input" (batch, inputs) and output "output"."""
-    onnx = _onnx()
+    onnx = require_onnx()
     from onnx import TensorProto, helper, numpy_helper
     spec = net.to_spec()
     elem = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float64): TensorProto.DOUBLE}[np.dtype(net.dtype)]

@@ -38,6 +38,8 @@ class CourseTools:
         self.compare_dialog = CompareDialog(w.state, w)
         self.lr_dialog = None
         self.results.runPicked.connect(lambda key: w.curves.highlight(key))
+        w.state.runsChanged.connect(lambda runs: w.curves.follow_runs(runs))   # the legend names runs as the table
+        w.curves.follow_runs(w.state.runs)
         self._fit_later = QTimer(self.dock, singleShot=True, interval=0)     # once the new rows are laid out
         self._fit_later.timeout.connect(self.fit_height)
         self.results.rowsShown.connect(self._fit_later.start)

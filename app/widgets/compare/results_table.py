@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.run_label import run_names, run_titles
 from engine.atomic import atomic_write
 from engine.errors import SaveError
 
@@ -25,8 +26,11 @@ COLUMNS = [("id", "#", str), ("label", "Run", str), ("setting", "Varied", str),
            ("val_loss", "Val.\nloss", LOSS), ("test_loss", "Test\nloss", LOSS), ("epochs", "Epochs", COUNT),
            ("steps", "Steps", COUNT), ("seconds", "Seconds", lambda v: f"{v:.1f}"), ("outcome", "Outcome", str)]
 KIND = {"train": "", "fine-tune": "fine-tuning", "step": "steps", "compare": ""}
-RUN_COLUMN = 1
-RUN_MIN_WIDTH = 90        # the Run column takes the width the others leave, eliding its label (full in the tooltip)
+RUN_COLUMN, VARIED_COLUMN = 1, 2
+TEXT_COLUMNS = (RUN_COLUMN, VARIED_COLUMN)
+RUN_MIN_WIDTH = 90        # the Run column takes the width the others leave, eliding its name (in full: the tooltip)
+VARIED_MIN_WIDTH = 80     # the Varied column's values give way to the run names first
+RUN_WIDE_WIDTH = 240      # when the columns scroll sideways anyway, names up to this wide are shown in full
 
 
 class _Cell(QTableWidgetItem):
@@ -48,7 +52,8 @@ class _Cell(QTableWidgetItem):
 
 class _Header(QHeaderView):
     """Keeps room for the sort arrow in the sorted column only (Qt keeps it in all 13: a scroll bar's worth), and
-    gives the Run column the width the others leave, at least RUN_MIN_WIDTH (Stretch would squeeze it to nothing)."""
+    shares the width the number columns leave between Run and Varied: Varied as wide as its text unless the run
+    names need the room, Run the rest, at least RUN_MIN_WIDTH (Stretch would squeeze it to nothing)."""
 
     def __init__(self, parent=None):
         super().__init__(Qt.Horizontal, parent)
@@ -56,13 +61,25 @@ class _Header(QHeaderView):
         self.setHighlightSections(True)
         self._fit = QTimer(self, singleShot=True, interval=0)    # after the header has resized all its sections
         self._fit.timeout.connect(self.fit_run_column)
-        self.sectionResized.connect(lambda logical, *_: logical != RUN_COLUMN and self._fit.start())
+        self.sectionResized.connect(lambda logical, *_: logical not in TEXT_COLUMNS and self._fit.start())
+
+    def fit_later(self) -> None:
+        self._fit.start()
 
     def fit_run_column(self) -> None:
-        others = sum(self.sectionSize(c) for c in range(self.count()) if c != RUN_COLUMN)
-        width = max(RUN_MIN_WIDTH, self.viewport().width() - others)
-        if self.count() > RUN_COLUMN and self.sectionSize(RUN_COLUMN) != width:
-            self.resizeSection(RUN_COLUMN, width)
+        if self.count() <= VARIED_COLUMN:
+            return
+        table = self.parentWidget()
+        want_run, want_varied = (max(table.sizeHintForColumn(c), self.sectionSizeFromContents(c).width())
+                                 for c in TEXT_COLUMNS)
+        room = self.viewport().width() - sum(self.sectionSize(c) for c in range(self.count())
+                                             if c not in TEXT_COLUMNS)
+        varied = max(min(want_varied, room - want_run), min(want_varied, VARIED_MIN_WIDTH))
+        scrolls = room < RUN_MIN_WIDTH + varied            # the table scrolls sideways anyway: names in full
+        run = max(room - varied, min(want_run, RUN_WIDE_WIDTH) if scrolls else 0, RUN_MIN_WIDTH)
+        for column, width in ((VARIED_COLUMN, varied), (RUN_COLUMN, run)):
+            if self.sectionSize(column) != width:
+                self.resizeSection(column, width)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -77,11 +94,12 @@ class _Header(QHeaderView):
         return size
 
 
-def row_values(run: dict) -> dict:
-    """A run-history entry as the table's raw values (None where the run has no number yet)."""
+def row_values(run: dict, label: str | None = None) -> dict:
+    """A run-history entry as the table's raw values (None where the run has no number yet); `label` names it
+    (default: its stored label)."""
     rec = run.get("record") or {}
     values = {key: rec.get(key) for key, _, _ in COLUMNS}
-    values.update(id=run["id"], label=run["label"])
+    values.update(id=run["id"], label=run["label"] if label is None else label)
     values["setting"] = rec.get("setting") or KIND.get(run.get("kind", "train"), "")
     if values["test_accuracy"] is None:
         values["test_accuracy"] = (run.get("results") or {}).get("test_accuracy")
@@ -91,12 +109,12 @@ def row_values(run: dict) -> dict:
 
 
 def runs_csv(runs: list[dict]) -> str:
-    """The table's rows with their raw numbers, one per run."""
+    """The table's rows with their raw numbers, one per run, each labelled with its whole line (run_titles)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow([key for key, _, _ in COLUMNS])
-    for run in runs:
-        values = row_values(run)
+    for run, title in zip(runs, run_titles(runs)):
+        values = row_values(run, title)
         writer.writerow(["" if values[key] is None else values[key] for key, _, _ in COLUMNS])
     return text.getvalue()
 
@@ -118,11 +136,12 @@ class ResultsTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)                 # one line a run; the full label is its tooltip
-        self.table.setTextElideMode(Qt.ElideMiddle)
+        self.table.setWordWrap(False)                 # one line a run; its whole line is its tooltip
+        self.table.setTextElideMode(Qt.ElideRight)    # a name starts with what tells the run apart
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(RUN_COLUMN, QHeaderView.Fixed)
+        for column in TEXT_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.Fixed)
         header.setMinimumSectionSize(min(header.minimumSectionSize(), 24))      # "#" needs no more
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
         header.setSortIndicator(0, Qt.AscendingOrder)         # oldest run first until a header is clicked
@@ -148,14 +167,16 @@ class ResultsTable(QWidget):
         self.table.setSortingEnabled(False)
         self.table.blockSignals(True)
         self.table.setRowCount(len(runs))
-        for r, run in enumerate(runs):
-            values = row_values(run)
+        for r, (run, name, title) in enumerate(zip(runs, run_names(runs), run_titles(runs))):
+            values = row_values(run, name)
             for c, (key, _, shown) in enumerate(COLUMNS):
                 v = values[key]
                 cell = _Cell("" if v is None or v == "" else shown(v), v if v != "" else None)
-                if c == 1:
+                if c == RUN_COLUMN:
                     cell.setData(Qt.UserRole, run["id"])
-                    cell.setToolTip(str(run["label"]))
+                    cell.setToolTip(title)
+                elif c == VARIED_COLUMN and v:
+                    cell.setToolTip(str(v))
                 self.table.setItem(r, c, cell)
         self.table.blockSignals(False)
         self.table.setSortingEnabled(True)
@@ -164,13 +185,15 @@ class ResultsTable(QWidget):
                              "No runs yet: press Start or Compare….")
         if picked is not None:
             self.pick(picked)
+        self.table.horizontalHeader().fit_later()             # new names and values: Run and Varied share anew
         self.rowsShown.emit()
 
     def needs_horizontal_scroll(self) -> bool:
-        """True when the columns (the Run column at its narrowest) are wider than the table's viewport."""
+        """True when the columns (Run and Varied at their narrowest) are wider than the table's viewport."""
         header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(header.count()) if c != RUN_COLUMN)
-        return others + RUN_MIN_WIDTH > self.table.viewport().width()
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c not in TEXT_COLUMNS)
+        varied = min(self.table.sizeHintForColumn(VARIED_COLUMN), VARIED_MIN_WIDTH)
+        return others + RUN_MIN_WIDTH + varied > self.table.viewport().width()
 
     def picked_id(self):
         rows = self.table.selectionModel().selectedRows(1)

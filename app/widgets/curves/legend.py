@@ -42,11 +42,23 @@ class RunLegend(QLabel):
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
         self.entries: list[Entry] = []
+        self._width = 0                        # the width its text wraps to (LegendBox.fit)
         self.show_entries([])
 
     def show_entries(self, entries: list[Entry]) -> bool:
         """Show the runs (and the key); True if the text changed (then its box must refit)."""
         self.entries = list(entries)
+        return self._render()
+
+    def wrap_to(self, width: int) -> bool:
+        """The width the text will have; True if the text changed (an entry wider than that wraps)."""
+        if width == self._width:
+            return False
+        self._width = width
+        return self._render()
+
+    def _render(self) -> bool:
+        entries = self.entries
         key = KEY
         if any(e.augment for e in entries):
             key += "<br>" + AUGMENT_NOTE
@@ -60,12 +72,14 @@ class RunLegend(QLabel):
                         "‘Log scale’ to see every run's loss at once.")
         return True
 
-    @staticmethod
-    def _entry_html(e: Entry) -> str:
+    def _entry_html(self, e: Entry) -> str:
+        """One run: on one line (kept whole onto the next) unless it is wider than the legend, then wrapped."""
         r, g, b = e.color
         notes = (" · augmented" if e.augment else "") + OFF_NOTES.get((e.off_loss, e.off_accuracy), "")
-        return (f"<span style='white-space:nowrap'><span style='color:rgb({r},{g},{b})'>■</span>&nbsp;"
-                f"{escape(e.label)}{escape(notes)}</span>")
+        text = f"{e.label}{notes}"
+        wide = self._width and self.fontMetrics().horizontalAdvance(f"■ {text}") > self._width
+        return (f"<span style='white-space:{'normal' if wide else 'nowrap'}'><span style='color:rgb({r},{g},{b})'>"
+                f"■</span>&nbsp;{escape(e.label)}{escape(notes)}</span>")
 
 
 class LegendBox(QScrollArea):
@@ -83,9 +97,11 @@ class LegendBox(QScrollArea):
         legend = self.widget()
         cap = MAX_LINES * legend.fontMetrics().lineSpacing() + 1     # whole lines: no half line peeking in
         width = max(self.width(), 100)
+        legend.wrap_to(width)
         text_height = legend.heightForWidth(width)
         if text_height > cap:                   # a scroll bar will take part of the width: wrap for what is left
             width -= self.verticalScrollBar().sizeHint().width()
+            legend.wrap_to(width)
             text_height = legend.heightForWidth(width)
         legend.resize(width, text_height)
         if min(text_height, cap) != self.height():

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
 
+from app.run_label import run_names
 from app.widgets.curves import export, ranges
 from app.widgets.curves.legend import Entry, LegendBox, RunLegend
 from app.widgets.curves.run import AXES, EPOCH_FIELDS, Run
@@ -45,6 +46,8 @@ class Curves(QWidget):
         self._since_epochs.start()
         self._applied: dict[str, tuple] = {}
         self._manual: set[str] = set()                        # plots the user zoomed or panned: left alone
+        self._history: dict = {}                               # the model's runs by id (follow_runs)
+        self._named: tuple = (None, [])                        # (shown runs' keys, their legend labels)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.loss_plot = self._plot("lossPlot", "loss")
@@ -236,9 +239,27 @@ class Curves(QWidget):
         self.off_scale = [a or b for a, b in self.off_plots]
         self._show_legend()
 
+    def follow_runs(self, runs: list[dict]) -> None:
+        """The model's run history (AppState.runs): the legend names each shown run by what sets it apart from
+        the others shown (app.run_label.run_names); a run the model does not know keeps its own label."""
+        self._history = {run["id"]: run for run in runs}
+        self._named = (None, [])
+        self._show_legend()
+
+    def legend_labels(self) -> list[str]:
+        keys = tuple(run.key for run in self.runs)
+        if self._named[0] != keys:                       # recomputed when the shown runs change, not per tick
+            known = [self._history[k] for k in keys if k in self._history]
+            names = dict(zip((run["id"] for run in known), run_names(known)))
+            self._named = (keys, [f"Run {run.key}: {names[run.key]}" if run.key in names else run.label
+                                  for run in self.runs])
+        return self._named[1]
+
     def _show_legend(self) -> None:
         off = self.off_plots + [(False, False)] * (len(self.runs) - len(self.off_plots))
-        if self.legend.show_entries([Entry(run.label, run.color, run.augment, *o) for run, o in zip(self.runs, off)]):
+        entries = [Entry(label, run.color, run.augment, *o)
+                   for label, run, o in zip(self.legend_labels(), self.runs, off)]
+        if self.legend.show_entries(entries):
             self.legend_box.fit()             # a text layout (~0.4 ms): not on every redraw tick while training
 
     def _set_range(self, plot, y, x_top: float) -> None:
