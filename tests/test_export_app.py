@@ -25,7 +25,7 @@ def test_export_carries_the_run_that_trained_the_network_not_the_panel(qtbot, tm
     w.state.set_setting("lr", 0.01)
     with qtbot.waitSignal(w.session.finished, timeout=60000):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle" and w.state.optimizer is not None, timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle and w.state.optimizer is not None, timeout=10000)
     trained = w.state.network
     assert trained.train_state.epoch == 2 and trained.train_state.memory["t"] == w.state.optimizer.t
     w.state.set_setting("lr", 0.5)                   # the panel moves on; the trained network does not
@@ -49,7 +49,7 @@ def test_a_step_carries_the_optimizer_memory_it_leaves(qtbot, tmp_path, monkeypa
     w.state.set_setting("optimizer", "momentum")
     with qtbot.waitSignal(w.session.finished, timeout=60000):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle" and w.state.optimizer is not None, timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle and w.state.optimizer is not None, timeout=10000)
     with qtbot.waitSignal(w.runs.stepped, timeout=20000):
         w.runs.step(0)
     state = w.state.network.train_state

@@ -30,7 +30,7 @@ def compare(qtbot, w, setting, values):
     dialog = w.course_tools.show_compare(setting, values, 2)
     with qtbot.waitSignal(w.session.compared, timeout=60000):
         qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
     qtbot.waitUntil(w.course_tools.dock.isVisible, timeout=5000)
     qtbot.wait(50)                                           # the columns' deferred fitting
 
@@ -55,7 +55,7 @@ def test_batch_gd_and_mini_batch_gd_rows_read_apart(qtbot, tmp_path, monkeypatch
 def start(qtbot, w):
     with qtbot.waitSignal(w.state.resultsChanged, timeout=60000, check_params_cb=lambda r: r is not None):
         qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.training_state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=10000)
 
 
 def test_runs_that_differ_in_the_output_activation_have_different_legend_names(qtbot, tmp_path, monkeypatch):
