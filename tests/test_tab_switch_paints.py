@@ -18,18 +18,29 @@ class PaintCounter(QObject):
         return False
 
 
+def settle(qtbot, counter, quiet_ms: int = 150, limit_ms: int = 5000) -> None:
+    """Let every paint a change caused happen: wait until none has come for quiet_ms (not a fixed wait, which a
+    loaded machine outlasts and then counts one change's paints in the next's)."""
+    waited, last, still = 0, counter.count, 0
+    while still < quiet_ms and waited < limit_ms:
+        qtbot.wait(25)
+        waited += 25
+        still = still + 25 if counter.count == last else 0
+        last = counter.count
+
+
 def test_switching_back_to_build_and_train_paints_it_once(qtbot, tmp_path, monkeypatch):
     w = make_window(qtbot, tmp_path, monkeypatch)
     w.resize(1280, 800)
-    qtbot.wait(200)
     counter = PaintCounter()
     w.panel.start_button.installEventFilter(counter)
+    settle(qtbot, counter)
     for _ in range(3):
         w.tabs.setCurrentIndex(2)
-        qtbot.wait(50)
+        settle(qtbot, counter)
         counter.count = 0
         w.tabs.setCurrentIndex(0)
-        qtbot.wait(100)
+        settle(qtbot, counter)
         # one window repaint paints the scroll area's contents twice (Qt's own doing); each plot's scene used to
         # add one more repaint of the whole window
         assert counter.count <= 2, f"the Start button was painted {counter.count} times by one tab switch"
