@@ -53,7 +53,8 @@ ACTIONS = {
     "export": Rule(CALM, "has_network"),
     "switch_mode": Rule(frozenset({IDLE})),    # a data set still loading belongs to the mode that asked for it
     "lesson": Rule(CALM),
-    "show_me": Rule(CALM),
+    "show_me": Rule(CALM),                   # a Show me that changes the model (a lesson, a step, a network)
+    "show_place": Rule(frozenset(KINDS)),      # a Show me that only leads to a tab, a page or a field
     "compare": Rule(CALM, "settings_valid"),
     "find_lr": Rule(CALM, "settings_valid"),
     "use_rate": Rule(CALM, "rate_found"),

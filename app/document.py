@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.actions import CALM
+from app.activity import OPENING
 from app.handwriting import IMAGES, default_folder
 from app.off_thread import off_thread
 from app.project import SUFFIX, apply_to_state, from_state, load_project, save_project
@@ -186,8 +187,11 @@ class Document(QObject):
             big = False
         if not big:
             return load_project(path)
-        self.message.emit(f"Opening {path.name} ({path.stat().st_size / 1e6:.0f} MB)…", 0)
-        return off_thread(load_project, path)
+        token = self.state.activity.begin(OPENING, f"Opening {path.name} ({path.stat().st_size / 1e6:.0f} MB)…")
+        try:
+            return off_thread(load_project, path)
+        finally:
+            self.state.activity.end(token)
 
     # ---- save ---------------------------------------------------------------------------------------
     def save(self) -> bool:

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         st.noteChanged.connect(lambda text: self.say(text, 8000))
         self.runs.failed.connect(self._on_failed)
         self.runs.stepped.connect(self._on_stepped)
-        self.controls.refused.connect(lambda text: self.say(text, 8000))
+        self.controls.refused.connect(self.status.refuse)
 
     def _wire_session(self) -> None:
         s = self.session

@@ -145,6 +145,7 @@ class _Run:
         self.spec = spec
         self.reason = finished if isinstance(finished, str) or finished is None else finished.reason
         self.message = "" if finished is None or isinstance(finished, str) else finished.message
+        self.restored = getattr(finished, "restored_epoch", None)   # a divergence: the epoch gone back to
         self.test_accuracy = test_accuracy
         self.lr = float(self.h[-1]["lr"]) if self.h else float(_get(cfg, "lr", 0.0))
         self.base_lr = float(_get(cfg, "lr", self.lr))
@@ -206,8 +207,12 @@ def _diverged(run):
         return None
     button, fix = _lower(run, 10)
     evidence = run.message or f"The loss became NaN or exploded at a learning rate of {_rate(run)}."
-    return Hint("diverged", "The loss diverged: the learning rate is too high",
-                evidence + " The weights went back to the last good epoch.", button, "lower_lr", fix)
+    back = run.restored
+    where = (" The weights went back to where this run started: no epoch had ended with a sound loss." if back == 0
+             else f" The weights went back to the end of epoch {back}, the last good one." if back
+             else " The weights went back to the last good epoch.")
+    return Hint("diverged", "The loss diverged: the learning rate is too high", evidence + where, button,
+                "lower_lr", fix)
 
 
 def _jump(run):

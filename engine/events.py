@@ -41,3 +41,4 @@ class Finished:
     message: str
     best_epoch: int | None
     history: list = field(default_factory=list)
+    restored_epoch: int | None = None   # a divergence: the epoch whose weights were restored (0: the start)

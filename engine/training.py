@@ -119,11 +119,13 @@ class Trainer:
         return SCHEDULES[c.schedule](self._base_lr, epoch, c.epochs, c.step_size, c.gamma, c.min_lr)
 
     def _workspace(self, B: int, m: int):
-        ws = self._ws.get(B)
+        # a batch of the whole set trains on X itself; a part of it (a batch size raised to the whole set in the
+        # middle of an epoch) needs gather buffers, even at that size
+        gather = not (self._whole_set(B) and m == B)
+        ws = self._ws.get((B, gather))
         if ws is None:
-            gather = not self._whole_set(B)
-            self._ws = {B: self.net.workspace(B, gather)}   # one size at a time: drop the old buffers
-            ws = self._ws[B]
+            self._ws = {(B, gather): self.net.workspace(B, gather)}   # one size at a time: drop the old buffers
+            ws = self._ws[(B, gather)]
         return ws if m == B else ws.view(m, self.net)
 
     def run(self):
@@ -240,7 +242,8 @@ class Trainer:
         weights kept: not after a divergence's or early stop's restore)."""
         state = optimizer_state(self.opt) if memory else None
         self.net.train_state = TrainState(self._settings(), epochs_done, state)
-        return Finished(reason, message, self._best.epoch, self._history)
+        return Finished(reason, message, self._best.epoch, self._history,
+                        restored_epoch=epochs_done if reason == "diverged" else None)
 
     def _settings(self) -> dict:
         """The settings in effect now: the config with the learning rate, momentum and batch size set while running."""

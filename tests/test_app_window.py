@@ -82,7 +82,8 @@ def test_train_receive_progress_pause_resume_stop(qtbot, window):
     with qtbot.waitSignal(window.session.finished, timeout=5000) as fin:
         qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
     assert fin.args[0].reason == "stopped"
-    assert window.state.activity.idle and window.editor.isEnabled()
+    qtbot.waitUntil(lambda: window.state.activity.idle, timeout=5000)      # the worker's end follows its last event
+    assert window.editor.isEnabled()
     assert window.panel.progress.value() < window.panel.progress.maximum()
 
 

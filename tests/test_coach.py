@@ -260,3 +260,19 @@ def test_every_fix_of_every_pattern_is_a_valid_setting():
         for h in hints(hist, probes, TrainConfig(**kw), 10, False, spec=SPEC, test_accuracy=0.1):
             new_spec, new_cfg = apply(h, SPEC, TrainConfig(**kw))
             assert new_cfg.validate() is new_cfg and math.isfinite(new_cfg.lr) and h.button and h.evidence
+
+
+def test_a_divergence_before_any_epoch_ended_says_the_run_went_back_to_its_start():
+    """The weights go back to the last epoch that ended with a sound loss; in the first epoch there is none, and
+    the hint must not claim one."""
+    rng = np.random.default_rng(0)
+    X, y = rng.random((64, 6)).astype(np.float32), rng.integers(0, 3, 64)
+    net = Network.from_spec({"input_size": 6, "layers": [{"units": 8, "activation": "relu"},
+                                                         {"units": 3, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 0})
+    start = net.params.copy()
+    cfg = TrainConfig(optimizer="sgd", lr=1e6, epochs=3, val_fraction=0.0)
+    fin = list(Trainer(net, cfg, X, y).run())[-1]
+    assert fin.reason == "diverged" and fin.restored_epoch == 0 and np.array_equal(net.params, start)
+    (hint,) = [h for h in hints(fin.history, [], cfg, 3, False, finished=fin) if h.key == "diverged"]
+    assert "went back to where this run started" in hint.evidence and "last good epoch" not in hint.evidence

@@ -311,3 +311,24 @@ def test_augmented_training_is_seeded_and_prefetch_matches_augmenting_in_order()
     assert [len(b) for b in rec.seen] == [32, 32, 32] * 2
     perm = np.random.default_rng(5).permutation(96)
     assert np.array_equal(rec.seen[0], X[perm[:32]])
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_batch_size_raised_to_the_whole_set_mid_epoch_trains_on(whole):
+    """The app's live batch size reaches the trainer between two batches: 2147483647 typed in the middle of an
+    epoch used to leave the rest of the epoch without gather buffers (a None batch reached matmul)."""
+    rng = np.random.default_rng(0)
+    X = rng.random((140, 1)).astype(np.float32)
+    Y = np.sin(3 * X).astype(np.float32)
+    net = Network.from_spec({"input_size": 1, "layers": [{"units": 16, "activation": "tanh"},
+                                                         {"units": 1, "activation": "sigmoid"}], "loss": "mse"})
+    trainer = Trainer(net, TrainConfig(optimizer="adam", lr=0.01, epochs=3, batch_size=16, val_fraction=0.0), X, Y,
+                      task="regression")
+    events = []
+    for event in trainer.run():
+        events.append(event)
+        if len(events) == 4:                              # batch 4 of the first epoch
+            trainer.set_batch_size(2147483647 if whole else 139)
+    done = events[-1]
+    assert done.reason == "completed" and [e.epoch for e in events if type(e).__name__ == "EpochStats"] == [1, 2, 3]
+    assert np.all(np.isfinite(net.params))

@@ -140,6 +140,7 @@ class GuideDock(QDockWidget):
             button.setAccessibleDescription(show.caption)
             button.setAutoDefault(True)                  # Enter presses the focused button, as Space does
             button.clicked.connect(lambda _=False, a=show.action: show_me.run(self.window_, a))
+            self.window_.controls.bind(show_me.action_of(show.action), button)
             caption = QLabel(show.caption)
             caption.setWordWrap(True)
             caption.setBuddy(button)

@@ -230,5 +230,16 @@ ACTIONS = {f.__name__: f for f in (build_tab, xor_perceptron, xor_hidden, output
                                    compare_activations, compare_losses)}
 
 
+# Show me buttons that only lead somewhere (a tab, a page, a field, the Compare dialog): on whatever runs
+PLACES = {"build_tab", "training_panel", "loss_choice", "optimizer_choice", "activations_page", "compare_optimizers",
+          "compare_activations", "compare_losses"}
+
+
+def action_of(action: str) -> str:
+    """The actions table's name for a Show me button: `show_place` leads somewhere, `show_me` changes the model."""
+    return "show_place" if action in PLACES else "show_me"
+
+
 def run(window, action: str) -> None:
-    ACTIONS[action](window)
+    if window.controls.attempt(action_of(action)):
+        ACTIONS[action](window)
