@@ -72,7 +72,8 @@ class Activity(QObject):
             self.changed.emit(self.kind)
 
     def set_detail(self, token: int, detail: str) -> None:
-        if self.current(token) and detail != self.detail:
+        """A more precise busy text for the job of `token` (and a fresh look at what it allows: `changed`)."""
+        if self.current(token):
             self.detail = detail
             self.changed.emit(self.kind)
 

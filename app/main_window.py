@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.curves_box = QStackedWidget()
         for curves in self.curves_by_mode.values():
             self.curves_box.addWidget(curves)
+            curves.runsShown.connect(self.controls.refresh)        # Clear runs needs runs on the plots
         self.state.modeChanged.connect(lambda mode: self.curves_box.setCurrentWidget(self.curves_by_mode[mode]))
         self.steps = StepControls(self.state, self.runs, self.diagram, self.controls)
         left = QWidget()
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.controls.bind("one_epoch", self.epoch_action)
         self.controls.bind("clear_runs", self.clear_runs_action)
         self.controls.define("has_runs", lambda: bool(self.curves.runs))
+        self.controls.define("run_started", self.runs.handed)
         from app.menus import install    # File (before Train), View and Help: the document, exports, dialogs
         install(self)
 

@@ -47,11 +47,14 @@ class Runs(QObject):
         session.stepped.connect(self._stepped)
         session.recorded.connect(state.record_run)
         session.pausedChanged.connect(self.activity.set_paused)
-        session.started.connect(lambda: self.activity.set_detail(self._token, ""))
         session.over.connect(self._end)
 
     def busy(self) -> bool:
         return self._token is not None
+
+    def handed(self) -> bool:
+        """The job has its data and is the session's now (what Pause needs: not a job still waiting for data)."""
+        return self._token is not None and self._waiting is None
 
     # ---- one place in, one place out --------------------------------------------------------------
     def _begin(self, kind: str, begin) -> bool:
@@ -74,6 +77,8 @@ class Runs(QObject):
         except EngineError as exc:
             self.failed.emit(str(exc))
             self._end()
+            return
+        self.activity.set_detail(self._token, "")       # handed to the session: what it allows now (Pause)
 
     def _end(self) -> None:
         """The job is over (however it ended): back to idle."""

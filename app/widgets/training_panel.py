@@ -89,7 +89,6 @@ class TrainingPanel(QWidget):
         controls.define("settings_valid", lambda: not self._blocker, why=lambda: self._blocker)
         controls.define("uses_momentum", lambda: self.state.settings.get("optimizer") in ("momentum", "nesterov"))
         controls.define("uses_batches", lambda: self.state.settings.get("optimizer") not in ("sgd", "bgd"))
-        controls.define("run_started", self.session.is_running)
         self.state.activity.changed.connect(self._activity)
 
     # ---- building -----------------------------------------------------------------------------------

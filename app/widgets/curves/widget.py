@@ -8,7 +8,7 @@ longest shown run; the legend sits under the plots (legend.py).
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
@@ -34,6 +34,8 @@ def text_colors(palette: QPalette) -> tuple[QColor, QColor, QColor]:
 
 
 class Curves(QWidget):
+    runsShown = Signal()               # a run began on the plots, or they were cleared
+
     def __init__(self, parent=None):
         super().__init__(parent)
         pg.setConfigOptions(antialias=True)
@@ -167,6 +169,7 @@ class Curves(QWidget):
         self.runs.append(run)
         self._manual.clear()
         self._apply_ranges()
+        self.runsShown.emit()
         return run
 
     def add_batches(self, batches) -> None:
@@ -355,6 +358,7 @@ class Curves(QWidget):
         self._manual.clear()
         self._applied.clear()
         self._apply_ranges()
+        self.runsShown.emit()
 
     # ---- export -------------------------------------------------------------------------------------
     def export_png(self, path) -> None:

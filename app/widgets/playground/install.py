@@ -24,6 +24,7 @@ DIAGRAM_MIN = (260, 110)      # in Playground mode the diagram of a small networ
 def install(window) -> None:
     st = window.state
     pg = window.playground = PlaygroundControls(st, window.controls)
+    pg.confirm_replace = lambda: window.document.confirm_replace()      # the document asks (made after this)
     window.editor.parentWidget().layout().insertWidget(0, pg)
     pg.boundary, pg.perceptron, pg.maps = DecisionBoundary(), PerceptronView(), NeuronMaps()
     right = window.diagram.parentWidget()
