@@ -83,6 +83,7 @@ class TrainingSession(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._worker = None
+        self._ended = True                 # `over` was said for the last job
         self._control = _Control()
         self._done = threading.Event()
         self._done.set()
@@ -120,7 +121,7 @@ class TrainingSession(QObject):
         cfg.validate()
         self.config, self._done, self._control = cfg, threading.Event(), _Control()
         worker = FunctionWorker(session_jobs.one_step, net, opt, order, cfg, dataset, int(sample), self._done)
-        worker.returned.connect(self.stepped)
+        worker.returned.connect(self._stepped)
         self._launch(worker)
 
     def check(self, net, X, y, layer: int, i: int, j: int, returned, failed) -> None:
@@ -130,20 +131,36 @@ class TrainingSession(QObject):
             raise RuntimeError("A training run is already in progress.")
         self._done, self._control = threading.Event(), _Control()
         worker = FunctionWorker(session_jobs.check, net, X, y, layer, i, j, self._done)
-        worker.returned.connect(returned)
-        self._launch(worker, lambda exc: failed(str(exc) if isinstance(exc, EngineError)
-                                                else report_bug(exc, "gradient check")))
+        worker.returned.connect(lambda res: self._deliver(returned, res))
+        self._launch(worker, lambda exc: self._deliver(failed, str(exc) if isinstance(exc, EngineError)
+                                                       else report_bug(exc, "gradient check")))
 
     def _launch(self, worker, on_error=None) -> None:
-        """Start a job's worker; whatever happens in it, `over` follows its end (superqt's finished always comes)."""
+        """Start a job's worker. `over` comes once, with the job's last delivery (its end, its result, its error),
+        or when its worker ends without one (a closing window): superqt's finished always comes."""
+        self._ended = False
         worker.errored.connect(on_error or self._on_error)
-        worker.finished.connect(self._over)
+        worker.finished.connect(lambda w=worker: self._worker_done(w))
         self._worker = worker
         worker.start()
 
-    def _over(self) -> None:
-        self._paused = False
-        self.over.emit()
+    def _worker_done(self, worker) -> None:
+        if worker is self._worker:             # an older job's worker winding down is no news
+            self._job_over()
+
+    def _job_over(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self._paused = False
+            self.over.emit()
+
+    def _stepped(self, result) -> None:
+        self._deliver(self.stepped.emit, result)
+
+    def _deliver(self, slot, value) -> None:
+        """A job's last delivery: its result (or its error's sentence), then `over`."""
+        slot(value)
+        self._job_over()
 
     def compare(self, comparison, labels: list[str]) -> None:
         """Run an engine.compare.Comparison's variants one after another; each is a run of its own for the views
@@ -267,6 +284,7 @@ class TrainingSession(QObject):
             self.recorded.emit({**up.record, "label": self.run.label})
         if up.finished is not None:
             self.finished.emit(up.finished)
+            self._job_over()                   # is_running() is already False: a new job may begin
 
     def _on_job_update(self, up: Update) -> None:
         """A comparison's or a range test's delivery: each compared run begins, reports and ends like a run."""
@@ -294,8 +312,10 @@ class TrainingSession(QObject):
                 self.lrFound.emit(up.lr_result)
             else:
                 self.compared.emit(list(self._rows))
+            self._job_over()
 
     def _on_error(self, exc: Exception) -> None:
         """An engine error is the user's sentence; anything else is a bug: logged, and a sentence saying so."""
         message = str(exc) if isinstance(exc, EngineError) else report_bug(exc, "training")
         self.failed.emit(message)
+        self._job_over()

@@ -23,9 +23,10 @@ def click_then(qtbot, w):
 
 def train(qtbot, w, timeout=60000):
     """Press Start and wait until the run has finished and its result is in the model."""
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=timeout)      # Start is on once nothing runs
     with qtbot.waitSignal(w.session.finished, timeout=timeout):
         qtbot.mouseClick(w.findChild(QPushButton, "startButton"), Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.results is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w.state.results is not None and w.state.activity.idle, timeout=5000)
     return w.state.results
 
 

@@ -11,6 +11,7 @@ from app.handwriting import PersonalDigits
 from app.runs import Runs
 from app.session import TrainingSession
 from app.settings import Settings
+from app.controls import Controls
 from app.state import AppState
 from app.widgets.draw_tab import DrawTab
 from engine.network import Network
@@ -81,7 +82,7 @@ def test_the_threshold_is_remembered(qtbot, tab, tmp_path):
     assert Settings().doubt_threshold() == 75
     state = AppState()
     session = TrainingSession()
-    other = DrawTab(state, Runs(state, session), digits=PersonalDigits(tmp_path / "other"))
+    other = DrawTab(state, Runs(state, session), Controls(state), digits=PersonalDigits(tmp_path / "other"))
     qtbot.addWidget(other, before_close_func=lambda _: session.shutdown(10000))
     assert other.findChild(QSpinBox, "doubtThreshold").value() == 75
     set_threshold(qtbot, tab, 60)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from app.handwriting import PersonalDigits
 from app.runs import Runs
 from app.session import TrainingSession
+from app.controls import Controls
 from app.state import AppState
 from app.widgets.draw_tab import DrawTab
 from test_draw_canvas import drag
@@ -29,7 +30,7 @@ def tab(qtbot, tmp_path, mnist_sample):
     state = AppState()
     state.set_dataset("sample", mnist_sample)
     session = TrainingSession()
-    t = DrawTab(state, Runs(state, session), digits=PersonalDigits(tmp_path / "hw"))
+    t = DrawTab(state, Runs(state, session), Controls(state), digits=PersonalDigits(tmp_path / "hw"))
     qtbot.addWidget(t, before_close_func=lambda _: session.shutdown(10000))
     t.resize(1000, 640)
     t.show()

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from app.widgets.guide import show_me
 from app.widgets.guide.sections import SECTIONS
 from engine.presets import PRESETS
 from tests.helpers_app import make_window
@@ -169,7 +170,10 @@ def test_show_me_that_changes_the_network_refuses_while_training(qtbot, window):
     w = window
     token = w.state.activity.begin("training")
     spec = dict(w.state.spec)
-    press(qtbot, w, "perceptron", "xor_perceptron")
+    w.guide.open_at("perceptron")
+    button = w.guide.findChild(QWidget, "showMe_perceptron_xor_perceptron")
+    assert not button.isEnabled()                              # the actions table: no lesson while a run trains
+    show_me.run(w, "xor_perceptron")                           # nor by any other way in
     assert w.state.spec == spec and not w.playground.playground()
     assert "press Stop" in w.statusBar().currentMessage()
     w.state.activity.end(token)

@@ -78,7 +78,7 @@ def test_the_digit_on_the_draw_tabs_pad_goes_through_the_network(qtbot, window):
 
 def test_a_data_set_that_cannot_be_loaded_is_a_sentence(qtbot, window, tmp_path):
     inside = window.findChild(QWidget, "insideTab")
-    window.state.dataset_name = str(tmp_path / "missing-folder")
+    window.state.ws.dataset_name = str(tmp_path / "missing-folder")
     window.tabs.setCurrentWidget(inside)
     window.state.set_network(Network.from_spec(window.state.spec))
     if window.state.dataset is not None or inside.dataset is not None:

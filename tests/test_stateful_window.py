@@ -34,7 +34,7 @@ from helpers_tiny_run import SETTINGS, tiny
 
 STOP_BOUND_MS = 10000              # Stop ends any job within this (tiny data: a batch is a millisecond)
 HOSTILE = ["", "abc", "0", "-5", "1e309", "nan", "１２", "2147483647", "0.5", "3", "0.01", "64"]
-REPLACING = {"start", "one_epoch", "step", "play"}      # rules whose purpose is a new or changed network
+REPLACING = {"start", "one_epoch", "step", "play", "show_me:step"}   # their purpose: a new or changed network
 
 
 def pump(ms: int = 0) -> None:
@@ -212,7 +212,7 @@ class Student(RuleBasedStateMachine):
 
     @rule(action=st.sampled_from(sorted(show_me.ACTIONS)))
     def show_me(self, action):
-        self.act("show_me", lambda: show_me.run(self.w, action))
+        self.act(f"show_me:{action}", lambda: show_me.run(self.w, action))
 
     @rule()
     def compare(self):

@@ -21,9 +21,10 @@ def test_one_fine_tuning_epoch_is_singular(qtbot, tmp_path):
     from app.widgets.teach_panel import TeachPanel
     from app.runs import Runs
     from app.session import TrainingSession
+    from app.controls import Controls
     from app.state import AppState
     state, session = AppState(), TrainingSession()
-    panel = TeachPanel(state, Runs(state, session), PersonalDigits(tmp_path / "hw"))
+    panel = TeachPanel(state, Runs(state, session), Controls(state), PersonalDigits(tmp_path / "hw"))
     qtbot.addWidget(panel, before_close_func=lambda _: session.shutdown(10000))
     assert panel.epochs.text() == "3 epochs"
     panel.epochs.setValue(1)

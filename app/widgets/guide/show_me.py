@@ -14,7 +14,6 @@ from app.workspace import DIGITS
 from engine.errors import EngineError
 from engine.network import Network
 
-BUSY = "Stop training first (Esc), then press Show me again."
 
 
 # ---- places -----------------------------------------------------------------------------------------------
