@@ -11,6 +11,7 @@ dialog only ever gets Cancel or a path in the run's temporary folder. A widget i
 """
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
@@ -22,9 +23,10 @@ HOSTILE = ("", "abc", "0", "-1", "-0", "1e309", "-1e309", "nan", "NaN", "inf", "
            "-2147483648", "4294967296", "99999999999999999999", "1e-400", "1e-45", " 7 ", "1,5", "3.", ".", "-", "+",
            "e5", "0x10", "1_000", "٣", "½", "🙂", "9" * 40, "1e6", "0.5", "32", "1", "2")
 # Chosen first by kind, then a widget of that kind: many buttons must not drown the few spin boxes.
-KIND_WEIGHTS = {"button": 14, "showme": 8, "check": 5, "combo": 8, "spin": 8, "field": 6, "slider": 2, "scrollbar": 0.5,
-                "tabbar": 8, "itemview": 4, "diagram": 4, "pad": 4, "view": 2, "plot": 1.5, "menubar": 8, "wait": 7,
-                "key": 2, "shortcut": 2, "context": 1, "tooltip": 1, "resize": 0.4, "closewin": 1, "close": 4}
+KIND_WEIGHTS = {"button": 14, "showme": 8, "check": 5, "combo": 8, "spin": 8, "field": 6, "slider": 2,
+                "scrollbar": 0.5, "tabbar": 8, "itemview": 4, "diagram": 4, "pad": 4, "view": 2, "plot": 1.5,
+                "menubar": 8, "wait": 7, "key": 2, "shortcut": 2, "context": 1, "tooltip": 1, "resize": 0.4,
+                "closewin": 1, "close": 4}
 KEYS = ("Escape", "Return", "Space", "Tab", "Backtab", "Delete", "Backspace", "Up", "Down", "Left", "Right", "PageUp",
         "PageDown", "Home", "End", "F4")
 QUIT_WORDS = ("quit", "exit")
@@ -94,7 +96,7 @@ def only_closed(w: QWidget) -> bool:
     return isinstance(w, QFileDialog) or type(w).__name__ in CLOSE_ONLY
 
 
-def _in_file_dialog(w: QWidget) -> bool:
+def _in_closed_only(w: QWidget) -> bool:
     while w is not None:
         if only_closed(w):
             return True
@@ -106,7 +108,7 @@ def _usable(w: QWidget) -> bool:
     win = w.window()
     if win.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup) or not win.isVisible():
         return False
-    return w.isVisible() and w.isEnabled() and not _in_file_dialog(w)
+    return w.isVisible() and w.isEnabled() and not _in_closed_only(w)
 
 
 def _handles_mouse(cls) -> bool:
@@ -115,7 +117,6 @@ def _handles_mouse(cls) -> bool:
 
 
 def kind_of(w: QWidget) -> str | None:
-    import pyqtgraph as pg
     name, parent = w.objectName(), w.parentWidget()
     if isinstance(w, QAbstractButton):
         if name.startswith("showMe_"):
@@ -199,6 +200,8 @@ def propose(rng, main: QWidget, depth: int) -> dict:
     pool = kinds[kind]
     if kind in ("context", "tooltip"):
         pool = [w for ws in kinds.values() for w in ws if isinstance(w, QWidget)] or [main]
+    if len(pool) > 1:               # Qt lists widgets in no fixed order: sorted, a seed picks the same one
+        pool = sorted(pool, key=lambda w: locate(w)["path"])
     widget = rng.choice(pool)
     action = MAKERS[kind](rng, widget, main)
     action.setdefault("then", rng.choice(PAUSES))

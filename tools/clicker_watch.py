@@ -23,7 +23,9 @@ HARMLESS_QT = (
     r"Keyboard event not accepted by receiving widget",         # QTest: the key did nothing there (a user's too)
     r"Mouse event .*not accepted by receiving widget",          # QTest: the click did nothing there
 )
-GUARDED = re.compile(r"^(event|eventFilter)$|Event$")      # Qt's virtual event handlers, as the app overrides them
+# Qt virtuals as the app and pyqtgraph override them: event handlers, painting, sizes
+GUARDED = re.compile(r"Event$|^(event|eventFilter|paint|boundingRect|sizeHint|minimumSizeHint|heightForWidth|"
+                     r"hasHeightForWidth)$")
 TRACEBACK = "Traceback (most recent call last):"
 CHAINED = ("During handling of the above exception, another exception occurred:",
            "The above exception was the direct cause of the following exception:")
@@ -202,25 +204,26 @@ class Memory:
 
 
 def guard_overrides(on_bug) -> int:
-    """Make an exception in one of the app's Qt event handlers (paintEvent, event, eventFilter, ...) a recorded bug.
+    """Make an exception in a Qt virtual the app or pyqtgraph overrides (paintEvent, event, eventFilter, paint,
+    sizeHint, ...) a recorded bug.
 
     PySide6 6.11 on Python 3.11 segfaults (in shiboken's PepException_GetArgs) when such a handler raises while
     Python code is below it on the stack, as it is under every QTest call: the clicker would die without saying
-    which bug. Guarded, the bug is told to `on_bug` and the handler returns as if it had done nothing. Every module
-    of the app is imported first: shiboken keeps the handler it found first, so guard before any widget exists."""
+    which bug. Guarded, the bug is told to `on_bug` and the handler returns a neutral value. Every module of the
+    app is imported first: shiboken keeps the handler it found first, so guard before any widget exists. Mixins
+    (RefreshWhenShown.showEvent) are classes of their own: every class of these modules is looked at."""
     import importlib
     import pkgutil
 
     import app
-    from PySide6.QtCore import QObject
     for info in pkgutil.walk_packages(app.__path__, "app."):
         importlib.import_module(info.name)
     count = 0
     for name, module in list(sys.modules.items()):
-        if not name.startswith("app.") or module is None:
+        if not name.startswith(("app.", "pyqtgraph.")) or module is None:
             continue
         for cls in list(vars(module).values()):
-            if not (isinstance(cls, type) and issubclass(cls, QObject) and cls.__module__ == name):
+            if not (isinstance(cls, type) and cls.__module__ == name):
                 continue
             for attr, fn in list(vars(cls).items()):
                 if callable(fn) and GUARDED.search(attr) and not getattr(fn, "clicker_guard", False):
@@ -229,13 +232,20 @@ def guard_overrides(on_bug) -> int:
     return count
 
 
+def _neutral(name: str):
+    """What a guarded handler returns after its exception: 'not handled', no size, no paint."""
+    from PySide6.QtCore import QRectF, QSize
+    return {"event": False, "eventFilter": False, "sceneEvent": False, "hasHeightForWidth": False,
+            "heightForWidth": -1, "sizeHint": QSize(), "minimumSizeHint": QSize(), "boundingRect": QRectF()}.get(name)
+
+
 def _guard(fn, name: str, on_bug):
     @functools.wraps(fn)
     def guarded(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            on_bug(exc, f"in the Qt event handler {name} (unguarded, PySide6 6.11 may crash here)")
-            return False if name in ("event", "eventFilter") else None
+            on_bug(exc, f"in the Qt virtual {name} (unguarded, PySide6 6.11 may crash here)")
+            return _neutral(name)
     guarded.clicker_guard = True
     return guarded

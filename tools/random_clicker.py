@@ -10,8 +10,9 @@ MLP_STUDIO_DATA_DIR), installs the app's excepthook as app/__main__.py does, and
 at a time through Qt's input events on whatever a user could reach at that moment (tools/clicker_actions.py
 proposes, tools/clicker_perform.py performs); waiting is one of the actions. The window's questions (app/dialogs.py
 Prompts, Save as PNG) get seeded random answers: cancel, a path in the temporary folder, save / discard / cancel.
-Each action and answer is one JSON line of the log, which --replay performs again in order (the app's timing,
-e.g. how far a run has trained, is not replayed: a defect that needs a race may take a few replays).
+Each action and answer is one JSON line of the log, which --replay performs again in order and at the logged
+times. The same seed repeats the same actions for as long as the app's timing (how far a run has trained, when a
+worker answers) leaves the same widgets on screen; a defect that needs a race may take a few replays.
 
 It FAILS (exit 1, printing the last 30 actions and what happened) on: an exception reaching the app's bug report
 (sys.excepthook, a thread's excepthook, the session's and loader's error paths: app/excepthook.report_bug), any
@@ -32,6 +33,7 @@ import os
 import random
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import deque
@@ -39,6 +41,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, qInstallMessageHandler  # noqa: E402
+from PySide6.QtWidgets import QApplication                                 # noqa: E402
+
+from clicker_actions import locate, propose, scope                         # noqa: E402
+from clicker_perform import perform                                        # noqa: E402
+from clicker_watch import (Finding, Memory, Monitor, StderrTap, Watchdog,  # noqa: E402
+                           guard_overrides, main_thread_stack)
 HISTORY = 30                  # actions printed with a failure
 MEMORY_EVERY = 25             # actions between two memory samples
 RESULT = "CLICKER-RESULT "     # the last line of the output: JSON for the shrinker and the test
@@ -84,7 +94,6 @@ class Clicker:
         self.seen: dict[str, int] = {}
         self.findings: list = []
         self.skipped = 0
-        from clicker_watch import Memory, Watchdog
         self.memory = Memory(args.warmup, args.memory)
         self.watchdog = Watchdog(args.stall, max(60.0, args.stall * 4), self.stalled)
 
@@ -101,7 +110,6 @@ class Clicker:
         if action is None:
             self.finish()
             return
-        from PySide6.QtCore import QTimer
         early = action.get("t", 0) - self.elapsed()
         if self.replay is not None and early > 0.005 and not self.finishing:   # at the logged pace
             self.replay.insert(0, action)
@@ -111,7 +119,6 @@ class Clicker:
         self.record(action)
         self.depth += 1
         try:
-            from clicker_perform import perform
             if not perform(action, self):
                 self.skipped += 1
                 self.history.append("   (not there now: skipped)")
@@ -125,17 +132,14 @@ class Clicker:
         if self.n % MEMORY_EVERY == 0:
             grown = self.memory.sample(self.elapsed(), self.n)
             if grown:
-                from clicker_watch import Finding
                 self.fail(Finding("memory", "memory grew without bound", grown, self.n))
 
     def clicker_error(self) -> None:
-        from clicker_watch import Finding
         exc = sys.exc_info()[1]
         self.monitor.pending.append(Finding("clicker", f"clicker: {type(exc).__name__}: {exc}",
                                             traceback.format_exc(), self.n))
 
     def next_action(self) -> dict | None:
-        from clicker_actions import locate, scope
         where, root = scope()
         if self.finishing:            # close what is open, then end
             if root is None:
@@ -147,7 +151,6 @@ class Clicker:
             return self.replay.pop(0) if self.replay else self._stop()
         if self.elapsed() > self.args.minutes * 60 or (self.args.actions and self.n >= self.args.actions):
             return self._stop()
-        from clicker_actions import propose
         return propose(self.rng, self.main, self.depth)
 
     def _stop(self):
@@ -236,7 +239,8 @@ class Clicker:
         for f in self.findings:
             self.say(f"  defect ({f.kind}, first after #{f.action}, seen {self.seen[f.signature]}x): {f.signature}")
         if self.monitor.harmless:
-            self.say("  harmless Qt messages ignored: " + ", ".join(f"{k} x{v}" for k, v in self.monitor.harmless.items()))
+            counts = ", ".join(f"{k} x{v}" for k, v in self.monitor.harmless.items())
+            self.say(f"  harmless Qt messages ignored: {counts}")
         self.say("  " + self.memory.trend())
         self.say(f"  log (replay with --replay): {self.log.name}")
         self.say(RESULT + json.dumps({"ok": ok, "actions": self.n, "findings": [f.as_dict() for f in self.findings]}))
@@ -254,14 +258,12 @@ class Clicker:
 
     def stalled(self, why: str) -> None:
         """Called on the watchdog's thread: the GUI thread is stuck, so report from here and end the process."""
-        from clicker_watch import Finding, main_thread_stack
         self.fail(Finding("stall", "stall: " + why.split(" for ")[0], f"{why}\nthe GUI thread is in:\n"
                           f"{main_thread_stack()}", self.n))
 
     # ---- the end -----------------------------------------------------------------------------------------------
     def finish(self) -> None:
         """Close the window as a user would (any question answered 'discard'), then look once more."""
-        from PySide6.QtCore import QTimer
         if self.stopped:
             return
         self.stopped = True
@@ -288,6 +290,8 @@ def parse(argv=None) -> argparse.Namespace:
     ap.add_argument("--memory", type=float, default=400.0, help="MB resident memory may grow after the warm-up")
     ap.add_argument("--warmup", type=float, default=None, help="seconds before the memory baseline "
                                                                  "(default: a quarter of the budget, at most 120)")
+    ap.add_argument("--no-guard", action="store_true", help="leave the app's Qt event handlers unguarded, as the "
+                    "app runs them (PySide6 6.11 may crash where a guarded run reports a bug)")
     ap.add_argument("--verbose", action="store_true", help="print every action as it is done")
     ap.add_argument("--until", help="with --replay: stop at the first defect with this signature")
     ap.add_argument("--shrink", help="a failing log: write the shortest replay that fails the same way to --out")
@@ -320,8 +324,6 @@ def read_log(path: str) -> tuple[dict, list, dict]:
 
 
 def start_app():
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtWidgets import QApplication
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)   # file dialogs we can answer
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("MLP Studio")
@@ -331,8 +333,7 @@ def start_app():
 
 def hook_everything(monitor, window) -> None:
     """The app's own excepthook (as app/__main__ installs it), and every bug it reports told to the monitor."""
-    import threading
-    from app import excepthook
+    from app import excepthook                     # the app's modules only once the environment is set
     excepthook.install(window)
     excepthook.listeners.append(monitor.on_bug)
     app_hook, app_thread_hook = sys.excepthook, threading.excepthook
@@ -349,7 +350,6 @@ def hook_everything(monitor, window) -> None:
 
 
 def run(args) -> int:
-    from clicker_watch import Monitor, StderrTap, guard_overrides
     header, replay, answers = read_log(args.replay) if args.replay else ({}, None, {})
     if args.replay:
         args.seed = header.get("seed", args.seed)
@@ -359,10 +359,10 @@ def run(args) -> int:
     crash_file = os.fdopen(os.dup(monitor.tap.real), "w")      # a crash's stacks go straight to the real stderr
     faulthandler.enable(file=crash_file, all_threads=True)
     app = start_app()
-    from PySide6.QtCore import QTimer, qInstallMessageHandler
     qInstallMessageHandler(monitor.on_qt)
     from app.main_window import MainWindow
-    guard_overrides(monitor.on_bug)
+    if not args.no_guard:
+        guard_overrides(monitor.on_bug)
     window = MainWindow()
     hook_everything(monitor, window)
     log_path = args.log or str(tmp / "actions.jsonl")
