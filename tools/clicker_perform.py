@@ -4,6 +4,8 @@ tooltip events, mouse strokes. `perform(action, ctx)` returns False when the act
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QWheelEvent
 from PySide6.QtTest import QTest
@@ -193,7 +195,11 @@ def _filedialog(w: QFileDialog, a, ctx):
         w.setDirectory(path)
     else:
         w.selectFile(path)
-    w.accept()
+    chosen = w.selectedFiles() or [w.directory().absolutePath()]
+    if all(os.path.realpath(f).startswith(os.path.realpath(ctx.tmp) + os.sep) for f in chosen):
+        w.accept()
+    else:                         # the dialog kept a name of its own (a missing folder): never write outside the run
+        w.reject()
 
 
 HANDLERS = {"click": _click, "dbl": _dbl, "rclick": _rclick, "hover": _hover, "tip": _tip, "context": _context,

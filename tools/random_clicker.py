@@ -302,6 +302,9 @@ def parse(argv=None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2**31)
+    for name in ("log", "replay", "finds", "shrink", "out"):     # the run works in its own folder: absolute paths
+        if getattr(args, name):
+            setattr(args, name, os.path.abspath(getattr(args, name)))
     if args.warmup is None:
         args.warmup = min(args.minutes * 60 / 4, 120.0)
     return args
@@ -354,6 +357,7 @@ def run(args) -> int:
     if args.replay:
         args.seed = header.get("seed", args.seed)
     tmp = setup_folder(args.seed)
+    os.chdir(tmp)                # a dialog's relative default name ('training-curves.png') lands in the run's folder
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     monitor = Monitor(StderrTap())
     crash_file = os.fdopen(os.dup(monitor.tap.real), "w")      # a crash's stacks go straight to the real stderr
