@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -129,15 +130,18 @@ def shrink(path: str, out: str, tries: int = 1, minutes: float = 30, target: str
             break
     if target is None:
         print(f"{path} does not fail on replay: nothing to shrink")
+        shutil.rmtree(work, ignore_errors=True)
         return 2
     print(f"shrinking {len(groups)} actions of {path}, defect: {target}", flush=True)
     s = Shrinker(header, target, tries, work)
     s.paced = not s.fails(groups, paced=False)
     if s.paced and not s.fails(groups):
         print("the log does not fail the same way on replay: nothing to shrink")
+        shutil.rmtree(work, ignore_errors=True)
         return 2
     groups = s.ddmin(s.tail(groups), time.monotonic() + minutes * 60)
     write(Path(out), header, groups, s.paced)
+    shutil.rmtree(work, ignore_errors=True)
     print(f"shortest: {len(groups)} actions ({'paced as logged' if s.paced else 'unpaced'}) after {s.runs} replays: "
           f"{out}")
     return 0

@@ -31,6 +31,7 @@ import faulthandler
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -242,7 +243,9 @@ class Clicker:
             counts = ", ".join(f"{k} x{v}" for k, v in self.monitor.harmless.items())
             self.say(f"  harmless Qt messages ignored: {counts}")
         self.say("  " + self.memory.trend())
-        self.say(f"  log (replay with --replay): {self.log.name}")
+        self.say(f"  log (replay with --replay): {self.log.name}"
+                 + ("" if not ok or self.args.keep_folder or not self.log.name.startswith(self.tmp) else
+                    " (removed with the run's folder: the run passed; --keep-folder keeps it)"))
         self.say(RESULT + json.dumps({"ok": ok, "actions": self.n, "findings": [f.as_dict() for f in self.findings]}))
 
     def fail(self, f) -> None:
@@ -292,6 +295,8 @@ def parse(argv=None) -> argparse.Namespace:
                                                                  "(default: a quarter of the budget, at most 120)")
     ap.add_argument("--no-guard", action="store_true", help="leave the app's Qt event handlers unguarded, as the "
                     "app runs them (PySide6 6.11 may crash where a guarded run reports a bug)")
+    ap.add_argument("--keep-folder", action="store_true", help="keep the run's temporary folder (settings, data, "
+                    "files written, the log if --log is not given) when the run passes; a failing run always keeps it")
     ap.add_argument("--verbose", action="store_true", help="print every action as it is done")
     ap.add_argument("--until", help="with --replay: stop at the first defect with this signature")
     ap.add_argument("--shrink", help="a failing log: write the shortest replay that fails the same way to --out")
@@ -387,6 +392,9 @@ def run(args) -> int:
     time.sleep(0.5)
     clicker.check(settle=0)
     clicker.report(not clicker.findings)
+    log.close()
+    if not clicker.findings and not args.keep_folder:     # a passing run leaves nothing behind (its log too)
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0 if not clicker.findings else 1
 
 
