@@ -197,7 +197,7 @@ class Clicker:
         p.ask_save_path = lambda title, name, file_filter: self.answer("save", [
             "", files + name, files + "saved.mlpstudio", files + "ünï cödé 🙂 " + name, "{tmp}/missing/" + name,
             files + "empty"])
-        p.ask_unsaved = lambda: self.answer("unsaved", ["cancel", "save", "discard", "discard"])
+        p.ask_unsaved = lambda what: self.answer("unsaved", ["cancel", "save", "discard", "discard"])
         p.ask_discard_trained = lambda why: self.answer("discard_trained", [False, True, True])
         export_image.ask_png_path = lambda parent, name: self.answer("png", [
             "", files + name + ".png", files + name, "{tmp}/missing/x.png"])

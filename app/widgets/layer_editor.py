@@ -237,13 +237,14 @@ class LayerEditor(QFrame):
 
     def remove_layer(self, index: int) -> None:
         hidden = self.hidden()
-        del hidden[index]
-        self._apply(hidden)
+        if 0 <= index < len(hidden):          # a second click on a row already removed (its widget not yet gone)
+            del hidden[index]
+            self._apply(hidden)
 
     def move_layer(self, index: int, step: int) -> None:
         hidden = self.hidden()
         j = index + step
-        if 0 <= j < len(hidden):
+        if 0 <= index < len(hidden) and 0 <= j < len(hidden):
             hidden[index], hidden[j] = hidden[j], hidden[index]
             self._apply(hidden)
 

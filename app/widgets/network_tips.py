@@ -22,11 +22,12 @@ def tooltip(pic, item) -> str:
     if pic.acts is not None and pic.acts[c] is not None:
         value = f"<br>Activation now: {float(pic.acts[c][u]):.4f}"
     if c == 0:
-        where = ""
-        if pic.image_shape:
+        if pic.image_shape and len(pic.image_shape) == 2:
             where = f" (row {u // pic.image_shape[1]}, column {u % pic.image_shape[1]})"
-        return (f"<b>Input</b> {u}{where}: one pixel's brightness, 0 (black) to 1 (white). The input layer "
-                f"only passes values on; it has no weights.{value}")
+            return (f"<b>Input</b> {u}{where}: one pixel's brightness, 0 (black) to 1 (white). The input layer "
+                    f"only passes values on; it has no weights.{value}")
+        return (f"<b>Input</b> {u}: the sample's coordinate x<sub>{u + 1}</sub>. The input layer only passes "
+                f"values on; it has no weights.{value}")
     act = pic.activations[c - 1]
     bias = "" if pic.net is None else f"<br>Bias b = {float(pic.net.layers[c - 1].b[u]):+.4f}"
     kind = "Output" if c == len(pic.sizes) - 1 else f"Hidden layer {c}"

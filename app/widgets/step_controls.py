@@ -152,15 +152,19 @@ class StepControls(QWidget):
         self._play_from(0)
 
     def _generation(self, generation: int) -> None:
-        """Another network, data set, spec, setting or mode: the step shown is no longer the model's."""
+        """Another network, data set, spec, setting or mode: the step shown, and a connection picked on the old
+        network, are no longer the model's."""
         if self.result is not None and generation != self.generation:
             self._clear()
+        elif self.result is None:
+            self.selected = None
 
     def _clear(self) -> None:
-        if self.state.activity.kind != STEPPING:      # not the next step of Play arriving: Play stops here
+        if self.state.activity.kind != STEPPING:      # not the next step arriving: Play stops, the pick goes
             self._stop_playing()
+            self.selected = None
         self._timer.stop()
-        self.result, self.overlay, self.selected = None, None, None
+        self.result, self.overlay = None, None
         self.diagram.setOverlay(None)
         self.phase_label.setText(IDLE_TEXT)
         for label in (self.details, self.connection, self.check_result):

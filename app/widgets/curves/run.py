@@ -144,11 +144,11 @@ class Run:
     def draw_epochs(self) -> None:
         self.epochs_stale = False
         x = self._x(False)
-        self.train_loss.setData(x, self.epoch["train_loss"].view)
-        self.train_acc.setData(x, 100 * self.epoch["train_accuracy"].view)
+        _plot(self.train_loss, x, self.epoch["train_loss"].view)
+        _plot(self.train_acc, x, 100 * self.epoch["train_accuracy"].view)      # none for a regression
         if np.isfinite(self.epoch["val_loss"].view).any():
-            self.val_loss.setData(x, self.epoch["val_loss"].view, connect="finite")
-            self.val_acc.setData(x, 100 * self.epoch["val_accuracy"].view, connect="finite")
+            _plot(self.val_loss, x, self.epoch["val_loss"].view, connect="finite")
+            _plot(self.val_acc, x, 100 * self.epoch["val_accuracy"].view, connect="finite")
 
     def last_x(self, axis: str = "epochs") -> float:
         keep, self.axis = self.axis, axis
@@ -196,3 +196,11 @@ class Run:
             item.setOpacity(0.55)
         for _, line in self.marks:
             line.setVisible(False)
+
+
+def _plot(item, x, y, **kw) -> None:
+    """A series with no finite value is drawn as nothing (pyqtgraph's bounds of an all-NaN series warn on stderr)."""
+    if np.isfinite(y).any():
+        item.setData(x, y, **kw)
+    else:
+        item.setData([], [])

@@ -231,6 +231,8 @@ class ErrorsView(RefreshWhenShown, QWidget):
             return "Train or load a network to see its mistakes."
         if ds is None or ds.x_test is None or not len(ds.x_test):
             return "Load a data set with test digits to see the network's mistakes."
+        if getattr(ds, "task", "") == "regression" or len(getattr(ds, "image_shape", (28, 28)) or ()) != 2:
+            return "The errors page is for classified images: this data set has no picture or no classes."
         if ds.x_test.shape[1] != net.input_size:
             return "The data set's digits do not fit this network's inputs."
         if net.n_outputs != ds.n_classes:

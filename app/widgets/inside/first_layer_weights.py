@@ -121,6 +121,8 @@ class FirstLayerWeightsView(RefreshWhenShown, QWidget):
         self.images = None
         if net is None:
             self.caption.setText("Train or load a network to see what its first hidden layer looks for.")
+        elif len(self.shape) != 2:
+            self.caption.setText("This view is for images: the data set's inputs are not pixels.")
         elif len(net.layers) < 2 or net.input_size != int(np.prod(self.shape)):
             self.caption.setText("This view needs a hidden layer after image inputs "
                                  f"({self.shape[0]}x{self.shape[1]} pixels).")
