@@ -44,7 +44,7 @@ def load_base(rev: str, folder: Path):
 class Run:
     """One implementation's Trainer, stepped a block at a time; its optimizer's step() timed in place."""
 
-    def __init__(self, pkg: str, hidden, optimizer: str, batch: int, data):
+    def __init__(self, pkg: str, hidden, optimizer: str, batch: int, data, clock=time.thread_time):
         presets = importlib.import_module(f"{pkg}.presets")
         network = importlib.import_module(f"{pkg}.network")
         training = importlib.import_module(f"{pkg}.training")
@@ -53,13 +53,13 @@ class Run:
         cfg = dataclasses.replace(presets.preset("app_digits"), optimizer=optimizer, batch_size=batch, epochs=10_000,
                                   augment=False, val_fraction=0.0, lr=presets.starting_lr(optimizer))
         self.trainer = training.Trainer(network.Network.from_spec(spec), cfg, *data)
-        self.update = 0.0
+        self.update, self.clock = 0.0, clock
         step = self.trainer.opt.step
 
         def timed(*args, **kw):
-            t = time.perf_counter()
+            t = clock()
             step(*args, **kw)
-            self.update += time.perf_counter() - t
+            self.update += clock() - t
         self.trainer.opt.step = timed
         self.events = self.trainer.run()
         self.block(20)                                  # warm-up: buffers allocated, caches filled
@@ -67,15 +67,15 @@ class Run:
     def block(self, steps: int) -> tuple[float, float]:
         """Seconds per step (whole step, update alone) over the next `steps` batches."""
         self.update, done = 0.0, 0
-        t = time.perf_counter()
+        t = self.clock()
         while done < steps:
             if type(next(self.events)).__name__ == "BatchStats":
                 done += 1
-        return (time.perf_counter() - t) / steps, self.update / steps
+        return (self.clock() - t) / steps, self.update / steps
 
 
-def compare(hidden, optimizer, batch, data, rounds: int, steps: int) -> dict:
-    runs = {name: Run(name, hidden, optimizer, batch, data) for name in ("engine_base", "engine")}
+def compare(hidden, optimizer, batch, data, rounds: int, steps: int, clock=time.thread_time) -> dict:
+    runs = {name: Run(name, hidden, optimizer, batch, data, clock) for name in ("engine_base", "engine")}
     times = {name: [] for name in runs}
     for _ in range(rounds):
         for name, run in runs.items():                  # A B A B ...
@@ -91,8 +91,9 @@ def compare(hidden, optimizer, batch, data, rounds: int, steps: int) -> dict:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--base", default="main", help="the git revision to compare against (default main)")
-    p.add_argument("--rounds", type=int, default=7)
-    p.add_argument("--steps", type=int, default=60, help="steps per block")
+    p.add_argument("--rounds", type=int, default=41)
+    p.add_argument("--steps", type=int, default=10, help="steps per block")
+    p.add_argument("--wall", action="store_true", help="wall-clock time instead of the thread's CPU time")
     p.add_argument("--threads", type=int, default=threads.default_threads("app"),
                    help="BLAS threads (default: the app's, all cores but one)")
     p.add_argument("--optimizers", default=",".join(OPTIMIZERS))
@@ -106,14 +107,15 @@ def main(argv=None) -> int:
         from engine.presets import DIGIT_DATASET
         ds = load_dataset(DIGIT_DATASET)
         data = (np.asarray(ds.x_train, np.float32), ds.y_train)
+        clock = time.perf_counter if a.wall else time.thread_time
         print(f"base {a.base} vs this checkout; {a.threads} BLAS thread(s); {a.rounds} rounds of {a.steps} steps, "
-              f"A B A B; median ms per step (new/base: median of the paired ratios)")
+              f"A B A B; median {'wall' if a.wall else 'CPU'} ms per step (new/base: median of the paired ratios)")
         print(f"{'network':16s} {'batch':>5s} {'optimizer':10s} {'step base':>9s} {'new':>7s} {'ratio':>6s}   "
               f"{'update base':>11s} {'new':>7s} {'ratio':>6s}")
         for arch in a.archs.split(","):
             for batch in map(int, a.batches.split(",")):
                 for opt in a.optimizers.split(","):
-                    r = compare(ARCHS[arch], opt, batch, data, a.rounds, a.steps)
+                    r = compare(ARCHS[arch], opt, batch, data, a.rounds, a.steps, clock)
                     (sb, sn, sr), (ub, un, ur) = r["step"], r["update"]
                     print(f"{arch:16s} {batch:5d} {opt:10s} {sb * 1e3:9.3f} {sn * 1e3:7.3f} {sr:6.3f}   "
                           f"{ub * 1e3:11.3f} {un * 1e3:7.3f} {ur:6.3f}", flush=True)
