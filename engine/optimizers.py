@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .errors import SpecError
+
 RENORMALISE_BELOW = 1e-3    # a memory's scale this small is folded back into it (one pass) before g' grows large
 
 
@@ -55,6 +57,9 @@ class Optimizer:
     scratch = False                         # whether step() needs a work buffer self._d
 
     def __init__(self, n_params: int, dtype, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
+        if not all(0 < x < 1 for x in (beta1, beta2, rho)):
+            raise SpecError(f"The decays beta1, beta2 and rho must lie strictly between 0 and 1 (got {beta1}, "
+                            f"{beta2}, {rho}).")
         self.momentum, self.beta1, self.beta2, self.rho, self.eps = momentum, beta1, beta2, rho, eps
         self.t = 0
         self.raw = {key: np.zeros(n_params, dtype) for key in self.state}

@@ -210,3 +210,9 @@ def test_setting_a_memory_after_steps_sets_the_formulas_quantity(name):
     key = opt.state[0]
     setattr(opt, key, [0.5, 1.0, 2.0, 4.0])
     assert np.array_equal(getattr(opt, key), [0.5, 1.0, 2.0, 4.0])
+
+
+def test_decays_outside_zero_one_are_refused_with_a_sentence():
+    from engine.errors import SpecError
+    with pytest.raises(SpecError, match="strictly between 0 and 1"):
+        UPDATE_RULES["adam"](3, np.float32, beta1=0.0)
