@@ -7,5 +7,7 @@
   main      benchmark() (the whole run) and the command line behind `python -m engine bench` / `python -m bench`
   lr_finder_sweep  the learning-rate finder's suggestion against a sweep of fixed rates (docs/lr-finder.md)
   playground_timing  through the real window and session: XOR from Start to 98 %, the heat map's frame rate
+  step_ab   the training step and the optimizer's update against another git revision's engine, A B A B
+  default_run  the app's default run (seconds, MNIST test and held-out drawn accuracy) beside the previous one
   __main__  `python -m bench`
 """

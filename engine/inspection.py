@@ -89,8 +89,8 @@ def optimizer_step(g: float, w: float, cfg=None, state: dict | None = None) -> t
     for key, value in (state or {}).items():
         if key == "t":
             opt.t = int(value)
-        elif isinstance(getattr(opt, key, None), np.ndarray):
-            getattr(opt, key)[...] = value
+        elif key in opt.state:
+            setattr(opt, key, value)
     wa, ga = np.array([w], np.float64), np.array([g], np.float64)
     opt.step(wa, ga, float(_cfg(cfg, "lr", 0.01)), float(_cfg(cfg, "weight_decay", 0.0)))
     rule = f"{OPTIMIZERS[name].label}: {OPTIMIZERS[name].formula}"

@@ -133,10 +133,8 @@ def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None
     sample = int(np.clip(sample, 0, len(Y) - 1))
     before = np.array(net.params, copy=True)
     state_before = optimizer_state(opt)
-    g, views = net.zeros_like_params()
-    for (dW, db), (gW, gb) in zip(bp.grads, views):
-        gW[...], gb[...] = dW, db
-    opt.step(net.params, g, float(lr), float(weight_decay))
+    g = scaled_gradient(net, bp, Y, opt.grad_scale(float(lr)))
+    opt.step(net.params, g, float(lr), float(weight_decay), scaled=True)
     return StepRecord(
         indices=np.arange(len(Y)) if indices is None else np.asarray(indices), sample=sample,
         zs=bp.zs, activations=bp.activations, targets=Y, loss_before=float(bp.loss),
@@ -146,6 +144,16 @@ def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None
         momentum=float(opt.momentum), state_before=state_before, state_after=optimizer_state(opt),
         t_after=int(opt.t), hyper=dict(rho=opt.rho, beta1=opt.beta1, beta2=opt.beta2, eps=opt.eps,
                                        weight_decay=float(weight_decay)))
+
+
+def scaled_gradient(net, bp, Y, c: float) -> np.ndarray:
+    """The flat gradient of bp's batch times c, computed as the Trainer does (c folded into the output delta), so
+    a Step and a training run on the same batch change the weights bit for bit alike."""
+    g, views = net.zeros_like_params()
+    deltas = [np.empty_like(z) for z in bp.zs]
+    net.loss_fn.delta(bp.zs[-1], bp.activations[-1], Y, net.layers[-1].activation, out=deltas[-1], scale=c / len(Y))
+    net.backward(bp.activations, bp.zs, deltas[-1], views, deltas)
+    return g
 
 
 def opt_name(opt) -> str:

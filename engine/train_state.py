@@ -20,8 +20,6 @@ from .config import TrainConfig
 from .errors import SpecError
 from .optimizers import make_optimizer
 
-MEMORY_NAMES = ("u", "v", "m", "s")         # the optimizers' memory buffers (momentum keeps v as u = lr v)
-
 
 @dataclass
 class TrainState:
@@ -48,15 +46,8 @@ class TrainState:
 
 
 def optimizer_state(opt) -> dict:
-    """Copies of an engine optimizer's memory buffers by name (momentum's v in its un-scaled form) and "t"."""
-    state = {}
-    for name in MEMORY_NAMES:
-        buf = getattr(opt, name, None)
-        if isinstance(buf, np.ndarray):
-            state[name] = np.array(buf, copy=True)
-    if "u" in state:
-        state["v"] = np.array(opt.v, copy=True)
-        del state["u"]
+    """Copies of an engine optimizer's memory buffers by name (each the formula's quantity) and its step count "t"."""
+    state = {name: np.array(getattr(opt, name), copy=True) for name in opt.state}
     state["t"] = int(opt.t)
     return state
 

@@ -4,8 +4,8 @@ The settings are a TrainConfig (config.py); the weights it goes back to are kept
 
 Each epoch reshuffles the training set (seeded) and walks it in batches. One step, all in preallocated buffers:
   gather the batch (np.take into a buffer) -> forward (out=) -> loss and accuracy -> output delta (for
-  softmax + cross-entropy (a - Y) * lr / B: lr folded in for plain GD and momentum, 1/B for every rule) ->
-  Network.backward (the same code as Network.backprop) -> optimizer update on the flat parameter buffer.
+  softmax + cross-entropy (a - Y) * c / B, c = the optimizer's grad_scale(lr), e.g. lr for plain GD, folded in
+  for free) -> Network.backward (the same code as Network.backprop) -> optimizer update on the flat buffer.
 No array is allocated per batch once the first batch of a given size has run.
 Control (pause/resume/stop/set_lr/set_momentum/set_batch_size) is thread-safe and acts before the next batch.
 A NaN or infinite loss ends the run with reason "diverged" and the weights of the last good epoch.
@@ -277,15 +277,15 @@ class Trainer:
         z, a, out_act, loss_fn = zs[-1], acts[-1], net.layers[-1].activation, net.loss_fn
         loss = loss_fn.value(z, a, Yb, rows=ws.rows if out_act.name == "softmax" else None, work=ws.work[-1])
         hits = 0 if self.regression else _count_hits(a, lab, ws)
-        fold = self.opt.folds_lr
-        loss_fn.delta(z, a, Yb, out_act, out=ws.deltas[-1], scale=(lr if fold else 1.0) / m, work=ws.work[-1])
+        c = self.opt.grad_scale(lr)             # the optimizer's factor on g, folded into the output delta
+        loss_fn.delta(z, a, Yb, out_act, out=ws.deltas[-1], scale=c / m, work=ws.work[-1])
         net.backward(acts, zs, ws.deltas[-1], self.grads, ws.deltas, ws.work, ws.ones)
         norms = dead = None
         if probe:
-            norms = [float(np.sqrt(np.vdot(dW, dW) + np.vdot(db, db))) / (lr if fold else 1.0)
+            norms = [float(np.sqrt(np.vdot(dW, dW) + np.vdot(db, db))) / c
                      for dW, db in self.grads]
             dead = [int(np.count_nonzero(~a_.any(axis=0))) for a_ in acts[1:-1]]
-        self.opt.step(net.params, self.gflat, lr, self.cfg.weight_decay, scaled=fold)
+        self.opt.step(net.params, self.gflat, lr, self.cfg.weight_decay, scaled=True)
         return loss, hits, norms, dead
 
     def evaluate(self, X, Y, labels):
@@ -312,8 +312,7 @@ def _own_optimizer(opt, cfg, net):
 
 def _fits(opt, net) -> bool:
     """True if every memory buffer of `opt` is shaped and typed like the network's parameters."""
-    bufs = [b for b in vars(opt).values() if isinstance(b, np.ndarray) and b.ndim == 1 and b is not opt._wd]
-    return all(b.shape == net.params.shape and b.dtype == net.dtype for b in bufs)
+    return all(b.shape == net.params.shape and b.dtype == net.dtype for b in opt.buffers())
 
 
 def _divergence_message(epoch, batch, loss, lr) -> str:

@@ -79,3 +79,16 @@ def test_softmax_derivative_is_the_jacobian_diagonal():
                for k in range(3)]
     assert np.allclose(Softmax().derivative(z)[0], numeric)
     assert np.allclose(Softmax().derivative(z[0]), a[0] * (1 - a[0]))
+
+
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (64, 300), (2, 40_000)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_against_the_shared_zeros_equals_max_with_zero(shape, dtype, monkeypatch):
+    import engine.activations as acts
+    monkeypatch.setattr(acts, "ZEROS_LIMIT", 50_000)         # the largest shape takes the scalar path
+    z = np.random.default_rng(0).normal(size=shape).astype(dtype)
+    z.flat[0] = -0.0
+    out = ACTIVATIONS["relu"]().forward(z, out=np.full(shape, np.nan, dtype))
+    assert out.dtype == dtype and np.array_equal(out, np.maximum(z, 0))
+    for buf in acts._zeros.values():                           # the shared buffer is never written
+        assert not buf.flags.writeable and not buf.any()
