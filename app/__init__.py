@@ -4,6 +4,7 @@ Rule: views may import the engine's registries and pure functions (labels, formu
 inspection); only session.py trains. Views follow the app's model (state.py) and keep no copy of its facts.
 
 __main__.py        `python -m app` / `mlp-studio`: desktop-entry flags without Qt, then the window + excepthook
+self_test.py       `mlp-studio --self-test`: the real window offscreen, one epoch, a drawn digit, save + reopen
 main_window.py     MainWindow: tabs (Build & train, Look inside, Draw), Train menu, status bar; wires views to the model
 state.py           AppState, the model: spec, settings, data set, current network and its results, drawn digit, runs
 choices.py         what the lists offer (activations, losses, optimizers, schedules), read from the engine registries
@@ -28,7 +29,7 @@ session_jobs.py    the session's other runs on its worker: a fair comparison's v
 handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
 fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores before and after a fine-tune
 guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold
-desktop_entry.py   freedesktop .desktop entry + icons install/uninstall
+desktop_entry.py   freedesktop .desktop entry + icons install/uninstall (a bundle's entry starts that bundle)
 paths.py           where resources/ (icons, bundled digits) is
 widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,
                    field_messages, activation_info, step_controls + step_overlay (Step in three phases),
