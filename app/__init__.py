@@ -6,6 +6,7 @@ What may be done now is the actions table's answer for the model's one activity 
 shown fact belongs to the model's generation it was computed in (docs/ARCHITECTURE.md, "Activity and generations").
 
 __main__.py        `python -m app` / `mlp-studio`: desktop-entry flags without Qt, then the window + excepthook
+self_test.py       `mlp-studio --self-test`: the real window offscreen, one epoch, a drawn digit, save + reopen
 main_window.py     MainWindow: tabs (Build & train, Look inside, Draw), Train menu, status bar; wires views to the model
 state.py           AppState, the model: the current workspace's spec, settings, data set, network, results, runs;
                    the drawn digit; the activity; the generation and the work count
@@ -39,7 +40,7 @@ session_jobs.py    what the session runs on its worker: a run, a step, a gradien
 handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
 fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores before and after a fine-tune
 guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold
-desktop_entry.py   freedesktop .desktop entry + icons install/uninstall
+desktop_entry.py   freedesktop .desktop entry + icons install/uninstall (a bundle's entry starts that bundle)
 paths.py           where resources/ (icons, bundled digits) is
 widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,
                    field_messages, activation_info, step_controls + step_overlay (Step in three phases),

@@ -1,20 +1,19 @@
-"""`python -m app` / `mlp-studio`: open MLP Studio's main window (desktop-entry flags are handled without Qt)."""
+"""`python -m app` / `mlp-studio`: open MLP Studio's main window (desktop-entry flags are handled without Qt;
+`--self-test` runs app/self_test.py instead of waiting for a person)."""
 from __future__ import annotations
 
 import sys
 
 from app.desktop_entry import handle_cli
 
+SELF_TEST_FLAG = "--self-test"
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    code = handle_cli(argv)
-    if code is not None:
-        return code
+
+def application(argv: list[str]):
+    """The QApplication, named as the desktop entry and the settings expect."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app import excepthook
     from app.paths import icon_path
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0], *argv])
@@ -22,11 +21,30 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setOrganizationName("MLP Studio")
     qt_app.setDesktopFileName("mlp-studio")
     qt_app.setWindowIcon(QIcon(str(icon_path())))
+    return qt_app
+
+
+def open_window():
+    """The main window, shown, with the bug handler installed."""
+    from app import excepthook
     from app.main_window import MainWindow   # the heavy imports (pyqtgraph, numpy) after Qt is up
 
     window = MainWindow()
     excepthook.install(window)               # a bug: a sentence for the student, the traceback to the log
     window.show()
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    code = handle_cli(argv)
+    if code is not None:
+        return code
+    if SELF_TEST_FLAG in argv:
+        from app.self_test import run
+        return run()
+    qt_app = application(argv)
+    window = open_window()   # noqa: F841  (kept alive until the event loop ends)
     return qt_app.exec()
 
 

@@ -42,9 +42,12 @@ def data_home(env: dict | None = None) -> Path:
 
 
 def launch_command() -> list[str]:
-    """How the menu entry starts the app: the installed `mlp-studio` launcher, else `python -m app`."""
+    """How the menu entry starts the app: a bundle's own executable (whatever else is on the PATH), else the
+    installed `mlp-studio` launcher, else `python -m app`."""
     import shutil
 
+    if getattr(sys, "frozen", False):      # a PyInstaller bundle: sys.executable is the app itself
+        return [os.path.abspath(sys.executable)]
     launcher = shutil.which(APP_ID)
     if launcher is None:
         beside_python = Path(sys.executable).with_name(APP_ID)

@@ -1,5 +1,6 @@
 """.ci/run runs the README's test command verbatim first, then installs pinned CPU torch, onnx and onnxruntime
-and runs the export tests; it installs desktop-file-utils with Qt's libraries."""
+and runs the export tests, then the bundle group; it installs desktop-file-utils with Qt's libraries, and what the
+bundle group needs (Xvfb, xdotool, the MIME database, gio, binutils)."""
 import re
 from pathlib import Path
 
@@ -39,6 +40,17 @@ def test_ci_installs_desktop_file_utils_and_runs_hypothesis_derandomized():
     assert re.search(r'^export CI=', text, re.M)
 
 
-def test_export_marker_is_registered_and_deselected_by_default():
+def test_export_and_bundle_markers_are_registered_and_deselected_by_default():
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert '"export: ' in pyproject and "addopts = \"-ra -m 'not export'\"" in pyproject
+    assert '"export: ' in pyproject and '"bundle: ' in pyproject
+    assert "addopts = \"-ra -m 'not export and not bundle'\"" in pyproject
+
+
+def test_ci_runs_the_bundle_group_after_the_readme_command_with_what_it_needs():
+    text = (ROOT / ".ci" / "run").read_text()
+    lines = [l.strip() for l in text.splitlines()]
+    readme = lines.index(readme_test_command())
+    bundle = next(i for i, l in enumerate(lines) if "pytest" in l and "-m bundle" in l)
+    assert readme < bundle
+    for package in ("xvfb", "xdotool", "shared-mime-info", "desktop-file-utils", "libglib2.0-bin", "binutils"):
+        assert re.search(rf"\b{re.escape(package)}\b", text), package

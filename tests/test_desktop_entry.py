@@ -153,3 +153,19 @@ def test_the_written_entry_passes_desktop_file_validate(tmp_path, command):
             "Science", "Settings", "System", "Utility"}
     categories = [c for c in read_desktop(path)["Categories"].split(";") if c]
     assert [c for c in categories if c in main] == ["Education"]
+
+
+def test_a_frozen_bundle_points_the_entry_at_its_own_executable_not_the_path(tmp_path, monkeypatch):
+    """A bundle's menu entry starts that bundle, even with a pip-installed `mlp-studio` earlier on the PATH."""
+    elsewhere = tmp_path / "venv-bin" / APP_ID
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("#!/bin/sh\n")
+    elsewhere.chmod(0o755)
+    bundle_exe = tmp_path / "unpacked here" / "mlp-studio" / APP_ID
+    monkeypatch.setenv("PATH", str(elsewhere.parent))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle_exe))
+    assert desktop_entry.launch_command() == [str(bundle_exe)]
+    desktop_entry.install(tmp_path / "share", refresh=False)
+    entry = read_desktop(tmp_path / "share" / "applications" / f"{APP_ID}.desktop")
+    assert exec_argv(entry["Exec"]) == [str(bundle_exe), "%F"] and entry["TryExec"] == str(bundle_exe)
