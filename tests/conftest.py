@@ -87,3 +87,20 @@ def no_bug_reports(request):
     excepthook.listeners.remove(listener)
     if bugs and request.node.get_closest_marker("bug_expected") is None:
         pytest.fail("bug reported to the user: " + "; ".join(bugs))
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch):
+    """A modal question or file chooser nobody answers would hang the suite: it fails the test instead, saying
+    which (a test that means to answer one replaces it itself, after this)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    def refuse(kind):
+        def blocked(*args, **kwargs):
+            text = " | ".join(str(a) for a in args[1:3])
+            raise AssertionError(f"a blocking {kind} would wait for an answer: {text}")
+        return blocked
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, refuse(f"QMessageBox.{name}"))
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, refuse(f"QFileDialog.{name}"))

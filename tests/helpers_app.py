@@ -25,6 +25,7 @@ def quiet(w):
         install(w)
     w.errors = []
     w.prompts.ask_unsaved = lambda what: "discard"
+    w.prompts.ask_discard_trained = lambda why: True      # a lesson or defaults replacing trained work: go on
 
     def show_error(title, text):
         w.errors.append(text)
@@ -49,6 +50,7 @@ def sample_window(qtbot, tmp_path, monkeypatch, dataset):
     from app.main_window import MainWindow
     w = MainWindow()
     w.prompts.ask_unsaved = lambda what: "discard"
+    w.prompts.ask_discard_trained = lambda why: True
     qtbot.addWidget(w, before_close_func=settle)
     w.state.set_dataset("sample", dataset)
     w.show()
