@@ -29,6 +29,7 @@ GUI_RATE = 30            # max updates/s delivered to the GUI thread
 SNAPSHOT_EVERY = 0.5     # s between weight snapshots for the diagram and the views (2 a second)
 SNAPSHOT_FAST = 0.05     # s between snapshots of a small network: the playground's maps move with its weights
 SMALL_NETWORK = 20_000   # parameters: a copy and a 150x150 forward pass of such a network take about a millisecond
+BURST, REST = 0.008, 0.002   # s: a small network trains in bursts and rests between them, the GIL the GUI's then
 
 FIXED = "A comparison keeps every setting fixed while it runs, so its runs stay comparable."
 
@@ -233,15 +234,15 @@ def train(net, cfg, dataset, control, done: threading.Event, optimizer=None, hoo
         last, last_snapshot = time.perf_counter(), -np.inf
         small = net.n_params <= SMALL_NETWORK
         every = SNAPSHOT_FAST if small else SNAPSHOT_EVERY
-        finished, steps, stepped = None, 0, time.perf_counter()
+        finished, steps, burst = None, 0, time.perf_counter()
         for event in trainer.run():
             kind = type(event).__name__
             if kind == "BatchStats":
                 steps += 1
                 pending.batches.append(event)
-                if small:                       # a small net's step is pure Python: leave the GIL half the time
-                    time.sleep(time.perf_counter() - stepped)
-                    stepped = time.perf_counter()
+                if small and time.perf_counter() - burst >= BURST:
+                    time.sleep(REST)            # a small net's steps are pure Python: the GUI thread's turn
+                    burst = time.perf_counter()
             elif kind == "EpochStats":
                 pending.epochs.append(event)
             else:

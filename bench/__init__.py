@@ -9,5 +9,7 @@
   playground_timing  through the real window and session: XOR from Start to 98 %, the heat map's frame rate
   step_ab   the training step and the optimizer's update against another git revision's engine, A B A B
   default_run  the app's default run (seconds, MNIST test and held-out drawn accuracy) beside the previous one
+  gui_timing  the default run through the real window on a first launch: seconds, both accuracies, GUI gaps
+  stall     the GUI thread's gaps and what else held the CPU meanwhile (the suite's stall tests use it too)
   __main__  `python -m bench`
 """

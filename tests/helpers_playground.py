@@ -13,8 +13,11 @@ def switch_to_playground(qtbot, w):
 
 
 def click_lesson(qtbot, w, key: str):
-    with qtbot.waitSignal(w.state.datasetChanged, timeout=10000):
-        qtbot.mouseClick(w.findChild(QPushButton, f"lesson_{key}"), Qt.LeftButton)
+    """Click the lesson and wait until its data set is in (a switch to the playground announces its empty set first)."""
+    from app.widgets.playground.lessons import BY_KEY
+    qtbot.mouseClick(w.findChild(QPushButton, f"lesson_{key}"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.state.dataset is not None and w.state.dataset.key == BY_KEY[key].dataset
+                    and w.state.activity.idle, timeout=10000)
 
 
 def click_then(qtbot, w):
