@@ -83,7 +83,7 @@ class TrainingSession(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._job = 0                      # the current job's number (we keep no reference to its worker: see _launch)
+        self._jobs = 0                     # the current job's number (we keep no reference to its worker: see _launch)
         self._ended = True                 # `over` was said for the last job
         self._control = _Control()
         self._done = threading.Event()
@@ -143,13 +143,13 @@ class TrainingSession(QObject):
         worker.errored.connect(on_error or self._on_error)
         # the job's number, not its worker: a lambda holding the worker, connected to its own signal, is a cycle
         # through C++ that Python's collector cannot see (each closed window leaked its run's arrays)
-        self._job += 1
-        worker.finished.connect(lambda job=self._job: self._worker_done(job))
+        self._jobs += 1
+        worker.finished.connect(lambda job=self._jobs: self._worker_done(job))
         worker.start()
 
     def _worker_done(self, job: int) -> None:
         # an older job's worker winding down is no news; nor is any worker's after its closed window deleted us
-        if job == self._job and shiboken6.isValid(self):
+        if job == self._jobs and shiboken6.isValid(self):
             self._job_over()
 
     def _job_over(self) -> None:
