@@ -25,7 +25,6 @@
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
   drawn          pen-drawn digits read like the pad; per-digit accuracy (Wilson intervals) on unseen writers
-  drawn          pen-drawn digits read the way the drawing pad does; per-digit accuracy
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)
   inspection     look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
