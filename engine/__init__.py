@@ -19,6 +19,7 @@
   events         BatchStats, EpochStats, Finished: what a training run yields
   checkpoints    Rollback (divergence) and BestWeights (early stopping): copies of the flat parameters
   prefetch       AugmentPrefetcher: augments the next batch on a helper thread while this one trains
+  quiet          quiet_float: NumPy's float warnings off where a diverging net's inf/nan are caught anyway
   metrics        accuracy, confusion_matrix, precision_recall
   serialization  the model .npz format (version, JSON spec, weights, history, training record); safe load
   train_state    TrainState: the settings a network was trained with, the epochs done, the optimizer's memory
