@@ -25,11 +25,18 @@ def window(qtbot, tmp_path, monkeypatch):
     w.session.shutdown(5000)
 
 
+def drawn(w, item: str) -> np.ndarray:
+    """The y values of the last run's curve `item` as drawn (empty before its first draw)."""
+    y = getattr(w.curves.runs[-1], item).getOriginalDataset()[1]
+    return np.array([]) if y is None else np.asarray(y)
+
+
 def gap(w):
     last = w.state.network.history[-1]
     return last["val_loss"] - last["train_loss"]
 
 
+@pytest.mark.slow
 def test_overfitting_then_weight_decay_then_dropout_shrink_the_gap(qtbot, window):
     w = window
     click_lesson(qtbot, w, "overfitting")
@@ -44,8 +51,8 @@ def test_overfitting_then_weight_decay_then_dropout_shrink_the_gap(qtbot, window
     assert val[-1] > 1.5 * min(val) and int(np.argmin(val)) < len(val) // 2     # it turns up, and early
     assert history[-1]["train_loss"] < 0.1                                       # while training still falls
     assert all(e["penalty"] == 0 for e in history)
-    assert any(r.val_loss.getData()[0] is not None and len(r.val_loss.getData()[0]) == len(val)
-               for r in w.curves.runs)                                           # the validation curve is drawn
+    qtbot.waitUntil(lambda: len(drawn(w, "val_loss")) == len(val), timeout=5000)     # drawn on the next tick
+    np.testing.assert_allclose(drawn(w, "val_loss"), val)                       # the validation curve is drawn
     plain = gap(w)
 
     assert w.findChild(QPushButton, "lessonThen").text() == "Add L2 weight decay (0.01)"
@@ -54,8 +61,8 @@ def test_overfitting_then_weight_decay_then_dropout_shrink_the_gap(qtbot, window
     train(qtbot, w)
     assert gap(w) < 0.5 * plain
     assert w.state.network.history[-1]["penalty"] > 0
-    drawn = [r.penalty.getData()[1] for r in w.curves.runs]
-    assert any(y is not None and len(y) == 300 and np.nanmin(y) > 0 for y in drawn)   # its own dotted curve
+    qtbot.waitUntil(lambda: len(drawn(w, "penalty")) == 300, timeout=5000)
+    assert np.nanmin(drawn(w, "penalty")) > 0                                   # on its own dotted curve
 
     assert w.findChild(QPushButton, "lessonThen").text() == "Dropout instead (0.5)"
     click_then(qtbot, w)
@@ -72,6 +79,7 @@ def hidden_units_identical(net, tol=1e-7) -> bool:
                for layer in net.layers[:-1])
 
 
+@pytest.mark.slow
 def test_initialisation_zeros_keep_units_identical_and_three_starts_run_side_by_side(qtbot, window):
     w = window
     click_lesson(qtbot, w, "initialisation")
