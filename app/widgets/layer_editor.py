@@ -173,15 +173,7 @@ class LayerEditor(QFrame):
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
         outer.addLayout(self.rows_box)
-        self.add_button = QPushButton("+ Add hidden layer")
-        self.add_button.setObjectName("addLayerButton")
-        self.add_button.setAccessibleName("addLayerButton")
-        self.add_button.setToolTip("Add a hidden layer between the last hidden layer and the output.")
-        adding = QHBoxLayout()                 # the initial weights beside the add button: no row more to scroll
-        adding.addWidget(self.add_button)
-        adding.addStretch(1)
-        adding.addWidget(self._build_init())
-        outer.addLayout(adding)
+        outer.addLayout(self._build_adding())
         out = QGridLayout()
         self.output_label = QLabel()
         self.output_activation = compact(QComboBox(), 8)
@@ -309,6 +301,18 @@ class LayerEditor(QFrame):
         return answer == QMessageBox.Yes
 
     # ---- the initialiser of every layer ------------------------------------------------------------------
+    def _build_adding(self) -> QHBoxLayout:
+        """The add button, and the initial weights beside it (no row more to scroll past)."""
+        self.add_button = QPushButton("+ Add hidden layer")
+        self.add_button.setObjectName("addLayerButton")
+        self.add_button.setAccessibleName("addLayerButton")
+        self.add_button.setToolTip("Add a hidden layer between the last hidden layer and the output.")
+        adding = QHBoxLayout()
+        adding.addWidget(self.add_button)
+        adding.addStretch(1)
+        adding.addWidget(self._build_init())
+        return adding
+
     def _build_init(self) -> QWidget:
         box = QWidget()
         row = QHBoxLayout(box)
