@@ -125,13 +125,13 @@ class TrainingSession(QObject):
         worker.returned.connect(self._stepped)
         self._launch(worker)
 
-    def check(self, net, X, y, layer: int, i: int, j: int, returned, failed) -> None:
+    def check(self, net, X, y, layer: int, i: int, j: int, returned, failed, masks=None) -> None:
         """The gradient check of one connection (engine.gradcheck) on the worker: returned(GradientCheck), or
-        failed(sentence)."""
+        failed(sentence). masks: the step's dropout masks (None without dropout)."""
         if self.is_running():
             raise RuntimeError("A training run is already in progress.")
         self._done, self._control = threading.Event(), _Control()
-        worker = FunctionWorker(session_jobs.check, net, X, y, layer, i, j, self._done)
+        worker = FunctionWorker(session_jobs.check, net, X, y, layer, i, j, self._done, masks)
         worker.returned.connect(lambda res: self._deliver(returned, res))
         self._launch(worker, lambda exc: self._deliver(failed, str(exc) if isinstance(exc, EngineError)
                                                        else report_bug(exc, "gradient check")))

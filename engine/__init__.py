@@ -5,7 +5,9 @@
   activations    ACTIVATIONS: sigmoid, tanh, relu, leaky_relu, softmax, linear (forward + derivative together;
                  label, formula, range_text, description, hidden_ok for the app)
   losses         LOSSES: cross_entropy, binary_cross_entropy, mse, l1 (value + output delta; label, formula)
-  initializers   INITIALIZERS: xavier/glorot and he, uniform and normal; default chosen from the activation
+  initializers   INITIALIZERS: xavier/glorot and he (uniform, normal), normal (fixed σ = init_scale), zeros;
+                 label, formula, description per name; default chosen from the activation
+  dropout        inverted dropout's masks for a training pass (drawn, applied forward, reused backward)
   spec           validate_spec, count_params, estimate_memory, size limits (checked before allocating)
   layers         Dense: z = x W + b, a = f(z); W, b are views into the network's flat parameter buffer
   network        Network: from_spec/to_spec/as_inputs/forward/forward_trace/loss/backprop/gradients/predict/save/load
@@ -14,7 +16,8 @@
   schedules      SCHEDULES: constant, step, cosine learning-rate schedules; SCHEDULE_LABELS
   config         TrainConfig: every training setting, validate(), from_dict() with a sentence per mistake
   presets        PRESETS: app_digits, cli_plain, cli_augment (named TrainConfigs); DIGIT_SPEC
-  split          stratified_split: seeded, class-stratified train/validation split
+  split          stratified_split: seeded, class-stratified train/validation split; balanced_subset
+  train_rows     which rows train and validate: the validation split, then the seeded balanced training subset
   training       Trainer (generator of events), fit()
   events         BatchStats, EpochStats, Finished: what a training run yields
   checkpoints    Rollback (divergence) and BestWeights (early stopping): copies of the flat parameters

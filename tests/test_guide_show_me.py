@@ -76,6 +76,19 @@ def check_output_range(qtbot, w):
     assert w.playground.lesson.key == "output_range"
 
 
+def check_overfitting_lesson(qtbot, w):
+    qtbot.waitUntil(lambda: dataset_key(w) == "moons" and hidden(w) == [(64, "relu"), (64, "relu")], timeout=WAIT)
+    assert w.playground.lesson.key == "overfitting" and w.state.settings["val_fraction"] == 0.3
+    assert w.playground.lesson_text.isVisible()
+
+
+def check_initialisation_lesson(qtbot, w):
+    qtbot.waitUntil(lambda: dataset_key(w) == "circles" and hidden(w) == [(8, "sigmoid"), (8, "sigmoid")],
+                    timeout=WAIT)
+    assert w.playground.lesson.key == "initialisation"
+    assert all(layer.get("init") == "zeros" for layer in w.state.spec["layers"])
+
+
 def focused(name):
     def check(qtbot, w):
         assert w.tabs.currentIndex() == 0
@@ -144,7 +157,8 @@ CHECKS = {"build_tab": check_build_tab, "xor_perceptron": check_xor_perceptron, 
           "activations_page": check_activations_page, "step": check_step, "digits_start": check_digits_start,
           "compare_optimizers": compared("optimizer", ["sgd", "minibatch", "bgd"]),
           "compare_activations": compared("activation", ["sigmoid", "tanh", "relu", "leaky_relu"]),
-          "compare_losses": compared("loss", ["cross_entropy", "l1"])}
+          "compare_losses": compared("loss", ["cross_entropy", "l1"]),
+          "overfitting_lesson": check_overfitting_lesson, "initialisation_lesson": check_initialisation_lesson}
 
 
 def test_every_button_has_a_check():

@@ -14,7 +14,7 @@ from app.widgets.curves import ranges
 from app.widgets.curves.series import Series
 
 SMOOTH_WINDOW = 0.1       # the smoothed loss averages about this share of an epoch (exponential moving average)
-EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
+EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds", "penalty"]
 AXES = {"epochs": "epoch", "steps": "optimizer step", "seconds": "seconds"}
 
 
@@ -59,7 +59,12 @@ class Run:
                                  symbolPen=None)
         self.val_acc = ap.plot(pen=pen(color, 230, 2, dash=True), symbol="s", symbolSize=6,
                                symbolBrush=(*color, 120), symbolPen=None)
-        self.items = [self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc]
+        # weight decay's penalty wd/2·Σw² beside the data loss (the losses above are the data's alone)
+        self.penalty = lp.plot(pen=pen(color, 230, 2, dash=False), symbol="t", symbolSize=6,
+                               symbolBrush=(*color, 120), symbolPen=None)
+        self.penalty.setPen(pg.mkPen(color=(*color, 230), width=2, style=Qt.DotLine))
+        self.items = [self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc,
+                      self.penalty]
         self.marks: list[tuple[object, pg.InfiniteLine]] = []
         self.best_lines: list[pg.InfiniteLine] = []
 
@@ -149,6 +154,8 @@ class Run:
         if np.isfinite(self.epoch["val_loss"].view).any():
             _plot(self.val_loss, x, self.epoch["val_loss"].view, connect="finite")
             _plot(self.val_acc, x, 100 * self.epoch["val_accuracy"].view, connect="finite")
+        if np.nanmax(self.epoch["penalty"].view, initial=0.0) > 0:      # drawn only with weight decay
+            _plot(self.penalty, x, self.epoch["penalty"].view, connect="finite")
 
     def last_x(self, axis: str = "epochs") -> float:
         keep, self.axis = self.axis, axis

@@ -114,6 +114,14 @@ def output_range(window) -> None:
     _lesson(window, "output_range")
 
 
+def overfitting_lesson(window) -> None:
+    _lesson(window, "overfitting")
+
+
+def initialisation_lesson(window) -> None:
+    _lesson(window, "initialisation")
+
+
 def training_panel(window) -> None:
     show_train_tab(window)
     _reveal(window.panel)
@@ -226,7 +234,9 @@ def compare_losses(window) -> None:
 ACTIONS = {f.__name__: f for f in (build_tab, xor_perceptron, xor_hidden, output_range, training_panel,
                                    loss_choice, optimizer_choice, backprop_connection, forward_page,
                                    activations_page, step, digits_start, compare_optimizers,
-                                   compare_activations, compare_losses)}
+                                   compare_activations, compare_losses,
+                                   # After the course: one entry per lesson, the section grows by adding more
+                                   overfitting_lesson, initialisation_lesson)}
 
 
 # Show me buttons that only lead somewhere (a tab, a page, a field, the Compare dialog): on whatever runs
