@@ -113,3 +113,19 @@ def test_the_playground_gets_a_sentence(qtbot, window):
     w.findChild(QWidget, "insideTab").pages.setCurrentWidget(conf)
     qtbot.wait(50)
     assert conf.summary.text() and conf.result is None or conf.result is not None
+
+
+def test_a_frame_of_replaced_digits_is_not_drawn(qtbot, window):
+    """Maps computed from the digits of a data set that has since been replaced never reach the screen."""
+    w = window
+    view = layer_page(w)
+    from engine.network import Network
+    net = Network.from_spec(w.state.spec)
+    w.state.set_network(net)
+    qtbot.waitUntil(lambda: view.shown_net is net and view.settled(), timeout=WAIT)
+    frame = view._job()()
+    shown = view.maps
+    view.set_dataset(w.state.dataset)                         # the same set again: new fixed digits
+    view._show(frame)
+    assert view.maps is shown or view.maps == []
+    qtbot.waitUntil(lambda: view.shown_net is net and view.settled() and view.maps is not shown, timeout=WAIT)

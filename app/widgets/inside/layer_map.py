@@ -221,8 +221,8 @@ class LayerMapView(QWidget):
             try:
                 maps = layer_maps(net, X, y, previous)
             except EngineError as exc:
-                return net, str(exc), 0.0
-            return net, maps, (time.perf_counter() - start) * 1000
+                return net, X, str(exc), 0.0
+            return net, X, maps, (time.perf_counter() - start) * 1000
         return job
 
     def _show(self, frame) -> None:
@@ -234,7 +234,9 @@ class LayerMapView(QWidget):
             self.message.setVisible(bool(problem))
             self._show_digit()
             return
-        net, maps, ms = frame
+        net, X, maps, ms = frame
+        if X is not self.X:
+            return                                # made from digits another data set has replaced (a redraw waits)
         if isinstance(maps, str):                 # refused by the engine: say why, keep the last maps
             self.message.setText(maps)
             self.message.setVisible(True)
