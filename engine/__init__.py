@@ -32,7 +32,7 @@
   layer_map      each layer's activations on fixed digits mapped to 2-D by PCA; nearest-centroid separation
   calibration    reliability diagram numbers: confidence bins, accuracy per bin, expected calibration error
   familiarity    does an input look like the training digits? k-NN distance in the last hidden layer, threshold
-                 calibrated on validation digits (at most 5 % of real digits flagged)
+                 calibrated on validation digits (at most 5 % of real digits flagged, with 95 % confidence)
   step           one optimizer step recorded in the course's three phases
   gradcheck      dL/dW by central differences beside the backward pass
   coach          hints(): known patterns in a run's curves and probes, with evidence and a one-click fix

@@ -14,7 +14,7 @@ import pytest
 from engine.data import load_dataset
 from engine.drawn import bundled_pendigits, load_drawn_eval
 from engine.errors import DataError
-from engine.familiarity import calibrate, calibrate_on, features, knn_distance
+from engine.familiarity import calibrate, calibrate_on, features, knn_distance, upper_quantile
 from engine.network import Network
 from engine.presets import DIGIT_DATASET, digit_spec, preset
 from engine.training import fit
@@ -41,6 +41,14 @@ def test_knn_distance_by_hand():
     assert np.allclose(knn_distance(q, ref, 10), [4.0, 5.0])          # k above the reference: its farthest
 
 
+def test_upper_quantile_by_hand():
+    d = np.arange(1000, 0, -1.0)                  # 1..1000, in any order
+    # rank ceil(950 + 1.645 sqrt(47.5)) = ceil(961.34) = 962: the 962nd smallest value, 962
+    assert upper_quantile(d) == 962.0
+    assert upper_quantile(d, z=0.0) == 950.0     # no margin: the plain 95th percentile
+    assert upper_quantile([3.0]) == 3.0
+
+
 def test_features_are_the_last_hidden_layer_at_unit_length(trained):
     net, ds, _ = trained
     f = features(net, ds.x_test[:5])
@@ -57,7 +65,8 @@ def test_threshold_is_the_validation_quantile_of_each_kind():
     groups = np.arange(100) % 2
     fam = calibrate(net, X_train, X_val, groups)
     d = knn_distance(features(net, X_val), fam.reference, fam.k)
-    assert fam.threshold == max(np.quantile(d[groups == g], 0.95, method="higher") for g in (0, 1))
+    # 50 of each kind: rank ceil(47.5 + 1.645 sqrt(2.375)) = ceil(50.04) -> 50, capped: the largest
+    assert fam.threshold == max(np.sort(d[groups == g])[49] for g in (0, 1))
     assert fam.validation_rate <= 0.05
     with pytest.raises(DataError):
         calibrate(net, X_train, X_val[:0])
