@@ -129,3 +129,29 @@ def test_a_frame_of_replaced_digits_is_not_drawn(qtbot, window):
     view._show(frame)
     assert view.maps is shown or view.maps == []
     qtbot.waitUntil(lambda: view.shown_net is net and view.settled() and view.maps is not shown, timeout=WAIT)
+
+
+@pytest.mark.parametrize("page", ["layerMapView", "reliabilityView"])
+def test_the_gui_thread_never_stalls_while_training_with_the_page_shown(qtbot, window, page):
+    """The default digits network trains while the page follows it (maps off the GUI thread, one per pass)."""
+    from helpers_stall import StallMeter
+    w = window
+    w.state.set_setting("epochs", 1000)
+    inside = w.findChild(QWidget, "insideTab")
+    view = w.findChild(QWidget, page)
+    w.tabs.setCurrentWidget(inside)
+    inside.pages.setCurrentWidget(view)
+    qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.curves.current is not None and w.curves.current.bloss.n > 0, timeout=WAIT)
+    shown = view.redraw.count
+    meter = StallMeter()
+    meter.start()
+    qtbot.wait(5000)
+    meter.stop()
+    w.session.stop()
+    frames = view.redraw.count - shown
+    print(f"{page}: {frames} frames in 5 s of training; longest GUI stall {meter.worst:.1f} ms "
+          f"(ours {meter.worst_ours:.1f} ms; {meter.at_worst()})")
+    assert frames >= 2                                        # the page followed the run
+    meter.skip_if_contended()
+    assert meter.worst_ours < 50, f"the GUI thread was blocked {meter.worst_ours:.0f} ms ({meter.at_worst()})"
