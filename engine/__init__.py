@@ -19,13 +19,13 @@
   events         BatchStats, EpochStats, Finished: what a training run yields
   checkpoints    Rollback (divergence) and BestWeights (early stopping): copies of the flat parameters
   prefetch       AugmentPrefetcher: augments the next batch on a helper thread while this one trains
+  quiet          quiet_float: NumPy's float warnings off where a diverging net's inf/nan are caught anyway
   metrics        accuracy, confusion_matrix, precision_recall
   serialization  the model .npz format (version, JSON spec, weights, history, training record); safe load
   train_state    TrainState: the settings a network was trained with, the epochs done, the optimizer's memory
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
   drawn          pen-drawn digits read like the pad; per-digit accuracy (Wilson intervals) on unseen writers
-  drawn          pen-drawn digits read the way the drawing pad does; per-digit accuracy
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)
   inspection     look-inside helpers for the app's views (activations, backprop of one weight, gradient health)

@@ -19,6 +19,7 @@ from .activations import make_activation
 from .errors import DataError, SpecError
 from .layers import Dense
 from .losses import LOSSES, to_targets
+from .quiet import quiet_float
 from .serialization import load_network, save_network
 from .spec import copy_spec, count_params, describe, layer_sizes, validate_spec
 
@@ -166,6 +167,7 @@ class Network:
             raise DataError(f"There are {n} samples but {len(Y)} labels.")
         return Y
 
+    @quiet_float
     def forward_trace(self, X, ws: Workspace | None = None):
         """(zs, activations): zs[l] = x W + b of layer l; activations[0] = X, activations[l+1] = f(zs[l])."""
         if ws is None:
@@ -191,6 +193,7 @@ class Network:
             return (out[:, 0] > 0.5).astype(np.int64)
         return out.argmax(axis=1)
 
+    @quiet_float
     def loss(self, X, y) -> float:
         """Mean over the samples of the loss summed over the outputs."""
         X = self.as_inputs(X)
@@ -198,6 +201,7 @@ class Network:
         return self.loss_fn.value(zs[-1], acts[-1], self.targets(y, len(X)))
 
     # --- backward ---------------------------------------------------------------------------------------------
+    @quiet_float
     def backward(self, acts, zs, delta, grads, deltas, work=None, ones=None):
         """Backpropagate the output delta (dL/dz of the last layer, already in deltas[-1]) down the stack.
 
@@ -217,6 +221,7 @@ class Network:
                 delta = prev
         return grads
 
+    @quiet_float
     def backprop(self, X, y) -> Backprop:
         """Forward, loss, and backward over a batch; every array fresh (for inspection and tests)."""
         X = self.as_inputs(X)

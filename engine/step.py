@@ -18,6 +18,7 @@ from .inspection import weight_layer
 from .optimizers import OPTIMIZERS, make_optimizer
 from .train_state import optimizer_state
 from .training import _fits, _labels, _split_indices
+from .quiet import quiet_float
 
 PHASES = ("forward pass", "error estimation", "backward pass + optimizer step")
 
@@ -126,6 +127,7 @@ def sample_loss(net, z, a, Y) -> float:
     return float(net.loss_fn.value(z[None, :].copy(), a[None, :].copy(), Y[None, :].copy()))
 
 
+@quiet_float
 def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None, sample: int = 0) -> StepRecord:
     """One optimizer step of `opt` on `net` with the batch (X, y), recorded phase by phase; `net` is updated."""
     bp = net.backprop(X, y)                                  # phases 1-3 before the update, all fresh arrays

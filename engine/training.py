@@ -27,6 +27,7 @@ from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .spec import check_memory
 from .prefetch import AugmentPrefetcher
+from .quiet import quiet_float
 from .split import stratified_split
 from .train_state import TrainState, optimizer_state
 
@@ -259,6 +260,7 @@ class Trainer:
     def _whole_set(self, m) -> bool:
         return m >= len(self.X) and self.train_idx is None and self.augmenter is None
 
+    @quiet_float
     def _step(self, idx, m, B, lr, xaug, probe):
         """One optimizer step on the samples X[idx]; returns (loss, correct count, grad norms, dead units)."""
         net, ws = self.net, self._workspace(B, m)
@@ -288,6 +290,7 @@ class Trainer:
         self.opt.step(net.params, self.gflat, lr, self.cfg.weight_decay, scaled=True)
         return loss, hits, norms, dead
 
+    @quiet_float
     def evaluate(self, X, Y, labels):
         """(mean loss, accuracy) over a data set, in chunks (no training); accuracy None for regression."""
         net, total, hits = self.net, 0.0, 0
