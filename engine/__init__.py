@@ -32,6 +32,10 @@
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)
   inspection     look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
+  layer_map      each layer's activations on fixed digits mapped to 2-D by PCA; nearest-centroid separation
+  calibration    reliability diagram numbers: confidence bins, accuracy per bin, expected calibration error
+  familiarity    does an input look like the training digits? k-NN distance in the last hidden layer, threshold
+                 calibrated on validation digits (at most 5 % of real digits flagged, with 95 % confidence)
   step           one optimizer step recorded in the course's three phases
   gradcheck      dL/dW by central differences beside the backward pass
   coach          hints(): known patterns in a run's curves and probes, with evidence and a one-click fix
