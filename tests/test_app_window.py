@@ -189,8 +189,8 @@ def test_the_gui_thread_never_stalls_while_training(qtbot, window):
     print(f"GUI timer while training: {len(gaps)} gaps, longest stall {meter.worst:.1f} ms "
           f"({meter.worst_ours:.1f} ms less waits for a core; it held {meter.at_worst()}), "
           f"p99 {meter.percentile(99):.1f} ms (idle longest {idle.worst:.1f} ms)")
+    meter.skip_if_contended()             # other processes held the cores: neither ticks nor gaps say anything
     assert len(gaps) > 300                                                 # the timer kept ticking
-    meter.skip_if_contended()
     assert meter.percentile(99) < 40, f"GUI stalls: p99 {meter.percentile(99):.1f} ms"
     # never blocked over 50 ms by our own work or locks (a core taken by another process is not counted)
     assert meter.worst_ours < 50, f"the GUI thread was blocked {meter.worst_ours:.0f} ms ({meter.at_worst()})"

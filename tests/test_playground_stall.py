@@ -36,6 +36,6 @@ def test_the_gui_thread_never_stalls_while_the_playground_redraws(qtbot, window)
           f"{meter.worst:.1f} ms ({meter.worst_ours:.1f} ms ours; {meter.at_worst()}), "
           f"p99 {meter.percentile(99):.1f} ms")
     assert frames > 0 and thumbs > 0                    # both views drew from the live weights
+    meter.skip_if_contended()                           # other processes held the cores: ticks say nothing
     assert len(gaps) > 100                              # the timer kept ticking
-    meter.skip_if_contended()
     assert meter.worst_ours < 50, f"the GUI thread was blocked {meter.worst_ours:.0f} ms ({meter.at_worst()})"
