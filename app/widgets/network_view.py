@@ -25,6 +25,7 @@ MAX_STRANDS = 3      # the thickest connection is 3 px
 LINES_PER_CALL = 48  # lines per drawing call: one call is a slice of a few ms
 SLICE_SECONDS = 0.006
 MIN_RENDER_GAP = 0.5
+WEIGHTS_GAP = 1.0        # s: new weights (twice a second while training) redraw at most this often: ~25 ms each
 POSITIVE = QColor(33, 118, 210)
 NEGATIVE = QColor(240, 120, 20)
 NEUTRAL = QColor(150, 156, 168)
@@ -89,7 +90,7 @@ class NetworkView(QWidget):
     def setNetwork(self, net) -> None:
         """Weights to colour the connections by (None: grey, untrained); used only while it matches the spec."""
         self.net = net
-        self.refresh()
+        self.refresh(WEIGHTS_GAP)
 
     def drawnNetwork(self):
         """The network whose weights are drawn: the given one if its architecture is the spec's, else None."""
@@ -138,13 +139,14 @@ class NetworkView(QWidget):
     # in slices of a few ms between events (the old picture stays up meanwhile, stretched after a resize), so
     # neither training nor a layout change (a legend growing at Start) makes the window stutter. A first paint
     # renders at once.
-    def refresh(self) -> None:
-        """Content changed: re-render the picture in slices (hover alone only repaints the overlay)."""
+    def refresh(self, gap: float = MIN_RENDER_GAP) -> None:
+        """Content changed: re-render the picture in slices (hover alone only repaints the overlay), at most one
+        picture every `gap` seconds."""
         if self._cache is None:
             self.update()
             return
-        wait = self._last_render + MIN_RENDER_GAP - time.perf_counter()
-        if wait > 0:                      # at most ~2 pictures a second: weights arrive 4x a second while training
+        wait = self._last_render + gap - time.perf_counter()
+        if wait > 0:
             if not self._defer_timer.isActive():
                 self._defer_timer.start(int(wait * 1000) + 1)
             return
