@@ -6,6 +6,7 @@ from PySide6.QtCore import QTimer
 
 from app.widgets.curves.run import item_styles, make_item, restyle
 
+FIRST_MS = 200      # the first run's items are begun this long after the plots are made (the window's first paints)
 AFTER_MS = 1500     # the next run's items are begun this long after a run took the last ones (its start is busy)
 GAP_MS = 40         # one item at a time, this far apart: each costs the GUI thread ~6 ms
 
@@ -14,8 +15,8 @@ class SpareItems:
     def __init__(self, parent, plots, next_color):
         self.plots, self.next_color = plots, next_color      # next_color(): the colour the next run will have
         self._color, self._items = None, []
-        self.timer = QTimer(parent, singleShot=True, interval=0, timeout=self._make_one)
-        self.timer.start()
+        self.timer = QTimer(parent, singleShot=True, timeout=self._make_one)
+        self.timer.start(FIRST_MS)
 
     def _make_one(self) -> None:
         if self._color is None:
