@@ -40,7 +40,10 @@ training_checks.py the engine's refusals of a field's value or of the whole netw
 session_jobs.py    what the session runs on its worker: a run, a step, a gradient check, a comparison, the LR test
 handwriting.py     the personal handwriting set (IDX files) and the data and settings to fine-tune on it
 fine_tune_check.py the held-out fifth of the handwriting set; per-digit scores before and after a fine-tune
-guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold
+guesses.py         the pad's top three guesses and its "Not sure: a or b?" below the student's threshold; the caution
+                   when the drawing looks unlike the training digits
+familiarity.py     Familiarity: the threshold for "unlike the training digits", calibrated off the GUI thread for
+                   the current trained network (its generation) and judging the pad's drawing
 desktop_entry.py   freedesktop .desktop entry + icons install/uninstall (a bundle's entry starts that bundle)
 paths.py           where resources/ (icons, bundled digits) is
 widgets/           one widget a file: network_view, layer_editor, training_panel, curves/, tips, number_field,

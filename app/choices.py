@@ -6,6 +6,7 @@ Hidden-layer choices are the activations whose `hidden_ok` is True (softmax is o
 from __future__ import annotations
 
 from engine.activations import ACTIVATIONS
+from engine.initializers import INITIALIZERS
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.schedules import SCHEDULE_LABELS, SCHEDULES
@@ -31,6 +32,10 @@ def losses() -> dict[str, str]:
 
 def optimizers() -> dict[str, str]:
     return {n: _label(OPTIMIZERS, n) for n in OPTIMIZERS}
+
+
+def initializers() -> dict[str, str]:
+    return {n: _label(INITIALIZERS, n) for n in INITIALIZERS}
 
 
 def schedules() -> dict[str, str]:

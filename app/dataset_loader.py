@@ -26,7 +26,7 @@ class DatasetLoader(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._worker = None
+        self._request = 0                  # the current request's number
         self._name: str | None = None
         self._params: dict = {}
         self._ahead: tuple | None = None   # ((name, params), Future of the Dataset) read ahead
@@ -59,24 +59,27 @@ class DatasetLoader(QObject):
             worker = FunctionWorker(ahead[1].result)      # read ahead: done, or its end waited for on the worker
         else:
             worker = FunctionWorker(load_dataset, name, **params)
-        worker.returned.connect(lambda ds, w=worker: self._returned(w, name, ds))
-        worker.errored.connect(lambda exc, w=worker: self._errored(w, name, exc))
-        self._worker, self._name, self._params = worker, name, dict(params)
+        # the request's number, not the worker: a lambda holding the worker on its own signal is a cycle through
+        # C++ that Python's collector cannot see (superqt keeps the worker alive while it runs)
+        self._request += 1
+        worker.returned.connect(lambda ds, r=self._request: self._returned(r, name, ds))
+        worker.errored.connect(lambda exc, r=self._request: self._errored(r, name, exc))
+        self._name, self._params = name, dict(params)
         worker.start()
 
-    def _current(self, worker) -> bool:
-        """A worker superseded by a later request, or outliving its window, reports nothing."""
-        if not shiboken6.isValid(self) or worker is not self._worker:
+    def _current(self, request: int) -> bool:
+        """A request superseded by a later one, or outliving its window, reports nothing."""
+        if not shiboken6.isValid(self) or request != self._request or self._name is None:
             return False
-        self._worker = self._name = None
+        self._name = None
         return True
 
-    def _returned(self, worker, name: str, dataset) -> None:
-        if self._current(worker):
+    def _returned(self, request: int, name: str, dataset) -> None:
+        if self._current(request):
             self.loaded.emit(name, dataset)
 
-    def _errored(self, worker, name: str, exc: Exception) -> None:
-        if not self._current(worker):
+    def _errored(self, request: int, name: str, exc: Exception) -> None:
+        if not self._current(request):
             return
         message = str(exc) if isinstance(exc, EngineError) else report_bug(exc, f"loading the data set {name}")
         self.failed.emit(name, message)

@@ -133,11 +133,11 @@ class Runs(QObject):
 
     def check_gradient(self, record, before, layer: int, i: int, j: int) -> bool:
         """dL/dW of one connection by central differences beside backprop, for the step `record` (on the
-        network `before` it), on the worker: `checked` or `checkFailed`."""
+        network `before` it, with its dropout masks), on the worker: `checked` or `checkFailed`."""
         def begin(ds):
             X, y = ds.x_train[record.indices], ds.y_train[record.indices]
             self.session.check(before, X, y, layer, i, j, lambda res: self.checked.emit(record, res),
-                               lambda text: self.checkFailed.emit(record, text))
+                               lambda text: self.checkFailed.emit(record, text), record.masks)
         return self._begin(CHECKING, begin)
 
     # ---- a fair comparison and the learning-rate range test -------------------------------------------

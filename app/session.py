@@ -10,6 +10,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from superqt.utils import FunctionWorker, GeneratorWorker
 
@@ -82,7 +83,7 @@ class TrainingSession(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._worker = None
+        self._jobs = 0                     # the current job's number (we keep no reference to its worker: see _launch)
         self._ended = True                 # `over` was said for the last job
         self._control = _Control()
         self._done = threading.Event()
@@ -124,13 +125,13 @@ class TrainingSession(QObject):
         worker.returned.connect(self._stepped)
         self._launch(worker)
 
-    def check(self, net, X, y, layer: int, i: int, j: int, returned, failed) -> None:
+    def check(self, net, X, y, layer: int, i: int, j: int, returned, failed, masks=None) -> None:
         """The gradient check of one connection (engine.gradcheck) on the worker: returned(GradientCheck), or
-        failed(sentence)."""
+        failed(sentence). masks: the step's dropout masks (None without dropout)."""
         if self.is_running():
             raise RuntimeError("A training run is already in progress.")
         self._done, self._control = threading.Event(), _Control()
-        worker = FunctionWorker(session_jobs.check, net, X, y, layer, i, j, self._done)
+        worker = FunctionWorker(session_jobs.check, net, X, y, layer, i, j, self._done, masks)
         worker.returned.connect(lambda res: self._deliver(returned, res))
         self._launch(worker, lambda exc: self._deliver(failed, str(exc) if isinstance(exc, EngineError)
                                                        else report_bug(exc, "gradient check")))
@@ -140,12 +141,15 @@ class TrainingSession(QObject):
         or when its worker ends without one (a closing window): superqt's finished always comes."""
         self._ended = False
         worker.errored.connect(on_error or self._on_error)
-        worker.finished.connect(lambda w=worker: self._worker_done(w))
-        self._worker = worker
+        # the job's number, not its worker: a lambda holding the worker, connected to its own signal, is a cycle
+        # through C++ that Python's collector cannot see (each closed window leaked its run's arrays)
+        self._jobs += 1
+        worker.finished.connect(lambda job=self._jobs: self._worker_done(job))
         worker.start()
 
-    def _worker_done(self, worker) -> None:
-        if worker is self._worker:             # an older job's worker winding down is no news
+    def _worker_done(self, job: int) -> None:
+        # an older job's worker winding down is no news; nor is any worker's after its closed window deleted us
+        if job == self._jobs and shiboken6.isValid(self):
             self._job_over()
 
     def _job_over(self) -> None:

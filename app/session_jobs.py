@@ -205,10 +205,10 @@ def one_step(net, opt, order, cfg, dataset, sample: int, done: threading.Event) 
         done.set()
 
 
-def check(net, X, y, layer: int, i: int, j: int, done: threading.Event):
-    """Worker function: the gradient check of one connection on a float64 copy."""
+def check(net, X, y, layer: int, i: int, j: int, done: threading.Event, masks=None):
+    """Worker function: the gradient check of one connection on a float64 copy (with the step's dropout masks)."""
     try:
-        return gradient_check(net, X, y, layer, i, j)
+        return gradient_check(net, X, y, layer, i, j, masks=masks)
     finally:
         done.set()
 

@@ -5,7 +5,9 @@
   activations    ACTIVATIONS: sigmoid, tanh, relu, leaky_relu, softmax, linear (forward + derivative together;
                  label, formula, range_text, description, hidden_ok for the app)
   losses         LOSSES: cross_entropy, binary_cross_entropy, mse, l1 (value + output delta; label, formula)
-  initializers   INITIALIZERS: xavier/glorot and he, uniform and normal; default chosen from the activation
+  initializers   INITIALIZERS: xavier/glorot and he (uniform, normal), normal (fixed σ = init_scale), zeros;
+                 label, formula, description per name; default chosen from the activation
+  dropout        inverted dropout's masks for a training pass (drawn, applied forward, reused backward)
   spec           validate_spec, count_params, estimate_memory, size limits (checked before allocating)
   layers         Dense: z = x W + b, a = f(z); W, b are views into the network's flat parameter buffer
   network        Network: from_spec/to_spec/as_inputs/forward/forward_trace/loss/backprop/gradients/predict/save/load
@@ -14,21 +16,26 @@
   schedules      SCHEDULES: constant, step, cosine learning-rate schedules; SCHEDULE_LABELS
   config         TrainConfig: every training setting, validate(), from_dict() with a sentence per mistake
   presets        PRESETS: app_digits, cli_plain, cli_augment (named TrainConfigs); DIGIT_SPEC
-  split          stratified_split: seeded, class-stratified train/validation split
+  split          stratified_split: seeded, class-stratified train/validation split; balanced_subset
+  train_rows     which rows train and validate: the validation split, then the seeded balanced training subset
   training       Trainer (generator of events), fit()
   events         BatchStats, EpochStats, Finished: what a training run yields
   checkpoints    Rollback (divergence) and BestWeights (early stopping): copies of the flat parameters
   prefetch       AugmentPrefetcher: augments the next batch on a helper thread while this one trains
+  quiet          quiet_float: NumPy's float warnings off where a diverging net's inf/nan are caught anyway
   metrics        accuracy, confusion_matrix, precision_recall
   serialization  the model .npz format (version, JSON spec, weights, history, training record); safe load
   train_state    TrainState: the settings a network was trained with, the epochs done, the optimizer's memory
   safe_npz       bounded .npz reading (a damaged header cannot demand gigabytes)
   preprocess     drawn digit -> 28x28 MNIST-like image
   drawn          pen-drawn digits read like the pad; per-digit accuracy (Wilson intervals) on unseen writers
-  drawn          pen-drawn digits read the way the drawing pad does; per-digit accuracy
   data/          data sets: IDX/npz/csv loaders, load_dataset, augmentation, MNIST download, paths
   threads        BLAS thread control (threadpoolctl)
   inspection     look-inside helpers for the app's views (activations, backprop of one weight, gradient health)
+  layer_map      each layer's activations on fixed digits mapped to 2-D by PCA; nearest-centroid separation
+  calibration    reliability diagram numbers: confidence bins, accuracy per bin, expected calibration error
+  familiarity    does an input look like the training digits? k-NN distance in the last hidden layer, threshold
+                 calibrated on validation digits (at most 5 % of real digits flagged, with 95 % confidence)
   step           one optimizer step recorded in the course's three phases
   gradcheck      dL/dW by central differences beside the backward pass
   coach          hints(): known patterns in a run's curves and probes, with evidence and a one-click fix

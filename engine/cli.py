@@ -90,6 +90,10 @@ def build_parser() -> Parser:
     t.add_argument("--schedule", choices=list(SCHEDULES), help="constant, or cosine with --augment")
     t.add_argument("--min-lr", type=_number, help="cosine schedule's final learning rate (0)")
     t.add_argument("--weight-decay", type=_number, help="L2 weight decay (0)")
+    t.add_argument("--dropout", type=_number, metavar="P", help="dropout rate of every hidden layer, 0 <= P < 1 "
+                   "(0: none); with --spec it replaces the file's hidden layers' rates")
+    t.add_argument("--subset", type=int, metavar="N", help="train on N samples only: a seeded, class-balanced "
+                   "subset of the training set (after the validation split); 0: all (default)")
     t.add_argument("--val-fraction", type=_number, help="share of the training set kept for "
                    "validation (default 0: train on all of it; the test set is always separate)")
     t.add_argument("--patience", type=int, help="early stopping after N epochs without improvement (0: never)")
@@ -191,6 +195,7 @@ def make_spec(args, ds) -> dict:
                 "loss": loss}
     if args.seed is not None or "seed" not in spec:
         spec["seed"] = args.seed or 0
+    _set_dropout(spec, args.dropout)
     spec = validate_spec(spec)
     if spec["input_size"] != ds.n_features:
         raise UsageError(f"the network takes {spec['input_size']} inputs but {ds.name} images have "
@@ -199,6 +204,19 @@ def make_spec(args, ds) -> dict:
         raise UsageError(f"the network has {spec['layers'][-1]['units']} outputs but {ds.name} has "
                          f"{ds.n_classes} classes")
     return spec
+
+
+def _set_dropout(spec: dict, p) -> None:
+    """--dropout P on every hidden layer of the spec (validate_spec then checks P)."""
+    if p is None:
+        return
+    layers = spec.get("layers")
+    if not isinstance(layers, list) or len(layers) < 2:
+        raise UsageError("--dropout needs a hidden layer: dropout switches hidden units off, and this network "
+                         "has none")
+    for layer in layers[:-1]:
+        if isinstance(layer, dict):
+            layer["dropout"] = p
 
 
 def _read_spec_file(path) -> dict:
@@ -240,7 +258,7 @@ def make_config(args, ds=None):
     chosen = {"optimizer": args.optimizer, "lr": args.lr, "momentum": args.momentum,
               "batch_size": args.batch_size, "epochs": args.epochs, "weight_decay": args.weight_decay,
               "schedule": args.schedule, "min_lr": args.min_lr, "val_fraction": args.val_fraction,
-              "patience": args.patience, "seed": args.seed}
+              "patience": args.patience, "seed": args.seed, "train_subset": args.subset}
     chosen = {k: v for k, v in chosen.items() if v is not None}
     if args.optimizer is not None and args.lr is None:
         chosen["lr"] = starting_lr(args.optimizer)     # the preset's rate belongs to the preset's optimizer
@@ -282,6 +300,7 @@ def cmd_train(args) -> int:
     result = {"train_loss": last.train_loss if last else None, "train_accuracy": last.train_accuracy if last else None,
               "test_loss": test_loss, "test_accuracy": test_acc, "epochs": last.epoch if last else 0,
               "seconds": round(seconds, 3), "dataset": ds.name, "n_train": len(ds.x_train),
+              "n_trained": trainer.n_train,
               "n_test": len(ds.x_test), "spec": spec, "optimizer": cfg.optimizer, "lr": cfg.lr,
               "augment": bool(args.augment), "saved": args.save}
     if last and last.val_loss is not None:

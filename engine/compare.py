@@ -2,9 +2,10 @@
 results row of any finished run.
 
 Fair means: the same seed for the weights (spec["seed"]) and for the data (cfg.seed), so
-  - the same initial weights, bit for bit, unless the setting changes a layer's initialiser (a hidden
-    activation from the ReLU family (He) to sigmoid/tanh (Xavier) or back): then the same seed, so the same
-    random draws scaled differently (same_start tells which);
+  - the same initial weights, bit for bit, unless the setting changes a layer's initialiser (an "init"
+    comparison, or a hidden activation from the ReLU family (He) to sigmoid/tanh (Xavier) or back): then the
+    same seed, so the same random draws scaled differently (same_start tells which);
+  - the same dropout masks when the rates are the same (the Trainer's mask generator is seeded by cfg.seed);
   - the same data order: the Trainer shuffles each epoch with a generator seeded by cfg.seed (and splits off the
     same validation rows), so every variant sees the samples in the same order; only how many make one step
     differs (stochastic GD 1, mini-batch GD batch_size, batch GD all).
@@ -19,7 +20,8 @@ For the app (run the variants one after another on the worker thread, like any t
     varied("optimizer", vs)      # 'optimizer (SGD, batch GD, mini-batch GD)': a compared row's "setting"
     axes = curve_axes(history, cfg, n_train)                         # x of each epoch: epochs, steps, seconds
 Settings: SETTINGS (optimizer: sgd / bgd / minibatch or any OPTIMIZERS name; activation: every hidden layer;
-loss; lr; batch_size). A bad value is a SpecError with a sentence.
+loss; lr; batch_size; weight_decay; dropout: every hidden layer's rate; init: every layer's initialiser, a name
+or (name, init_scale)); labels from the registries. A bad value is a SpecError with a sentence.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ from .activations import ACTIVATIONS
 from .config import TrainConfig
 from .errors import SpecError
 from .events import BatchStats, Finished
-from .initializers import default_initializer
+from .initializers import INITIALIZERS, layer_initializer
 from .losses import LOSSES
 from .network import Network
 from .optimizers import OPTIMIZERS
@@ -43,7 +45,8 @@ from .spec import validate_spec
 from .training import Trainer
 
 SETTINGS = {"optimizer": "Optimizer", "activation": "Hidden activation", "loss": "Loss",
-            "lr": "Learning rate", "batch_size": "Batch size"}
+            "lr": "Learning rate", "batch_size": "Batch size", "weight_decay": "Weight decay",
+            "dropout": "Dropout rate", "init": "Initialiser"}
 OUTPUT_FOR_LOSS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}   # losses that need one
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
 
@@ -68,30 +71,82 @@ def variants(base_spec: dict, base_cfg: TrainConfig, setting: str, values) -> li
 
 
 def _variant(spec, cfg, setting, value) -> Variant:
-    spec = copy.deepcopy(spec)
-    if setting == "optimizer":
-        _need(value in OPTIMIZERS, f"Unknown optimizer {value!r}; choose one of {', '.join(OPTIMIZERS)}.")
-        return Variant(OPTIMIZERS[value].label, spec, dataclasses.replace(cfg, optimizer=value))
-    if setting == "activation":
-        ok = [n for n, a in ACTIVATIONS.items() if a.hidden_ok]
-        _need(value in ok, f"Unknown hidden activation {value!r}; choose one of {', '.join(ok)}.")
-        _need(len(spec["layers"]) > 1, "This network has no hidden layer, so there is no hidden activation to compare.")
-        for layer in spec["layers"][:-1]:
-            layer["activation"] = value
-            layer.pop("alpha", None)
-        return Variant(ACTIVATIONS[value].label, validate_spec(spec), cfg)
-    if setting == "loss":
-        _need(value in LOSSES, f"Unknown loss {value!r}; choose one of {', '.join(LOSSES)}.")
-        spec["loss"] = value
-        if value in OUTPUT_FOR_LOSS:
-            spec["layers"][-1]["activation"] = OUTPUT_FOR_LOSS[value]
-        return Variant(LOSSES[value].label, validate_spec(spec), cfg)
-    if setting == "lr":
-        new = dataclasses.replace(cfg, lr=value, min_lr=min(cfg.min_lr, value) if _real(value) else cfg.min_lr)
-        return Variant(f"{value:g}" if _real(value) else str(value), spec, new.validate())
+    return VARY[setting](copy.deepcopy(spec), cfg, value)
+
+
+def _optimizer(spec, cfg, value) -> Variant:
+    _need(value in OPTIMIZERS, f"Unknown optimizer {value!r}; choose one of {', '.join(OPTIMIZERS)}.")
+    return Variant(OPTIMIZERS[value].label, spec, dataclasses.replace(cfg, optimizer=value))
+
+
+def _activation(spec, cfg, value) -> Variant:
+    ok = [n for n, a in ACTIVATIONS.items() if a.hidden_ok]
+    _need(value in ok, f"Unknown hidden activation {value!r}; choose one of {', '.join(ok)}.")
+    for layer in _hidden(spec, "hidden activation"):
+        layer["activation"] = value
+        layer.pop("alpha", None)
+    return Variant(ACTIVATIONS[value].label, validate_spec(spec), cfg)
+
+
+def _loss(spec, cfg, value) -> Variant:
+    _need(value in LOSSES, f"Unknown loss {value!r}; choose one of {', '.join(LOSSES)}.")
+    spec["loss"] = value
+    if value in OUTPUT_FOR_LOSS:
+        spec["layers"][-1]["activation"] = OUTPUT_FOR_LOSS[value]
+    return Variant(LOSSES[value].label, validate_spec(spec), cfg)
+
+
+def _lr(spec, cfg, value) -> Variant:
+    new = dataclasses.replace(cfg, lr=value, min_lr=min(cfg.min_lr, value) if _real(value) else cfg.min_lr)
+    return Variant(_number_label(value), spec, new.validate())
+
+
+def _batch_size(spec, cfg, value) -> Variant:
     _need(cfg.optimizer not in ("sgd", "bgd"), f"{OPTIMIZERS[cfg.optimizer].label} fixes its own batch size; "
           "compare batch sizes with a mini-batch optimizer (mini-batch GD, momentum, Adam ...).")
     return Variant(str(value), spec, dataclasses.replace(cfg, batch_size=value).validate())
+
+
+def _weight_decay(spec, cfg, value) -> Variant:
+    return Variant(_number_label(value), spec, dataclasses.replace(cfg, weight_decay=value).validate())
+
+
+def _dropout(spec, cfg, value) -> Variant:
+    """Every hidden layer's dropout rate set to `value` (0: none)."""
+    for layer in _hidden(spec, "dropout rate"):
+        layer["dropout"] = value
+    return Variant(_number_label(value), validate_spec(spec), cfg)
+
+
+def _init(spec, cfg, value) -> Variant:
+    """Every layer's initialiser set to `value`: a registry name, or (name, init_scale) for a scaled one."""
+    name, scale = value if isinstance(value, (tuple, list)) and len(value) == 2 else (value, None)
+    _need(isinstance(name, str) and name in INITIALIZERS,
+          f"Unknown initialiser {name!r}; choose one of {', '.join(INITIALIZERS)}.")
+    for layer in spec["layers"]:
+        layer["init"] = name
+        if INITIALIZERS[name].uses_scale and scale is not None:
+            layer["init_scale"] = scale
+        elif not INITIALIZERS[name].uses_scale:
+            layer.pop("init_scale", None)
+    spec = validate_spec(spec)
+    label = INITIALIZERS[name].label
+    if INITIALIZERS[name].uses_scale:
+        label = f"{label.split(' (')[0]} σ = {spec['layers'][0]['init_scale']:g}"
+    return Variant(label, spec, cfg)
+
+
+VARY = {"optimizer": _optimizer, "activation": _activation, "loss": _loss, "lr": _lr, "batch_size": _batch_size,
+        "weight_decay": _weight_decay, "dropout": _dropout, "init": _init}
+
+
+def _hidden(spec, what: str) -> list:
+    _need(len(spec["layers"]) > 1, f"This network has no hidden layer, so there is no {what} to compare.")
+    return spec["layers"][:-1]
+
+
+def _number_label(value) -> str:
+    return f"{value:g}" if _real(value) else str(value)
 
 
 def varied(setting: str, vs: list[Variant]) -> str:
@@ -105,7 +160,7 @@ def same_start(spec_a: dict, spec_b: dict) -> bool:
     def start(spec):
         s = validate_spec(spec)
         return (s["input_size"], s["seed"],
-                [(l["units"], l.get("init") or default_initializer(l["activation"])) for l in s["layers"]])
+                [(l["units"], layer_initializer(l), l.get("init_scale")) for l in s["layers"]])
     return start(spec_a) == start(spec_b)
 
 

@@ -57,6 +57,11 @@ class TrainConfig:
                             "augment must be true or false (got {v!r}).")
     probe_every: int = setting(50, lambda v: _whole(v) and v >= 1,
                                "probe_every must be a whole number >= 1 (got {v!r}).")
+    # how many training samples to use: a seeded, class-balanced subset of the rows left after the validation
+    # split (train_rows.py says why after); 0 uses them all
+    train_subset: int = setting(0, lambda v: _whole(v) and v >= 0,
+                                "The training subset must be a whole number of samples >= 0, 0 for all of them "
+                                "(got {v!r}).")
 
     def validate(self) -> "TrainConfig":
         for f in fields(self):

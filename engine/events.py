@@ -16,6 +16,7 @@ class BatchStats:
     samples: int
     grad_norms: list | None = None
     dead_units: list | None = None
+    penalty: float = 0.0            # weight decay's wd/2 ||w||² on the weights this batch's loss was measured with
 
 
 @dataclass
@@ -30,6 +31,8 @@ class EpochStats:
     seconds: float
     elapsed: float
     is_best: bool
+    penalty: float = 0.0            # weight decay's wd/2 ||w||², mean over the epoch's batches like train_loss;
+                                    # the losses are the data's alone: the objective minimised is loss + penalty
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)          # every field is a number: no deep copy (asdict's) needed

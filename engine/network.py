@@ -7,6 +7,9 @@ Backpropagation, as the course writes it (vectorised over the batch, one matrix 
                  delta_{l-1} = (delta_l W_l^T) * f'(z_{l-1})
 `Network.backward` is the only implementation: `backprop()` calls it with fresh arrays, the Trainer's fast path
 with preallocated buffers, so what the app inspects is exactly what training uses.
+Dropout (dropout.py) enters only a training pass given a Dropout: the forward pass multiplies a hidden layer's
+output by its mask, the backward pass multiplies that layer's delta by the same mask. Without one (predict, loss,
+evaluation) the code path is the plain one.
 """
 from __future__ import annotations
 
@@ -14,11 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import initializers
 from .activations import make_activation
+from .dropout import Dropout
 from .errors import DataError, SpecError
+from .initializers import make_initializer
 from .layers import Dense
 from .losses import LOSSES, to_targets
+from .quiet import quiet_float
 from .serialization import load_network, save_network
 from .spec import copy_spec, count_params, describe, layer_sizes, validate_spec
 
@@ -27,12 +32,18 @@ DTYPES = ("float32", "float64")
 
 @dataclass
 class Backprop:
-    """One forward + backward pass over a batch. deltas[l] = dL/dz_l of the batch mean loss; grads[l] = (dW, db)."""
+    """One forward + backward pass over a batch. deltas[l] = dL/dz_l of the batch mean loss; grads[l] = (dW, db);
+    dropout: the pass's Dropout (None: none), its masks in `masks`; activations are then the outputs after them."""
     loss: float
     zs: list
     activations: list
     deltas: list
     grads: list
+    dropout: Dropout | None = None
+
+    @property
+    def masks(self) -> list | None:
+        return None if self.dropout is None else self.dropout.masks
 
 
 class Workspace:
@@ -54,6 +65,7 @@ class Workspace:
             self.acts = [np.empty((B, n), dt) for n in sizes[1:]]
             self.deltas = [np.empty((B, n), dt) for n in sizes[1:]]
             self.work = [np.empty((B, n), dt) for n in sizes[1:]]
+            self.dropout = Dropout.allocate(net.spec, B, dt)      # None without dropout: nothing to draw
             self._views = {B: self}
         else:
             m, p = batch_size, _parent
@@ -62,6 +74,7 @@ class Workspace:
             self.rows = np.empty((2, m), dt)   # rows must be contiguous per row for the reductions
             self.zs, self.acts, self.deltas, self.work = ([a[:m] for a in lst] for lst in
                                                          (p.zs, p.acts, p.deltas, p.work))
+            self.dropout = None if p.dropout is None else p.dropout.view(m)
 
     def view(self, m: int, net: "Network") -> "Workspace":
         """The first m rows of every buffer (cached: the last, partial batch of an epoch reuses it)."""
@@ -100,8 +113,7 @@ class Network:
         """Seeded init: He or Xavier per layer (or the layer's "init"), biases zero; same seed -> same weights."""
         rng = np.random.default_rng(self.spec["seed"] if seed is None else seed)
         for layer, spec in zip(self.layers, self.spec["layers"]):
-            name = spec.get("init") or initializers.default_initializer(spec["activation"])
-            layer.W[...] = initializers.INITIALIZERS[name](rng, layer.fan_in, layer.units)
+            layer.W[...] = make_initializer(spec)(rng, layer.fan_in, layer.units)
             layer.b[...] = 0
 
     def views(self, flat: np.ndarray) -> list:
@@ -166,13 +178,17 @@ class Network:
             raise DataError(f"There are {n} samples but {len(Y)} labels.")
         return Y
 
-    def forward_trace(self, X, ws: Workspace | None = None):
-        """(zs, activations): zs[l] = x W + b of layer l; activations[0] = X, activations[l+1] = f(zs[l])."""
+    @quiet_float
+    def forward_trace(self, X, ws: Workspace | None = None, dropout: Dropout | None = None):
+        """(zs, activations): zs[l] = x W + b of layer l; activations[0] = X, activations[l+1] = f(zs[l]), times
+        the layer's dropout mask in a training pass given `dropout` (f(zs[l]) itself is then dropout.outputs[l])."""
         if ws is None:
             X = self.as_inputs(X)
         zs, acts = [], [X]
         for l, layer in enumerate(self.layers):
             z, a = layer.forward(acts[-1], *((ws.zs[l], ws.acts[l], ws.rows) if ws is not None else ()))
+            if dropout is not None and dropout.masks[l] is not None:
+                a = dropout.apply(l, a)
             zs.append(z)
             acts.append(a)
         return zs, acts
@@ -191,17 +207,20 @@ class Network:
             return (out[:, 0] > 0.5).astype(np.int64)
         return out.argmax(axis=1)
 
-    def loss(self, X, y) -> float:
-        """Mean over the samples of the loss summed over the outputs."""
+    @quiet_float
+    def loss(self, X, y, masks=None) -> float:
+        """Mean over the samples of the loss summed over the outputs (with given dropout masks: that training pass's)."""
         X = self.as_inputs(X)
-        zs, acts = self.forward_trace(X)
+        zs, acts = self.forward_trace(X, dropout=Dropout.fixed(masks, self.dtype))
         return self.loss_fn.value(zs[-1], acts[-1], self.targets(y, len(X)))
 
     # --- backward ---------------------------------------------------------------------------------------------
-    def backward(self, acts, zs, delta, grads, deltas, work=None, ones=None):
+    @quiet_float
+    def backward(self, acts, zs, delta, grads, deltas, work=None, ones=None, dropout: Dropout | None = None):
         """Backpropagate the output delta (dL/dz of the last layer, already in deltas[-1]) down the stack.
 
-        grads: [(dW, db), ...] written in place; deltas[l] receives dL/dz_l; work: scratch per layer or None.
+        grads: [(dW, db), ...] written in place; deltas[l] receives dL/dz_l; work: scratch per layer or None;
+        dropout: the forward pass's (its masks again, and f(z) before them for f').
         """
         ones = np.ones(len(delta), self.dtype) if ones is None else ones
         # one sample: dW is an outer product, which np.matmul leaves to a slow non-BLAS loop (6x); np.dot does not
@@ -212,26 +231,32 @@ class Network:
             np.matmul(ones, delta, out=db)                        # dL/db_j = delta_j summed over the batch
             if l > 0:
                 prev = np.matmul(delta, self.layers[l].W.T, out=deltas[l - 1])
-                self.layers[l - 1].activation.backward(zs[l - 1], acts[l], prev,
-                                                       None if work is None else work[l - 1])
+                a = acts[l]
+                if dropout is not None and dropout.masks[l - 1] is not None:
+                    prev *= dropout.masks[l - 1]                  # a switched-off unit passes no error back
+                    a = dropout.outputs[l - 1]
+                self.layers[l - 1].activation.backward(zs[l - 1], a, prev, None if work is None else work[l - 1])
                 delta = prev
         return grads
 
-    def backprop(self, X, y) -> Backprop:
-        """Forward, loss, and backward over a batch; every array fresh (for inspection and tests)."""
+    @quiet_float
+    def backprop(self, X, y, masks=None) -> Backprop:
+        """Forward, loss, and backward over a batch; every array fresh (for inspection and tests). masks: dropout
+        masks to train with (one per layer, None where none; rows like X), else a pass without dropout."""
         X = self.as_inputs(X)
         Y = self.targets(y, len(X))
-        zs, acts = self.forward_trace(X)
+        dropout = Dropout.fixed(masks, self.dtype)
+        zs, acts = self.forward_trace(X, dropout=dropout)
         loss = self.loss_fn.value(zs[-1], acts[-1], Y)
         deltas = [np.empty_like(z) for z in zs]
         self.loss_fn.delta(zs[-1], acts[-1], Y, self.layers[-1].activation, out=deltas[-1])
         _, grads = self.zeros_like_params()
-        self.backward(acts, zs, deltas[-1], grads, deltas)
-        return Backprop(loss, zs, acts, deltas, grads)
+        self.backward(acts, zs, deltas[-1], grads, deltas, dropout=dropout)
+        return Backprop(loss, zs, acts, deltas, grads, dropout)
 
-    def gradients(self, X, y) -> list:
+    def gradients(self, X, y, masks=None) -> list:
         """[(dW, db), ...] of the batch mean loss."""
-        return self.backprop(X, y).grads
+        return self.backprop(X, y, masks).grads
 
     # --- files ----------------------------------------------------------------------------------------------
     def save(self, path) -> None:

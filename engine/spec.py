@@ -3,23 +3,27 @@
 A spec is a plain JSON-friendly dict:
   {"input_size": 784, "layers": [{"units": 128, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
    "loss": "cross_entropy", "seed": 0}
-Layers may add "alpha" (leaky_relu slope, default 0.01) and "init" (an INITIALIZERS name).
+Layers may add "alpha" (leaky_relu slope, default 0.01), "init" (an INITIALIZERS name; "init_scale" is the
+standard deviation of "normal", default 0.01) and, hidden layers only, "dropout": p (0 <= p < 1, the share of the
+layer's units switched off in each training step; 0 is left out of the normalised spec).
 Everything is checked before any array is allocated, so an absurd size is a SpecError, not a MemoryError.
 """
 from __future__ import annotations
 
 import copy
+import math
 import numbers
 
 from .activations import ACTIVATIONS
 from .errors import SpecError
-from .initializers import INITIALIZERS
+from .initializers import DEFAULT_SCALE, INITIALIZERS
 from .losses import LOSSES
 
 MAX_PARAMS = 50_000_000
 MAX_UNITS = 1_000_000
 MAX_LAYERS = 100
 MAX_MEMORY = 4 * 1024 ** 3       # bytes for params, grads, optimizer state and one batch's workspace
+MAX_INIT_SCALE = 100.0           # a larger standard deviation only overflows: nothing left to learn from it
 
 
 def _is_int(x) -> bool:
@@ -36,11 +40,15 @@ def _size(value, what: str) -> int:
     return int(value)
 
 
+def _real(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def _layer(i: int, layer, n_layers: int) -> dict:
     """Layer i (1-based) of n_layers checked and normalised; SpecError naming the layer if wrong."""
     if not isinstance(layer, dict):
         raise SpecError(f"Layer {i} must be a dict like {{'units': 10, 'activation': 'relu'}}.")
-    extra = set(layer) - {"units", "activation", "alpha", "init"}
+    extra = set(layer) - {"units", "activation", "alpha", "init", "init_scale", "dropout"}
     if extra:
         raise SpecError(f"Layer {i} has unknown key(s): {', '.join(sorted(map(str, extra)))}.")
     units = _size(layer.get("units"), f"The number of units of layer {i}")
@@ -52,17 +60,48 @@ def _layer(i: int, layer, n_layers: int) -> dict:
     out = {"units": units, "activation": act}
     if act == "leaky_relu":
         alpha = layer.get("alpha", 0.01)
-        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 <= alpha < 1:
+        if not _real(alpha) or not 0 <= alpha < 1:
             raise SpecError(f"Layer {i}: leaky_relu alpha must be a number in [0, 1) (got {alpha!r}).")
         out["alpha"] = float(alpha)
     elif "alpha" in layer:
         raise SpecError(f"Layer {i}: alpha only applies to leaky_relu, not {act}.")
-    if "init" in layer:
-        if not isinstance(layer["init"], str) or layer["init"] not in INITIALIZERS:
-            raise SpecError(f"Layer {i}: unknown initialiser {layer['init']!r}; "
-                            f"choose one of {', '.join(INITIALIZERS)}.")
-        out["init"] = layer["init"]
+    out.update(_init(i, layer))
+    out.update(_dropout(i, layer, n_layers))
     return out
+
+
+def _init(i: int, layer: dict) -> dict:
+    """The layer's "init" and "init_scale" checked: a known initialiser; a scale only for one that uses it."""
+    if "init" not in layer:
+        if "init_scale" in layer:
+            raise SpecError(f"Layer {i}: init_scale is the standard deviation of the \"normal\" initialiser; "
+                            "set \"init\": \"normal\" with it.")
+        return {}
+    name = layer["init"]
+    if not isinstance(name, str) or name not in INITIALIZERS:
+        raise SpecError(f"Layer {i}: unknown initialiser {name!r}; choose one of {', '.join(INITIALIZERS)}.")
+    if not INITIALIZERS[name].uses_scale:
+        if "init_scale" in layer:
+            raise SpecError(f"Layer {i}: init_scale only applies to the \"normal\" initialiser, not {name}.")
+        return {"init": name}
+    scale = layer.get("init_scale", DEFAULT_SCALE)
+    if not _real(scale) or not 0 < scale <= MAX_INIT_SCALE:
+        raise SpecError(f"Layer {i}: init_scale (the standard deviation of the weights) must be a number above 0 "
+                        f"and at most {MAX_INIT_SCALE:g} (got {scale!r}).")
+    return {"init": name, "init_scale": float(scale)}
+
+
+def _dropout(i: int, layer: dict, n_layers: int) -> dict:
+    """The layer's dropout rate checked: hidden layers only, 0 <= p < 1; p = 0 is no dropout (left out)."""
+    if "dropout" not in layer:
+        return {}
+    p = layer["dropout"]
+    if i == n_layers:
+        raise SpecError(f"Layer {i} is the output layer: dropout applies to hidden layers only.")
+    if not _real(p) or not 0 <= p < 1:
+        raise SpecError(f"Layer {i}: the dropout rate is the share of units switched off in each training step, "
+                        f"a number from 0 up to (not including) 1 (got {p!r}).")
+    return {"dropout": float(p)} if p > 0 else {}
 
 
 def validate_spec(spec) -> dict:
@@ -118,8 +157,10 @@ def estimate_memory(spec, batch_size: int = 128, dtype: str = "float32") -> int:
     item = 8 if str(dtype) == "float64" else 4
     sizes = layer_sizes(spec)
     params = count_params(spec)
-    # per layer the workspace keeps z, a, delta and scratch; plus the gathered input batch and its targets
-    batch = batch_size * (sizes[0] + 4 * sum(sizes[1:]) + sizes[-1])
+    # per layer the workspace keeps z, a, delta and scratch (a dropout layer also its mask and kept outputs);
+    # plus the gathered input batch and its targets
+    dropped = sum(l["units"] for l in spec["layers"] if l.get("dropout", 0) > 0)
+    batch = batch_size * (sizes[0] + 4 * sum(sizes[1:]) + 2 * dropped + sizes[-1])
     return item * (4 * params + batch)
 
 
@@ -132,8 +173,10 @@ def check_memory(spec, batch_size: int = 128, dtype: str = "float32") -> int:
 
 
 def describe(spec) -> str:
-    """'784 -> 128 relu -> 10 softmax, cross_entropy'."""
-    parts = [str(spec["input_size"])] + [f"{l['units']} {l['activation']}" for l in spec["layers"]]
+    """'784 -> 128 relu -> 10 softmax, cross_entropy' ('128 relu dropout 0.5' for a layer with dropout)."""
+    parts = [str(spec["input_size"])] + [f"{l['units']} {l['activation']}"
+                                         + (f" dropout {l['dropout']:g}" if l.get("dropout") else "")
+                                         for l in spec["layers"]]
     return " -> ".join(parts) + f", {spec['loss']}"
 
 

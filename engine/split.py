@@ -26,3 +26,24 @@ def stratified_split(X, y, val_fraction: float, seed: int = 0):
     if not is_val.any() or is_val.all():
         raise DataError(f"Too few samples ({len(y)}) to keep {val_fraction:.0%} for validation.")
     return X[~is_val], y[~is_val], X[is_val], y[is_val]
+
+
+def balanced_subset(labels, n: int, seed=0) -> np.ndarray:
+    """Positions of n of the rows (labels: (n_rows,) class numbers), as equal a number of each class as there is
+    (a class with too few rows gives all it has, the others share the rest), drawn with `seed` (what
+    np.random.default_rng takes); sorted. n >= len(labels): every row.
+
+    Each class's rows are shuffled and ranked; the subset takes rank 0 of every class, then rank 1, ..., so any
+    n is as balanced as possible (the classes that get one more at the last rank are drawn with the seed too).
+    """
+    labels = np.asarray(labels)
+    if n >= len(labels):
+        return np.arange(len(labels))
+    rng = np.random.default_rng(seed)
+    classes = np.unique(labels)
+    rank = np.empty(len(labels), np.int64)
+    for c in classes:
+        rows = np.flatnonzero(labels == c)
+        rank[rng.permutation(rows)] = np.arange(len(rows))
+    priority = rng.permutation(len(classes))[np.searchsorted(classes, labels)]
+    return np.sort(np.lexsort((priority, rank))[:n])

@@ -5,6 +5,8 @@
   3. backward pass       deltas and dL/dW_{i->j} = delta_j z_i through Network.backprop (the one backward pass),
      + optimizer step    the optimizer's own step() on the flat buffer, its memory kept before and after
 The loss on the same batch after the step is recorded beside the loss before it.
+A network with dropout steps with masks drawn as a run draws them (BatchOrder owns the run's mask generator), and
+the record keeps them: the loss after the step, the gradient check and the playback use the same masks.
 """
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .dropout import draw_masks, dropout_rng
 from .errors import DataError, SpecError
 from .inspection import weight_layer
 from .optimizers import OPTIMIZERS, make_optimizer
+from .quiet import quiet_float
+from .train_rows import labels_of, training_rows
 from .train_state import optimizer_state
-from .training import _fits, _labels, _split_indices
+from .training import _fits
 
 PHASES = ("forward pass", "error estimation", "backward pass + optimizer step")
 
@@ -47,6 +52,8 @@ class StepRecord:
     epoch: int = 1                                  # where the batch sits in the seeded data order (1-based)
     batch: int = 1
     n_batches: int = 1
+    masks: list | None = None       # the dropout masks of the step, one (batch, units) array per dropout layer
+                                    # (None for the others; None altogether without dropout); activations are after them
 
     @property
     def batch_size(self) -> int:
@@ -59,16 +66,16 @@ class StepRecord:
 
 
 class BatchOrder:
-    """The training rows in the Trainer's seeded order (same validation split, same shuffles), one batch at a
-    time, without augmentation: Step takes the batch a run with these settings would take next."""
+    """The training rows in the Trainer's seeded order (same validation split and subset, same shuffles, same
+    dropout masks), one batch at a time, without augmentation: Step takes the batch a run with these settings
+    would take next."""
 
     def __init__(self, cfg, net, y):
         n_rows = len(y)
-        labels = _labels(y, net.targets(y, n_rows))
-        if cfg.val_fraction > 0:
-            self.rows, _ = _split_indices(labels, cfg.val_fraction, cfg.seed)
-        else:
-            self.rows = np.arange(n_rows)
+        labels = labels_of(y, net.targets(y, n_rows))
+        rows, _, _ = training_rows(labels, cfg)
+        self.rows = np.arange(n_rows) if rows is None else rows
+        self.masks_rng = dropout_rng(cfg.seed)
         if len(self.rows) == 0:
             raise DataError("There is no training data.")
         self.size = min({"sgd": 1, "bgd": len(self.rows)}.get(cfg.optimizer, cfg.batch_size), len(self.rows))
@@ -93,13 +100,16 @@ class BatchOrder:
 
 def order_key(cfg, n_rows: int) -> tuple:
     """What a BatchOrder depends on: when it changes, the order starts again."""
-    return cfg.seed, cfg.val_fraction, cfg.optimizer, cfg.batch_size, n_rows
+    return cfg.seed, cfg.val_fraction, cfg.optimizer, cfg.batch_size, cfg.train_subset, n_rows
 
 
 def next_step(net, opt, order: BatchOrder, X, y, lr: float, weight_decay: float = 0.0, sample: int = 0):
-    """take_step on the next batch of `order` (rows of X, y), with where that batch sits in the order."""
+    """take_step on the next batch of `order` (rows of X, y), with where that batch sits in the order (and the
+    dropout masks a run would draw for it)."""
     idx = order.next()
-    rec = take_step(net, opt, np.take(X, idx, axis=0), np.take(y, idx, axis=0), lr, weight_decay, idx, sample)
+    masks = draw_masks(net.spec, len(idx), order.masks_rng, net.dtype)
+    rec = take_step(net, opt, np.take(X, idx, axis=0), np.take(y, idx, axis=0), lr, weight_decay, idx, sample,
+                    masks)
     rec.epoch, rec.batch, rec.n_batches = order.epoch, order.batch, order.n_batches
     return rec
 
@@ -126,9 +136,12 @@ def sample_loss(net, z, a, Y) -> float:
     return float(net.loss_fn.value(z[None, :].copy(), a[None, :].copy(), Y[None, :].copy()))
 
 
-def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None, sample: int = 0) -> StepRecord:
-    """One optimizer step of `opt` on `net` with the batch (X, y), recorded phase by phase; `net` is updated."""
-    bp = net.backprop(X, y)                                  # phases 1-3 before the update, all fresh arrays
+@quiet_float
+def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None, sample: int = 0,
+              masks=None) -> StepRecord:
+    """One optimizer step of `opt` on `net` with the batch (X, y) (and dropout masks, if given), recorded phase
+    by phase; `net` is updated."""
+    bp = net.backprop(X, y, masks)                           # phases 1-3 before the update, all fresh arrays
     Y = net.targets(y, len(bp.activations[0]))
     sample = int(np.clip(sample, 0, len(Y) - 1))
     before = np.array(net.params, copy=True)
@@ -140,10 +153,10 @@ def take_step(net, opt, X, y, lr: float, weight_decay: float = 0.0, indices=None
         zs=bp.zs, activations=bp.activations, targets=Y, loss_before=float(bp.loss),
         sample_loss=sample_loss(net, bp.zs[-1][sample], bp.activations[-1][sample], Y[sample]),
         deltas=bp.deltas, grads=bp.grads, params_before=before, params_after=np.array(net.params, copy=True),
-        loss_after=float(net.loss(X, y)), optimizer=opt_name(opt), lr=float(lr),
+        loss_after=float(net.loss(X, y, bp.masks)), optimizer=opt_name(opt), lr=float(lr),
         momentum=float(opt.momentum), state_before=state_before, state_after=optimizer_state(opt),
         t_after=int(opt.t), hyper=dict(rho=opt.rho, beta1=opt.beta1, beta2=opt.beta2, eps=opt.eps,
-                                       weight_decay=float(weight_decay)))
+                                       weight_decay=float(weight_decay)), masks=bp.masks)
 
 
 def scaled_gradient(net, bp, Y, c: float) -> np.ndarray:
@@ -152,7 +165,7 @@ def scaled_gradient(net, bp, Y, c: float) -> np.ndarray:
     g, views = net.zeros_like_params()
     deltas = [np.empty_like(z) for z in bp.zs]
     net.loss_fn.delta(bp.zs[-1], bp.activations[-1], Y, net.layers[-1].activation, out=deltas[-1], scale=c / len(Y))
-    net.backward(bp.activations, bp.zs, deltas[-1], views, deltas)
+    net.backward(bp.activations, bp.zs, deltas[-1], views, deltas, dropout=bp.dropout)
     return g
 
 

@@ -7,6 +7,10 @@ Each epoch reshuffles the training set (seeded) and walks it in batches. One ste
   softmax + cross-entropy (a - Y) * c / B, c = the optimizer's grad_scale(lr), e.g. lr for plain GD, folded in
   for free) -> Network.backward (the same code as Network.backprop) -> optimizer update on the flat buffer.
 No array is allocated per batch once the first batch of a given size has run.
+Dropout (a hidden layer's "dropout" in the spec): each step draws that layer's mask from the run's own generator
+(dropout.dropout_rng(cfg.seed): the same seed, the same masks) into the workspace; evaluation never drops out.
+Which rows train and validate (the validation split, cfg.train_subset's balanced subset) is train_rows.py's.
+With weight decay each batch and epoch also report the penalty wd/2 ||w||² beside the data loss (0 without).
 Control (pause/resume/stop/set_lr/set_momentum/set_batch_size) is thread-safe and acts before the next batch.
 A NaN or infinite loss ends the run with reason "diverged" and the weights of the last good epoch.
 """
@@ -21,13 +25,15 @@ import numpy as np
 
 from .checkpoints import BestWeights, Rollback
 from .config import TrainConfig
+from .dropout import dropout_rng, has_dropout
 from .errors import DataError, DivergenceError, SpecError
 from .events import BatchStats, EpochStats, Finished
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .spec import check_memory
 from .prefetch import AugmentPrefetcher
-from .split import stratified_split
+from .quiet import quiet_float
+from .train_rows import is_regression, labels_of, training_rows
 from .train_state import TrainState, optimizer_state
 
 EVAL_CHUNK = 2048
@@ -42,7 +48,7 @@ class Trainer:
         """optimizer: an existing optimizer of cfg.optimizer's kind for `net` (its memory carries on); None: fresh."""
         self.net, self.cfg = net, cfg.validate()
         # regression targets are numbers: reported by their loss (MSE), never by an "accuracy"
-        self.regression = _is_regression(y, net) if task is None else task == "regression"
+        self.regression = is_regression(y, net) if task is None else task == "regression"
         dt = net.dtype
         self.X = np.ascontiguousarray(net.as_inputs(X))
         if len(self.X) == 0:
@@ -50,25 +56,25 @@ class Trainer:
         self.Y = net.targets(y, len(self.X))
         if net.loss_name == "cross_entropy" and np.ndim(y) == 2 and not np.allclose(self.Y.sum(axis=1), 1, atol=1e-3):
             raise DataError("cross_entropy targets must be probabilities that sum to 1 in every row.")
-        self.labels = _labels(y, self.Y)
-        self.train_idx = None                   # None: every row of X trains
+        self.labels = labels_of(y, self.Y)
         self.val = None                         # (X_val, Y_val, labels_val)
+        # train_idx None: every row of X trains; notice: a sentence about a setting the trainer adjusted, or ""
+        self.train_idx, va, self.notice = training_rows(self.labels, cfg, split=X_val is None)
         if X_val is not None:
             Xv = np.ascontiguousarray(net.as_inputs(X_val))
             Yv = net.targets(y_val, len(Xv))
-            self.val = (Xv, Yv, _labels(y_val, Yv))
-        elif cfg.val_fraction > 0:
-            tr, va = _split_indices(self.labels, cfg.val_fraction, cfg.seed)
-            self.train_idx = tr
+            self.val = (Xv, Yv, labels_of(y_val, Yv))
+        elif va is not None:
             self.val = (np.take(self.X, va, axis=0), self.Y[va], self.labels[va])
         self.n_train = len(self.X) if self.train_idx is None else len(self.train_idx)
         self.augmenter = augmenter if augmenter is not None else _default_augmenter(cfg, net)
         self._batch_size = {"sgd": 1, "bgd": self.n_train}.get(cfg.optimizer, cfg.batch_size)
         check_memory(net.spec, min(self._batch_size, self.n_train), str(dt))
-        self.notice = ""                         # a sentence for the user about a setting the trainer adjusted
         if self._batch_size > self.n_train:
-            self.notice = (f"The batch size ({self._batch_size:,}) is larger than the {self.n_train:,} training "
-                           f"samples, so each step uses all {self.n_train:,} of them (batch gradient descent).")
+            clamped = (f"The batch size ({self._batch_size:,}) is larger than the {self.n_train:,} training "
+                       f"samples, so each step uses all {self.n_train:,} of them (batch gradient descent).")
+            self.notice = f"{self.notice} {clamped}".strip()
+        self._dropout = has_dropout(net.spec)
         self.opt = _own_optimizer(optimizer, cfg, net)
         self.gflat, self.grads = net.zeros_like_params()
         self._ws = {}
@@ -143,6 +149,7 @@ class Trainer:
         """The epochs: shuffle, the batches, evaluate, keep the best weights, stop early if asked to."""
         cfg = self.cfg
         rng = np.random.default_rng(cfg.seed)
+        self._masks_rng = dropout_rng(cfg.seed)
         self._rollback = Rollback(self.net.params)
         self._best = BestWeights(self.net.params, cfg.patience)
         self._history, self._t0, self._paused_for = [], time.perf_counter(), 0.0
@@ -174,7 +181,7 @@ class Trainer:
 
     def _batches(self, epoch, order, prefetch):
         """Yield one epoch's BatchStats; return (loss sum, correct count), or the Finished that ends the run."""
-        pos, batch, loss_sum, hit_sum = 0, 0, 0.0, 0
+        pos, batch, loss_sum, hit_sum, penalty_sum = 0, 0, 0.0, 0, 0.0
         while pos < self.n_train:
             if self._hold():
                 return self._finished("stopped", f"Training stopped at epoch {epoch}, batch {batch + 1}.", epoch - 1)
@@ -183,6 +190,7 @@ class Trainer:
             lr = self.lr_at(epoch)
             xaug = self._prefetched(prefetch, epoch, order, pos, m, B)
             probe = (batch + 1) % self.cfg.probe_every == 0
+            penalty = self.penalty()                # of the weights this batch's loss is measured with
             loss, hits, norms, dead = self._step(order[pos:pos + m], m, B, lr, xaug, probe)
             pos, batch, self._samples = pos + m, batch + 1, self._samples + m
             if self._diverged(loss):
@@ -191,10 +199,11 @@ class Trainer:
                                       max(0, epoch - 1 - (batch == 1)), memory=False)
             loss_sum += loss * m
             hit_sum += hits
+            penalty_sum += penalty * m
             yield BatchStats(epoch, batch, batch + math.ceil((self.n_train - pos) / B), loss,
                              None if self.regression else hits / m, lr,
-                             self._elapsed(self._t0), self._samples, norms, dead)
-        return loss_sum, hit_sum
+                             self._elapsed(self._t0), self._samples, norms, dead, penalty)
+        return loss_sum, hit_sum, penalty_sum
 
     def _hold(self) -> bool:
         """Wait here while paused (the wait does not count as training time); True if asked to stop."""
@@ -223,14 +232,20 @@ class Trainer:
             self._first_loss = loss
         return not math.isfinite(loss) or loss > EXPLODED * max(self._first_loss, 1.0)
 
-    def _end_epoch(self, epoch, started, loss_sum, hit_sum) -> EpochStats:
+    def penalty(self) -> float:
+        """Weight decay's wd/2 ||w||² of the weights now (0.0, and no pass over them, without weight decay)."""
+        wd = self.cfg.weight_decay
+        return 0.5 * wd * float(np.vdot(self.net.params, self.net.params)) if wd else 0.0
+
+    def _end_epoch(self, epoch, started, loss_sum, hit_sum, penalty_sum) -> EpochStats:
         """Evaluate on the validation set, note the best epoch, record the history and the rollback point."""
         val_loss, val_acc = self.evaluate(*self.val) if self.val is not None else (None, None)
         train_loss = loss_sum / self.n_train
         is_best = self._best.observe(epoch, val_loss if val_loss is not None else train_loss)
         train_acc = None if self.regression else hit_sum / self.n_train
         stats = EpochStats(epoch, self.cfg.epochs, train_loss, train_acc, val_loss, val_acc,
-                           self.lr_at(epoch), time.perf_counter() - started, self._elapsed(self._t0), is_best)
+                           self.lr_at(epoch), time.perf_counter() - started, self._elapsed(self._t0), is_best,
+                           penalty_sum / self.n_train)
         self._history.append(stats.to_dict())
         self.net.history.append(stats.to_dict())
         self.net.train_state = TrainState(self._settings(), epoch)
@@ -257,8 +272,10 @@ class Trainer:
         return time.perf_counter() - t0 - self._paused_for
 
     def _whole_set(self, m) -> bool:
-        return m >= len(self.X) and self.train_idx is None and self.augmenter is None
+        # with dropout the batch is gathered in the shuffled order: each row meets the mask row Step gives it
+        return m >= len(self.X) and self.train_idx is None and self.augmenter is None and not self._dropout
 
+    @quiet_float
     def _step(self, idx, m, B, lr, xaug, probe):
         """One optimizer step on the samples X[idx]; returns (loss, correct count, grad norms, dead units)."""
         net, ws = self.net, self._workspace(B, m)
@@ -273,21 +290,27 @@ class Trainer:
             self.labels.take(idx, out=lab, mode="clip")
         if xaug is not None:
             xb = xaug                                           # augmented on the prefetch thread
-        zs, acts = net.forward_trace(xb, ws)
+        drop = ws.dropout                       # None without dropout: the plain path
+        if drop is not None:
+            drop.draw(self._masks_rng)
+        zs, acts = net.forward_trace(xb, ws, drop)
         z, a, out_act, loss_fn = zs[-1], acts[-1], net.layers[-1].activation, net.loss_fn
         loss = loss_fn.value(z, a, Yb, rows=ws.rows if out_act.name == "softmax" else None, work=ws.work[-1])
         hits = 0 if self.regression else _count_hits(a, lab, ws)
         c = self.opt.grad_scale(lr)             # the optimizer's factor on g, folded into the output delta
         loss_fn.delta(z, a, Yb, out_act, out=ws.deltas[-1], scale=c / m, work=ws.work[-1])
-        net.backward(acts, zs, ws.deltas[-1], self.grads, ws.deltas, ws.work, ws.ones)
+        net.backward(acts, zs, ws.deltas[-1], self.grads, ws.deltas, ws.work, ws.ones, drop)
         norms = dead = None
         if probe:
             norms = [float(np.sqrt(np.vdot(dW, dW) + np.vdot(db, db))) / c
                      for dW, db in self.grads]
-            dead = [int(np.count_nonzero(~a_.any(axis=0))) for a_ in acts[1:-1]]
+            # a unit is dead when f(z) is 0 for the whole batch, not when dropout switched it off
+            outs = ws.acts[:-1] if drop is not None else acts[1:-1]
+            dead = [int(np.count_nonzero(~a_.any(axis=0))) for a_ in outs]
         self.opt.step(net.params, self.gflat, lr, self.cfg.weight_decay, scaled=True)
         return loss, hits, norms, dead
 
+    @quiet_float
     def evaluate(self, X, Y, labels):
         """(mean loss, accuracy) over a data set, in chunks (no training); accuracy None for regression."""
         net, total, hits = self.net, 0.0, 0
@@ -330,27 +353,6 @@ def _count_hits(a, labels, ws=None) -> int:
         hit = np.equal(pred, labels, out=None if ws is None else ws.hit)
         return int(np.count_nonzero(hit))
     return int(np.count_nonzero(np.equal(hit, labels, out=hit)))
-
-
-def _is_regression(y, net) -> bool:
-    """Numeric targets of one column (not 0/1 labels for a sigmoid + binary cross-entropy) are a regression."""
-    y = np.asarray(y)
-    return (y.ndim == 2 and y.shape[1] == 1 and np.issubdtype(y.dtype, np.floating)
-            and net.loss_name != "binary_cross_entropy")
-
-
-def _labels(y, Y) -> np.ndarray:
-    """Class numbers for accuracy: the labels themselves, or the argmax of (n, k) targets."""
-    y = np.asarray(y)
-    if y.ndim == 1 and Y.shape[1] > 1:
-        return y.astype(np.int64)
-    return (Y[:, 0] > 0.5).astype(np.int64) if Y.shape[1] == 1 else Y.argmax(axis=1).astype(np.int64)
-
-
-def _split_indices(labels, val_fraction, seed):
-    idx = np.arange(len(labels))
-    tr, _, va, _ = stratified_split(idx, labels, val_fraction, seed)
-    return tr.astype(np.intp), va.astype(np.intp)
 
 
 def _default_augmenter(cfg, net):

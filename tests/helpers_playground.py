@@ -13,11 +13,12 @@ def switch_to_playground(qtbot, w):
 
 
 def click_lesson(qtbot, w, key: str):
-    """Click the lesson and wait until its data set is in (a switch to the playground announces its empty set first)."""
+    """Click the lesson's button and wait until its points are in and its network and settings applied (the
+    switch to the playground announces its workspace's data set first, which may be none yet)."""
     from app.widgets.playground.lessons import BY_KEY
     qtbot.mouseClick(w.findChild(QPushButton, f"lesson_{key}"), Qt.LeftButton)
-    qtbot.waitUntil(lambda: w.state.dataset is not None and w.state.dataset.key == BY_KEY[key].dataset
-                    and w.state.activity.idle, timeout=10000)
+    qtbot.waitUntil(lambda: getattr(w.state.dataset, "key", None) == BY_KEY[key].dataset
+                    and w.playground._pending is None, timeout=10000)
 
 
 def click_then(qtbot, w):

@@ -84,10 +84,10 @@ def rows_seen(monkeypatch, v, X, y):
     seen, epoch = [], [0]
     real = Network.forward_trace
 
-    def spy(self, Xb, ws=None):
+    def spy(self, Xb, ws=None, dropout=None):
         if ws is not None:                                      # training passes use a workspace; evaluation not
             seen[-1].append(np.array(Xb, copy=True))
-        return real(self, Xb, ws)
+        return real(self, Xb, ws, dropout)
 
     monkeypatch.setattr(Network, "forward_trace", spy)
     trainer_events = Comparison([v], X, y).run()

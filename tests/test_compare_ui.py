@@ -28,7 +28,7 @@ class Spy:
         self.index = {row.tobytes(): i for i, row in enumerate(X)}
         real = Network.forward_trace
 
-        def spy(net, Xb, ws=None):
+        def spy(net, Xb, ws=None, dropout=None):
             if ws is not None:                       # training passes use a workspace; evaluations do not
                 if not any(n is net for n in self.nets):
                     self.nets.append(net)
@@ -36,7 +36,7 @@ class Spy:
                     self.rows.append([])
                 i = next(k for k, n in enumerate(self.nets) if n is net)
                 self.rows[i].extend(self.index[r.tobytes()] for r in np.asarray(Xb))
-            return real(net, Xb, ws)
+            return real(net, Xb, ws, dropout)
         monkeypatch.setattr(Network, "forward_trace", spy)
 
 

@@ -124,9 +124,12 @@ def test_the_initialisers_are_the_specs_each_layer_by_name(tmp_path):
 
 
 def test_an_initialiser_with_no_exported_draw_is_refused_not_approximated(tmp_path, monkeypatch):
-    """A new engine initialiser (say "zeros") must get its own entry in INIT_CODE; until then export says so."""
+    """A new engine initialiser must get its own entry in INIT_CODE; until then export says so."""
     from engine import initializers
-    monkeypatch.setitem(initializers.INITIALIZERS, "he_zeros", lambda rng, fan_in, fan_out: np.zeros((fan_in, fan_out)))
+
+    class HeZeros(initializers.Zeros):
+        name = "he_zeros"
+    monkeypatch.setitem(initializers.INITIALIZERS, "he_zeros", HeZeros)
     spec = {**SPEC, "layers": [{"units": 32, "activation": "relu", "init": "he_zeros"},
                                {"units": 10, "activation": "softmax"}]}
     with pytest.raises(SpecError, match="layer 1's initialiser 'he_zeros' has no PyTorch version here"):

@@ -66,3 +66,15 @@ def test_without_onnx_the_export_says_what_to_install(tmp_path, monkeypatch):
     with pytest.raises(SpecError, match="pip install onnx"):
         export_onnx(make_net(("relu",), "softmax", "cross_entropy"), tmp_path / "net.onnx")
     assert not (tmp_path / "net.onnx").exists()
+
+
+@pytest.mark.export
+def test_a_network_with_dropout_exports_its_evaluation_forward(tmp_path):
+    net = make_net(("relu", "sigmoid"), "softmax", "cross_entropy")
+    spec = net.to_spec()
+    spec["layers"][0]["dropout"] = 0.5
+    dropped = Network.from_spec(spec)
+    dropped.params[...] = net.params
+    x = np.random.default_rng(5).random((33, 12)).astype(np.float32)
+    np.testing.assert_allclose(run_onnx(export_onnx(dropped, tmp_path / "d.onnx"), x), dropped.forward(x),
+                               atol=1e-5, rtol=0)

@@ -39,8 +39,9 @@ def test_the_validation_split_is_the_engines_stratified_split(tmp_path, fraction
 
 @pytest.mark.parametrize("init", sorted(INITIALIZERS))
 def test_fresh_weights_are_the_engines_bit_for_bit_for_every_initialiser(tmp_path, init):
+    scaled = {"init": "normal", "init_scale": 1.7} if INITIALIZERS[init].uses_scale else {}   # each layer's own σ
     spec = {"input_size": 7, "layers": [{"units": 6, "activation": "tanh", "init": init},
-                                        {"units": 5, "activation": "relu"},
+                                        {"units": 5, "activation": "relu", **scaled},
                                         {"units": 3, "activation": "softmax"}], "loss": "cross_entropy", "seed": 11}
     for dtype in ("float32", "float64"):
         net = Network.from_spec(spec, dtype=dtype)

@@ -220,3 +220,25 @@ def test_state_dict_names_skip_identity_activations():
     net = make_net(hidden=("linear", "relu"), out="softmax")
     # Linear(identity) adds no module: Linear, Linear, ReLU, Linear, Softmax
     assert list(state_dict(net)) == ["0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias"]
+
+
+@pytest.mark.export
+def test_a_network_with_dropout_exports_nn_dropout_that_is_off_in_eval(tmp_path):
+    import torch
+    net = make_net(hidden=("relu", "tanh"))
+    spec = net.to_spec()
+    spec["layers"][0]["dropout"], spec["layers"][1]["dropout"] = 0.5, 0.2
+    dropped = Network.from_spec(spec)
+    dropped.params[...] = net.params
+    script, _ = export(dropped, tmp_path, name="m_drop")
+    assert "nn.Dropout(p=0.5)" in script.read_text() and "nn.Dropout(p=0.2)" in script.read_text()
+    module_spec = importlib.util.spec_from_file_location("m_drop", script)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    model = module.load_model()
+    assert [type(m).__name__ for m in model].count("Dropout") == 2 and not model.training
+    X = np.random.default_rng(1).random((32, 11)).astype(np.float32)
+    with torch.no_grad():
+        np.testing.assert_allclose(model(torch.from_numpy(X)).numpy(), dropped.forward(X), atol=1e-5, rtol=0)
+        model.train()                                   # and in training mode it does drop units
+        assert not np.allclose(model(torch.from_numpy(X)).numpy(), dropped.forward(X), atol=1e-3)

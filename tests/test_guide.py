@@ -14,7 +14,8 @@ from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from tests.helpers_app import make_window
 
-ORDER = ["network", "perceptron", "mlp", "training", "backprop", "activations", "losses", "optimizer", "digits"]
+ORDER = ["network", "perceptron", "mlp", "training", "backprop", "activations", "losses", "optimizer", "digits",
+         "after_course"]          # past the course: the lessons that come after it
 
 
 def plain(html_text: str) -> str:

@@ -76,6 +76,19 @@ def check_output_range(qtbot, w):
     assert w.playground.lesson.key == "output_range"
 
 
+def check_overfitting_lesson(qtbot, w):
+    qtbot.waitUntil(lambda: dataset_key(w) == "moons" and hidden(w) == [(64, "relu"), (64, "relu")], timeout=WAIT)
+    assert w.playground.lesson.key == "overfitting" and w.state.settings["val_fraction"] == 0.3
+    assert w.playground.lesson_text.isVisible()
+
+
+def check_initialisation_lesson(qtbot, w):
+    qtbot.waitUntil(lambda: dataset_key(w) == "circles" and hidden(w) == [(8, "sigmoid"), (8, "sigmoid")],
+                    timeout=WAIT)
+    assert w.playground.lesson.key == "initialisation"
+    assert all(layer.get("init") == "zeros" for layer in w.state.spec["layers"])
+
+
 def focused(name):
     def check(qtbot, w):
         assert w.tabs.currentIndex() == 0
@@ -126,6 +139,15 @@ def check_digits_start(qtbot, w):
     assert w.focusWidget() is w.findChild(QWidget, "startButton")
 
 
+def inside_page(name):
+    def check(qtbot, w):
+        tab = inside(w)
+        page = tab.findChild(QWidget, name)
+        assert w.tabs.currentWidget() is tab and page.isVisible()
+        assert not w.playground.playground() and w.state.network is not None
+    return check
+
+
 def compared(setting, values):
     def check(qtbot, w):
         dialog = w.findChild(QWidget, "compareDialog")
@@ -144,7 +166,9 @@ CHECKS = {"build_tab": check_build_tab, "xor_perceptron": check_xor_perceptron, 
           "activations_page": check_activations_page, "step": check_step, "digits_start": check_digits_start,
           "compare_optimizers": compared("optimizer", ["sgd", "minibatch", "bgd"]),
           "compare_activations": compared("activation", ["sigmoid", "tanh", "relu", "leaky_relu"]),
-          "compare_losses": compared("loss", ["cross_entropy", "l1"])}
+          "compare_losses": compared("loss", ["cross_entropy", "l1"]),
+          "overfitting_lesson": check_overfitting_lesson, "initialisation_lesson": check_initialisation_lesson,
+          "hidden_layers_page": inside_page("layerMapView"), "confidence_page": inside_page("reliabilityDiagram")}
 
 
 def test_every_button_has_a_check():
@@ -154,9 +178,9 @@ def test_every_button_has_a_check():
 @pytest.mark.parametrize("section,action", BUTTONS)
 def test_show_me_leads_to_its_state(qtbot, window, section, action):
     w = window
-    if action in ("build_tab", "digits_start", "activations_page"):
+    if action in ("build_tab", "digits_start", "activations_page", "hidden_layers_page", "confidence_page"):
         w.tabs.setCurrentIndex(2)                   # start elsewhere, so the button has something to do
-    if action == "digits_start":                    # from the playground, and with changed settings
+    if action in ("digits_start", "hidden_layers_page"):     # from the playground (and with changed settings)
         w.state.set_setting("lr", 0.5)
         w.playground.start_lesson("perceptron_xor")
         qtbot.waitUntil(lambda: dataset_key(w) == "xor", timeout=WAIT)

@@ -31,7 +31,7 @@ def test_normalised_spec_fills_defaults_and_round_trips_json():
     ({"input_size": -3}, "at least 1"),
     ({"seed": -1}, "seed"),
     ({"layers": [{"units": 3, "activation": "leaky_relu", "alpha": 2}, {"units": 2, "activation": "softmax"}]}, "alpha"),
-    ({"layers": [{"units": 3, "activation": "relu", "init": "zeros"}, {"units": 2, "activation": "softmax"}]}, "initialiser"),
+    ({"layers": [{"units": 3, "activation": "relu", "init": "ones"}, {"units": 2, "activation": "softmax"}]}, "initialiser"),
     ({"color": "red"}, "Unknown spec key"),
 ])
 def test_bad_specs_are_refused_with_a_sentence(change, message):

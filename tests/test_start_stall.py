@@ -7,10 +7,12 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 
+from app.widgets.curves.run import item_styles
 from helpers_app import make_window
 from helpers_stall import StallMeter
 
 BOUND_MS = 50.0
+ITEMS = len(item_styles((0, 0, 0)))      # a run's plot items
 
 
 @pytest.fixture
@@ -26,12 +28,12 @@ def plot_items(curves) -> int:
 
 def test_a_new_run_takes_plot_items_made_while_the_window_was_idle(qtbot, window):
     curves = window.curves
-    qtbot.waitUntil(lambda: len(curves.spare._items) == 6, timeout=5000)
+    qtbot.waitUntil(lambda: len(curves.spare._items) == ITEMS, timeout=5000)
     before = plot_items(curves)
     run = curves.begin_run("first", augment=True)
-    assert plot_items(curves) == before                    # nothing made at Start: the six were there already
-    assert len(run.items) == 6 and run.raw.opts["pen"].color().getRgb()[:3] == run.color
-    qtbot.waitUntil(lambda: len(curves.spare._items) == 6, timeout=5000)       # the next run's, in its colour
+    assert plot_items(curves) == before                    # nothing made at Start: they were there already
+    assert len(run.items) == ITEMS and run.raw.opts["pen"].color().getRgb()[:3] == run.color
+    qtbot.waitUntil(lambda: len(curves.spare._items) == ITEMS, timeout=5000)       # the next run's, in its colour
     second = curves.begin_run("second")
     assert second.color != run.color and second.smoothed.opts["pen"].color().getRgb()[:3] == second.color
     curves.clear()                                         # a colour other than the one the spare was made in

@@ -332,3 +332,24 @@ def test_a_batch_size_raised_to_the_whole_set_mid_epoch_trains_on(whole):
     done = events[-1]
     assert done.reason == "completed" and [e.epoch for e in events if type(e).__name__ == "EpochStats"] == [1, 2, 3]
     assert np.all(np.isfinite(net.params))
+
+
+def test_a_diverging_network_warns_nobody():
+    """inf and nan from a blown-up network are the divergence check's business: NumPy prints no RuntimeWarning
+    (the random clicker saw 'overflow encountered in matmul' on stderr from the playground's map of such a net)."""
+    import warnings
+    from engine.step import make_step_optimizer, take_step
+    X, y = blobs(n=200)
+    net = net_for()
+    net.params[:] = 1e30                                    # every weight far past float32's range once multiplied
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                      # any warning fails the test
+        out = net.forward(X)
+        assert not np.all(np.isfinite(out))
+        net.loss(X, y)
+        net.gradients(X[:8], y[:8])
+        cfg = TrainConfig(optimizer="adam", lr=0.1, epochs=1, batch_size=32, val_fraction=0)
+        take_step(net, make_step_optimizer(net, cfg), X, y, lr=0.1)
+        events = list(Trainer(net_for(), TrainConfig(optimizer="sgd", lr=1e6, epochs=2, batch_size=8,
+                                                     val_fraction=0), X, y).run())
+    assert events[-1].reason == "diverged"

@@ -306,6 +306,46 @@ def _doubtful_pen_digits(net):
             yield d
 
 
+def inside_hidden_layers(w) -> None:
+    """What the hidden layers learn after the default training; a lonely dot of the last map clicked."""
+    digits_trained(w)
+    page = inside(w).layer_map
+    show_page(w, page)
+    until(lambda: page.shown_net is w.state.network and page.settled(), "the layer maps")
+    last = page.maps[-1].projection.coords
+    far = int(np.argmax(np.abs(last - last.mean(axis=0)).sum(axis=1)))
+    page.pick(far)
+    wait(300)
+    seps = ", ".join(f"{m.name} {m.separation:.1%}" for m in page.maps)
+    save_screen("inside-hidden-layers.png", f"Look inside > Hidden layers after {accuracy(w)}: separation {seps}")
+
+
+def inside_confidence(w) -> None:
+    digits_trained(w)
+    page = inside(w).confidence
+    show_page(w, page)
+    until(lambda: page.result is not None, "the reliability diagram")
+    save_screen("inside-confidence.png", f"Look inside > Confidence: ECE {page.result.ece:.2%}, "
+                                         f"{page.result.mean_confidence:.1%} sure on average")
+
+
+def draw_unfamiliar(w) -> None:
+    """A scribble (a seeded zigzag) that the network reads with confidence, flagged as unlike any training digit."""
+    digits_trained(w)
+    tab = draw_tab(w)
+    tab.guess.threshold.setValue(60)
+    until(lambda: tab.familiarity.current is not None, "the familiarity threshold")
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        scribble = [0.15 + rng.random((int(rng.integers(6, 12)), 2)) * 0.7]
+        _draw(w, scribble)
+        if tab.unfamiliar and tab.probabilities.max() >= 0.8:
+            save_screen("draw-unfamiliar.png", f"a scribble read as {int(np.argmax(tab.probabilities))} "
+                                               f"({tab.probabilities.max():.0%}), flagged: {tab.guess.caution.text()}")
+            return
+    raise RuntimeError("no scribble was both confidently read and flagged")
+
+
 def compare_results(w) -> None:
     """Learning rate 0.05 and no augmentation; Compare… stochastic / mini-batch / batch GD for 2
     epochs; the curves against seconds, the results table floating over the diagram."""
@@ -401,6 +441,8 @@ PICTURES = {
     "coach-lr-finder": coach_lr_finder,
     "playground-xor-perceptron": playground_xor_perceptron, "playground-xor-mlp": playground_xor_mlp,
     "playground-spiral": playground_spiral, "crash-course": crash_course,
+    "inside-hidden-layers": inside_hidden_layers, "inside-confidence": inside_confidence,
+    "draw-unfamiliar": draw_unfamiliar,
 }
 
 

@@ -1,6 +1,7 @@
 """The app's views, one small file each; every view follows AppState (app/state.py) or a TrainingSession signal.
 
-Build & train      layer_editor (hidden layers, output activation), training_panel (data set, loss, optimizer,
+Build & train      layer_editor (hidden layers with their dropout, output activation, initial weights),
+                   training_panel (data set, loss, optimizer, weight decay, training subset,
                    Start / Stop / One epoch, progress, the current network's result), number_field and
                    field_messages (values kept as typed, refusals beside the field), network_view (the diagram)
                    with network_picture (what one rendering draws: one network's architecture, never two),

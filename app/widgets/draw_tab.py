@@ -6,6 +6,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
+from app.familiarity import Familiarity
 from app.handwriting import PersonalDigits
 from engine.errors import EngineError
 from engine.network import Network
@@ -41,7 +42,9 @@ class DrawTab(QWidget):
         self.probabilities = None
         self._strokes_changed = True            # redo the preprocessing only when the drawing changed
         self._stale = False                     # a network arrived while the tab was hidden
+        self.familiarity = Familiarity(state, self)
         self._build(TeachPanel(state, runs, controls, digits))
+        self.familiarity.ready.connect(self._familiarity_ready)
         state.networkChanged.connect(self.set_network)
         self.set_network(state.network)
 
@@ -137,6 +140,7 @@ class DrawTab(QWidget):
 
         right = QVBoxLayout()
         right.addLayout(top_right, 2)
+        right.addWidget(self.guess.caution)
         right.addWidget(self.chart, 2)
         right.addWidget(self.steps_panel, 1)
         return right
@@ -215,11 +219,19 @@ class DrawTab(QWidget):
             for key, view in self.step_views.items():
                 view.set_array(None if steps is None else getattr(steps, key))
         image = self.image
-        self.probabilities = None
+        self.probabilities = self.unfamiliar = None
         if image is not None and self._usable():
             self.probabilities = self.network.predict_proba(image.reshape(1, -1))[0]
-        self.guess.show_probabilities(self.probabilities)
+            self.unfamiliar = self.familiarity.judge(self.network, image.reshape(1, -1))
+        self.guess.show_probabilities(self.probabilities, bool(self.unfamiliar))
         self.chart.set_probabilities(self.probabilities)
+
+    def _familiarity_ready(self) -> None:
+        """A threshold for the current network arrived: judge the drawing on the pad now."""
+        if self.image is not None and self.isVisible():
+            self.update_prediction()
+        elif self.image is not None:
+            self._stale = True
 
     def _show_steps(self, on: bool) -> None:
         self.steps_panel.setVisible(on)

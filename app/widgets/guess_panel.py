@@ -1,13 +1,13 @@
 """The network's answer to the drawing, honestly: the top digit, one sentence on how sure it is ("95% sure", or
-"Not sure: a or b?" when the top probability is below the student's threshold; app.guesses.confidence) and its
-three best guesses with their probabilities."""
+"Not sure: a or b?" when the top probability is below the student's threshold; app.guesses.confidence), its
+three best guesses with their probabilities, and a caution when the drawing looks unlike any training digit."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
-from app.guesses import DEFAULT_DOUBT, confidence, percent, top_guesses
+from app.guesses import DEFAULT_DOUBT, SUM_TO_ONE, confidence, percent, top_guesses
 from app.settings import Settings
 
 RANKS = ("1st", "2nd", "3rd")
@@ -63,7 +63,7 @@ class GuessPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.probabilities = None
+        self.probabilities, self.unfamiliar = None, False
         self.prediction_label = QLabel("")
         self.prediction_label.setObjectName("predictionLabel")
         self.prediction_label.setAccessibleName("predictionLabel")
@@ -81,7 +81,18 @@ class GuessPanel(QWidget):
         self.confidence_label.setFont(self._bold)         # sized for the widest sentence, so nothing moves
         _fixed(self.confidence_label, "Not sure: 8 or 8?", Qt.AlignCenter)
         self.confidence_label.setFixedHeight(self.confidence_label.fontMetrics().lineSpacing() + 4)
+        self.confidence_label.setToolTip("How sure the network is of its top guess. " + SUM_TO_ONE.replace(
+            "Its", "The network's", 1) + " A high percentage is a claim, not a certainty: Look inside > Confidence "
+            "shows how often its claims come true.")
         self.top = TopGuesses()
+        # app.guesses.confidence's caution, or nothing; laid out by the Draw tab across its column (wider: fewer lines)
+        self.caution = QLabel("")
+        self.caution.setObjectName("unfamiliarLabel")
+        self.caution.setAccessibleName("unfamiliarLabel")
+        self.caution.setWordWrap(True)
+        self.caution.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        # room for the caution kept when there is none, so a stroke that changes the judgement moves nothing
+        self.caution.setFixedHeight(3 * self.caution.fontMetrics().lineSpacing() + 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         caption = QLabel("The network thinks")
@@ -111,17 +122,20 @@ class GuessPanel(QWidget):
 
     def _threshold_changed(self, value: int) -> None:
         Settings().set_doubt_threshold(value)
-        self.show_probabilities(self.probabilities)
+        self.show_probabilities(self.probabilities, self.unfamiliar)
 
-    def show_probabilities(self, p) -> None:
-        self.probabilities = p
+    def show_probabilities(self, p, unfamiliar: bool = False) -> None:
+        """`unfamiliar`: the drawing looks unlike the training digits (engine.familiarity's judgement)."""
+        self.probabilities, self.unfamiliar = p, unfamiliar
         if p is None:
             self.prediction_label.setText("")
             self.confidence_label.setText("")
             self.top.set_guesses([])
+            self.caution.setText("")
             return
         guesses = top_guesses(p, 3)
-        said = confidence(p, self.threshold.value())
+        said = confidence(p, self.threshold.value(), unfamiliar)
+        self.caution.setText(said.caution)
         self.prediction_label.setText(str(guesses[0][0]))
         # in doubt the digit stays (tools read it) but fades: the sentence is the answer
         self.prediction_label.setForegroundRole(QPalette.PlaceholderText if said.doubtful else QPalette.WindowText)

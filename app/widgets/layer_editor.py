@@ -1,4 +1,5 @@
-"""LayerEditor: add, remove and reorder hidden layers; units and activation per layer; output activation.
+"""LayerEditor: add, remove and reorder hidden layers; units, activation and dropout rate per layer; output
+activation; the initialiser of every layer's weights (the engine's registry: label, formula as tooltip).
 
 Edits go to AppState. Changing the architecture of a trained network first asks before discarding its weights.
 Shows the parameter count and memory estimate from engine.spec. A size is kept as typed (0 and 99,999,999 too):
@@ -20,7 +21,8 @@ from app.widgets.named import compact
 from app.widgets.field_messages import RefusalLabel, error_color
 from engine.activations import ACTIVATIONS
 from engine.errors import SpecError
-from engine.spec import MAX_UNITS, count_params, estimate_memory, validate_spec
+from engine.initializers import DEFAULT_SCALE, INITIALIZERS
+from engine.spec import MAX_INIT_SCALE, MAX_UNITS, count_params, estimate_memory, validate_spec
 
 MAX_TYPED = 2**31 - 1   # the spin box's own ceiling: what is typed is kept, the engine decides what fits
 
@@ -44,14 +46,31 @@ def spec_summary(spec: dict, batch_size: int = 64) -> tuple[str, str]:
     return f"{n:,} parameters · about {_human_bytes(mem)} to train", ""
 
 
+def _dropout_box(index: int) -> QDoubleSpinBox:
+    """A hidden layer's dropout rate (0 to 0.95: at 1 nothing would pass)."""
+    box = QDoubleSpinBox()
+    box.setRange(0.0, 0.95)
+    box.setDecimals(2)
+    box.setSingleStep(0.05)
+    box.setSpecialValueText("0")
+    box.setButtonSymbols(QDoubleSpinBox.NoButtons)       # typed, wheeled or arrow-keyed: the row fits 1024 px
+    box.setFixedWidth(box.fontMetrics().horizontalAdvance("0.00") + 10)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tips.DROPOUT)
+    box.setAccessibleName(f"hiddenDropout{index + 1}")
+    box.setObjectName(f"hiddenDropout{index + 1}")
+    return box
+
+
 class _LayerRow(QWidget):
-    """One hidden layer: units, activation, alpha (leaky ReLU), move up/down, remove."""
+    """One hidden layer: units, activation, alpha (leaky ReLU), dropout rate, move up/down, remove."""
 
     def __init__(self, editor: "LayerEditor", index: int, layer: dict):
         super().__init__()
         self.editor, self.index = editor, index
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
         self.label = QLabel(f"{index + 1}.")
         self.label.setMinimumWidth(18)
         self.units = QSpinBox()
@@ -75,12 +94,14 @@ class _LayerRow(QWidget):
         self.alpha.setDecimals(3)
         self.alpha.setSingleStep(0.01)
         self.alpha.setPrefix("α ")
-        self.alpha.setMaximumWidth(72)
+        self.alpha.setButtonSymbols(QDoubleSpinBox.NoButtons)
+        self.alpha.setFixedWidth(self.alpha.fontMetrics().horizontalAdvance("α 0.000") + 10)
         keep = self.alpha.sizePolicy()
         keep.setRetainSizeWhenHidden(True)          # the row's buttons stay aligned whether or not α shows
         self.alpha.setSizePolicy(keep)
         self.alpha.setKeyboardTracking(False)
         self.alpha.setToolTip("Leaky ReLU's slope for negative z: z if z > 0 else α·z. Keeps 'dead' neurons learning.")
+        self.dropout = _dropout_box(index)
         self.up, self.down, self.remove = QToolButton(), QToolButton(), QToolButton()
         for b, text, tip, name in ((self.up, "▲", "Move this layer closer to the input", "moveLayerUp"),
                                    (self.down, "▼", "Move this layer closer to the output", "moveLayerDown"),
@@ -90,26 +111,29 @@ class _LayerRow(QWidget):
             b.setAccessibleName(f"{name}{index + 1}")
             b.setObjectName(f"{name}{index + 1}")
             b.setAutoRaise(True)
-        for w in (self.label, self.units, self.activation, self.alpha, self.up, self.down, self.remove):
+        self.label.setVisible(False)           # the diagram numbers the layers; the row needs its width for dropout
+        for w in (self.label, self.units, self.activation, self.alpha, self.dropout, self.up, self.down, self.remove):
             row.addWidget(w)
         row.addStretch(1)
         self.set_layer(layer)
         self.units.valueChanged.connect(self._changed)
         self.activation.currentIndexChanged.connect(self._changed)
         self.alpha.valueChanged.connect(self._changed)
+        self.dropout.valueChanged.connect(self._changed)
         self.up.clicked.connect(lambda: editor.move_layer(self.index, -1))
         self.down.clicked.connect(lambda: editor.move_layer(self.index, +1))
         self.remove.clicked.connect(lambda: editor.remove_layer(self.index))
 
     def set_layer(self, layer: dict) -> None:
-        for w in (self.units, self.activation, self.alpha):
+        for w in (self.units, self.activation, self.alpha, self.dropout):
             w.blockSignals(True)
         self.units.setValue(int(layer["units"]))
+        self.dropout.setValue(float(layer.get("dropout", 0.0)))
         i = self.activation.findData(layer["activation"])
         self.activation.setCurrentIndex(max(i, 0))
         self.alpha.setValue(float(layer.get("alpha", 0.01)))
         self.alpha.setVisible(layer["activation"] == "leaky_relu")
-        for w in (self.units, self.activation, self.alpha):
+        for w in (self.units, self.activation, self.alpha, self.dropout):
             w.blockSignals(False)
         self.mark_size()
 
@@ -122,6 +146,8 @@ class _LayerRow(QWidget):
         layer = {"units": self.units.value(), "activation": self.activation.currentData()}
         if layer["activation"] == "leaky_relu":
             layer["alpha"] = round(self.alpha.value(), 6)
+        if self.dropout.value() > 0:
+            layer["dropout"] = round(self.dropout.value(), 4)
         return layer
 
     def _changed(self) -> None:
@@ -141,17 +167,13 @@ class LayerEditor(QFrame):
         self.input_label = QLabel()
         self.input_label.setToolTip(tips.INPUT)
         outer.addWidget(self.input_label)
-        self.rows_header = QLabel("Hidden layers (neurons, activation):")
+        self.rows_header = QLabel("Hidden layers (neurons, activation, dropout):")
         self.rows_header.setToolTip(tips.NEURONS)
         outer.addWidget(self.rows_header)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
         outer.addLayout(self.rows_box)
-        self.add_button = QPushButton("+ Add hidden layer")
-        self.add_button.setObjectName("addLayerButton")
-        self.add_button.setAccessibleName("addLayerButton")
-        self.add_button.setToolTip("Add a hidden layer between the last hidden layer and the output.")
-        outer.addWidget(self.add_button, 0, Qt.AlignLeft)
+        outer.addLayout(self._build_adding())
         out = QGridLayout()
         self.output_label = QLabel()
         self.output_activation = compact(QComboBox(), 8)
@@ -182,6 +204,8 @@ class LayerEditor(QFrame):
         outer.addStretch(1)
 
         self.add_button.clicked.connect(self.add_layer)
+        self.init.currentIndexChanged.connect(lambda _: self._init_changed())
+        self.init_scale.valueChanged.connect(lambda _: self._init_changed())
         self.output_activation.currentIndexChanged.connect(self._output_changed)
         state.specChanged.connect(self.sync)
         state.configChanged.connect(lambda _: self._update_summary())
@@ -215,6 +239,7 @@ class LayerEditor(QFrame):
         self.output_activation.blockSignals(True)
         self.output_activation.setCurrentIndex(max(self.output_activation.findData(spec["layers"][-1]["activation"]), 0))
         self.output_activation.blockSignals(False)
+        self._show_init(spec)
         self._update_summary()
 
     def _update_summary(self) -> None:
@@ -255,6 +280,7 @@ class LayerEditor(QFrame):
         self.state.set_output_activation(self.output_activation.currentData())
 
     def _apply(self, hidden: list[dict]) -> None:
+        hidden = [{**layer, **self.init_keys()} for layer in hidden]     # a new layer starts like the others
         if hidden == self.state.hidden:
             return
         if not self._may_discard():
@@ -273,3 +299,86 @@ class LayerEditor(QFrame):
             "Changing the architecture throws away the trained weights (save the project first to keep them). "
             "Change it anyway?", QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
         return answer == QMessageBox.Yes
+
+    # ---- the initialiser of every layer ------------------------------------------------------------------
+    def _build_adding(self) -> QHBoxLayout:
+        """The add button, and the initial weights beside it (no row more to scroll past)."""
+        self.add_button = QPushButton("+ Add hidden layer")
+        self.add_button.setObjectName("addLayerButton")
+        self.add_button.setAccessibleName("addLayerButton")
+        self.add_button.setToolTip("Add a hidden layer between the last hidden layer and the output.")
+        adding = QHBoxLayout()
+        adding.addWidget(self.add_button)
+        adding.addStretch(1)
+        adding.addWidget(self._build_init())
+        return adding
+
+    def _build_init(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("Init")
+        label.setToolTip(tips.INITIALIZER)
+        row.addWidget(label)
+        self.init = compact(QComboBox(), 10)
+        self.init.setObjectName("initializerCombo")
+        self.init.setAccessibleName("initializerCombo")
+        self.init.addItem("Default", "")
+        self.init.setItemData(0, tips.DEFAULT_INIT, Qt.ToolTipRole)
+        for key, label in choices.initializers().items():
+            if key.startswith("glorot"):                # another name for Xavier: one entry is enough here
+                continue
+            self.init.addItem(label, key)
+            self.init.setItemData(self.init.count() - 1, tips.entry_tip(INITIALIZERS[key]), Qt.ToolTipRole)
+        self.init.setToolTip(tips.INITIALIZER)
+        self.init_scale = QDoubleSpinBox()
+        self.init_scale.setObjectName("initScale")
+        self.init_scale.setAccessibleName("initScale")
+        self.init_scale.setRange(0.01, MAX_INIT_SCALE)
+        self.init_scale.setDecimals(2)
+        self.init_scale.setSingleStep(0.1)
+        self.init_scale.setPrefix("σ ")
+        self.init_scale.setKeyboardTracking(False)
+        self.init_scale.setButtonSymbols(QDoubleSpinBox.NoButtons)
+        self.init_scale.setFixedWidth(self.init_scale.fontMetrics().horizontalAdvance("σ 100.00") + 10)
+        self.init_scale.setToolTip("The standard deviation σ of the normal initialiser, the same for every layer.")
+        keep = self.init_scale.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.init_scale.setSizePolicy(keep)
+        row.addWidget(self.init)
+        row.addWidget(self.init_scale)
+        return box
+
+    def _show_init(self, spec: dict) -> None:
+        """The combo shows the first layer's initialiser (the editor sets them all alike)."""
+        first = spec["layers"][0]
+        for w in (self.init, self.init_scale):
+            w.blockSignals(True)
+        self.init.setCurrentIndex(max(self.init.findData(first.get("init", "")), 0))
+        self.init_scale.setValue(float(first.get("init_scale", DEFAULT_SCALE)))
+        self.init_scale.setVisible(INITIALIZERS.get(first.get("init", ""), None) is not None
+                                   and INITIALIZERS[first["init"]].uses_scale)
+        for w in (self.init, self.init_scale):
+            w.blockSignals(False)
+
+    def init_keys(self) -> dict:
+        """What every layer's dict carries for the chosen initialiser ({} for the default)."""
+        name = self.init.currentData()
+        if not name:
+            return {}
+        return {"init": name, "init_scale": round(self.init_scale.value(), 6)} if INITIALIZERS[name].uses_scale \
+            else {"init": name}
+
+    def _init_changed(self) -> None:
+        keys = self.init_keys()
+        spec = copy.deepcopy(self.state.spec)
+        for layer in spec["layers"]:
+            layer.pop("init", None)
+            layer.pop("init_scale", None)
+            layer.update(keys)
+        if spec == self.state.spec:
+            return
+        if not self._may_discard():
+            self.sync()
+            return
+        self.state.set_spec(spec)

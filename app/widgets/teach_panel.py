@@ -19,7 +19,6 @@ from .fine_tune_table import FineTuneTable
 from .handwriting_browser import HandwritingBrowser
 
 
-_RUNNING = set()        # a check outlives a closed panel: kept here until its thread is done
 
 
 def usable(net) -> bool:
@@ -232,8 +231,6 @@ class TeachPanel(QFrame):
                                 f"{ds.name} test")
         worker.returned.connect(self._checked)       # bound slots: nothing arrives at a deleted panel
         worker.errored.connect(self._check_failed)
-        worker.finished.connect(lambda w=worker: _RUNNING.discard(w))
-        _RUNNING.add(worker)
         self._check = worker
         worker.start()
 

@@ -33,6 +33,18 @@ VALIDATION = ("Validation fraction: the share of training images held back to ch
               "not learn from; it shows overfitting.")
 SCHEDULE = ("Learning-rate schedule: constant keeps it; step multiplies it by γ every few epochs; cosine lowers it "
             "smoothly to the minimum by the last epoch.")
+DROPOUT = ("Dropout: in each training step this share of the layer's neurons is switched off at random (the rest "
+           "scaled up by 1 / (1 − p)); nothing is switched off when the network is tested or used. It keeps neurons "
+           "from relying on each other and fitting single noisy points (0 = off).")
+INITIALIZER = ("Initial weights: how every layer's weights are drawn before training (biases start at 0). "
+               "Default: He for ReLU layers, Xavier for the others. Zeros makes all hidden neurons the same forever; "
+               "a large σ saturates sigmoid and tanh.")
+DEFAULT_INIT = "He uniform for ReLU and leaky ReLU layers, Xavier uniform for the others: the engine's defaults."
+WEIGHT_DECAY = ("Weight decay (L2): each step also pulls every weight towards 0, as if the loss had wd/2 · Σw² "
+                "added; large weights that fit single noisy points cost more, so the network stays smoother "
+                "(0 = off).")
+TRAIN_SUBSET = ("How many training samples to use: a seeded subset with as many of each class as possible, "
+                "drawn after the validation split (all = every one). A small slice shows overfitting.")
 PATIENCE = ("Early stopping: stop when the validation loss has not improved for this many epochs and go back to "
             "the best epoch's weights (0 = off).")
 AUGMENT = ("Augmentation: trains on randomly shifted, rotated, scaled and thickened copies of the digits, so the "

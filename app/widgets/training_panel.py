@@ -82,7 +82,7 @@ class TrainingPanel(QWidget):
         bind("find_lr", self.lr_button)
         bind("choose_data", self.dataset)
         bind("edit_settings", self.loss, self.optimizer, self.epochs, self.schedule, self.patience,
-             self.val_fraction, self.seed, self.augment)
+             self.val_fraction, self.weight_decay, self.train_subset, self.seed, self.augment)
         bind("edit_live", self.lr)
         bind("edit_momentum", self.momentum)
         bind("edit_batch_size", self.batch_size)
@@ -107,14 +107,20 @@ class TrainingPanel(QWidget):
         self.patience.setSpecialValueText("off")
         self.val_fraction = self._double(0.0, 0.5, 2, tips.VALIDATION, "validationFraction")
         self.val_fraction.setSingleStep(0.05)
+        self.weight_decay = self._double(0.0, 1.0, 5, tips.WEIGHT_DECAY, "weightDecay")
+        self.weight_decay.setSingleStep(0.001)
+        self.train_subset = self._int(0, MAX_TYPED, tips.TRAIN_SUBSET, "trainSubset")
+        self.train_subset.setSpecialValueText("all")
+        self.train_subset.setSingleStep(100)
         self.seed = self._int(0, MAX_TYPED, tips.SEED, "seed")
         self.augment = named(QCheckBox("Augment (shift, rotate, scale, thicken)"), "augmentCheck", tips.AUGMENT)
         for label, widget in (("Data set", self.dataset), ("Loss", self.loss), ("Optimizer", self.optimizer),
-                              ("Learning rate", self._checked("lr", self.lr)), ("Momentum", self.momentum),
+                              ("Learning rate", self._checked("lr", self.lr)),
+                              ("Momentum", pair(self.momentum, "Weight decay", self.weight_decay)),
                               ("Batch size", self._checked("batch_size", self.batch_size)),
                               ("Epochs", self._checked("epochs", self.epochs)), ("LR schedule", self.schedule),
                               ("Early stopping", pair(self.patience, "Validation", self.val_fraction)),
-                              ("Seed", self.seed), ("", self.augment)):
+                              ("Seed", pair(self.seed, "Train on", self.train_subset)), ("", self.augment)):
             form.addRow(label, widget)
         return form
 
@@ -212,7 +218,7 @@ class TrainingPanel(QWidget):
     def sync(self, *_) -> None:
         s = self.state.settings
         widgets = (self.loss, self.optimizer, self.lr, self.momentum, self.batch_size, self.epochs, self.schedule,
-                   self.patience, self.val_fraction, self.seed, self.augment)
+                   self.patience, self.val_fraction, self.weight_decay, self.train_subset, self.seed, self.augment)
         for w in widgets:
             w.blockSignals(True)
         self.loss.setCurrentIndex(max(self.loss.findData(self.state.spec["loss"]), 0))
@@ -224,6 +230,8 @@ class TrainingPanel(QWidget):
         self.schedule.setCurrentIndex(max(self.schedule.findData(s["schedule"]), 0))
         self.patience.setValue(s["patience"])
         self.val_fraction.setValue(s["val_fraction"])
+        self.weight_decay.setValue(s.get("weight_decay", 0.0))
+        self.train_subset.setValue(s.get("train_subset", 0))
         self.seed.setValue(s["seed"])
         self.augment.setChecked(bool(s["augment"]))
         for w in widgets:
@@ -239,6 +247,8 @@ class TrainingPanel(QWidget):
         self.epochs.valueChanged.connect(lambda v: self._set("epochs", v))
         self.patience.valueChanged.connect(lambda v: self._set("patience", v))
         self.val_fraction.valueChanged.connect(lambda v: self._set("val_fraction", round(v, 4)))
+        self.weight_decay.valueChanged.connect(lambda v: self._set("weight_decay", round(v, 6)))
+        self.train_subset.valueChanged.connect(lambda v: self._set("train_subset", v))
         self.seed.valueChanged.connect(lambda v: self._set("seed", v))
         self.augment.toggled.connect(lambda v: self._set("augment", bool(v)))
         self.lr.valueEdited.connect(self._lr_edited)

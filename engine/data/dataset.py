@@ -37,6 +37,7 @@ class Dataset:
     task: str = "classification"      # or "regression": targets are numbers, reported by MSE, never accuracy
     key: str = ""         # the name load_dataset was given ("sample", "xor", ...); empty for a path
     params: dict = field(default_factory=dict)   # a generated set's n, noise, seed, test_fraction
+    train_groups: np.ndarray | None = None   # per training row, its kind (0 the set's own, 1 pen-drawn); None: one
 
     def __post_init__(self):
         if not self.class_names:

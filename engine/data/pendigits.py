@@ -103,5 +103,6 @@ def with_drawn_digits(ds):
     x, y = load_drawn_training()
     if x.shape[1] != ds.n_features:
         raise DataError(f"The drawn digits are 28x28 images; {ds.name} has {ds.n_features} inputs per sample.")
+    groups = np.concatenate([np.zeros(len(ds.y_train), np.int8), np.ones(len(y), np.int8)])
     return replace(ds, x_train=np.vstack([ds.x_train, x]), y_train=np.concatenate([ds.y_train, y]),
-                   source=ds.source + " + UCI pendigits (20 writers, CC BY 4.0)")
+                   source=ds.source + " + UCI pendigits (20 writers, CC BY 4.0)", train_groups=groups)

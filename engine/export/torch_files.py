@@ -128,10 +128,20 @@ def torch_layers(net) -> list[tuple[str, str, int]]:
         act = TORCH_ACTIVATIONS[name](layer)
         if act is not None:
             modules.append((act, name, -1))
+        if layer.get("dropout", 0) > 0:            # inverted dropout, as the engine's: off in model.eval()
+            modules.append((f"nn.Dropout(p={layer['dropout']!r})", "dropout: on in train(), off in eval()", -1))
     return modules
 
 
 def _usage_note(spec: dict) -> str:
+    note = _output_note(spec)
+    if any(layer.get("dropout", 0) > 0 for layer in spec["layers"]):
+        note += ("\nIts Dropout layers act as in MLP Studio: they switch units off only in model.train() mode; "
+                 "load_model()\nreturns the model in eval() mode, where they pass everything through.")
+    return note
+
+
+def _output_note(spec: dict) -> str:
     last = spec["layers"][-1]["activation"]
     if last == "softmax":
         return ("The model ends in Softmax, as in MLP Studio, so it outputs probabilities. To keep training in\n"

@@ -10,7 +10,7 @@ of the per-sample sums, as in engine.losses. Augmentation and early stopping are
 from __future__ import annotations
 
 from ..errors import SpecError
-from ..initializers import default_initializer
+from ..initializers import INITIALIZERS, layer_initializer
 from .torch_files import TORCH_MEMORY, torch_layers
 from .train_template import TEMPLATE
 
@@ -35,6 +35,8 @@ INIT_CODE = {
     "xavier_normal": ["return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))"],
     "he_uniform": ["r = np.sqrt(6.0 / fan_in)", "return rng.uniform(-r, r, size=(fan_in, fan_out))"],
     "he_normal": ["return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))"],
+    "normal": ["return rng.normal(0.0, scale, size=(fan_in, fan_out))"],       # scale: the layer's init_scale
+    "zeros": ["return np.zeros((fan_in, fan_out))"],                            # draws nothing, like the engine
 }
 INIT_CODE["glorot_uniform"], INIT_CODE["glorot_normal"] = INIT_CODE["xavier_uniform"], INIT_CODE["xavier_normal"]
 
@@ -57,6 +59,7 @@ def settings_for(net, cfg) -> dict:
     return {"optimizer": cfg.optimizer, "lr": cfg.lr, "momentum": cfg.momentum, "weight_decay": cfg.weight_decay,
             "schedule": cfg.schedule, "step_size": cfg.step_size, "gamma": cfg.gamma, "min_lr": cfg.min_lr,
             "batch_size": batch, "epochs": cfg.epochs, "seed": cfg.seed, "val_fraction": cfg.val_fraction,
+            "train_subset": cfg.train_subset,
             "loss": net.spec["loss"], "augment_in_mlp_studio": bool(cfg.augment),
             "patience_in_mlp_studio": cfg.patience, "dtype": str(net.dtype)}
 
@@ -75,20 +78,24 @@ def python_literal(d: dict) -> str:
 
 def layer_inits(spec: dict) -> list[str]:
     """Each layer's initialiser: the spec's "init", else the engine's default for its activation."""
-    return [layer.get("init") or default_initializer(layer["activation"]) for layer in spec["layers"]]
+    return [layer_initializer(layer) for layer in spec["layers"]]
 
 
 def initialiser_code(spec: dict) -> str:
-    """A function per initialiser the spec uses, named as the spec names it, and INITIALISERS: one per layer."""
+    """A function per initialiser the spec uses, named as the spec names it, and INITIALISERS: one per layer (a
+    scaled one, like normal, called with the layer's init_scale)."""
     names = layer_inits(spec)
     for i, name in enumerate(names):
         if name not in INIT_CODE:
             raise SpecError(f"Cannot export the training script: layer {i + 1}'s initialiser '{name}' has no "
                             f"PyTorch version here (exportable: {', '.join(INIT_CODE)}).")
-    functions = [f"def {name}(rng, fan_in, fan_out):\n" + "\n".join(f"    {line}" for line in INIT_CODE[name])
-                 for name in dict.fromkeys(names)]
+    scaled = {name: INITIALIZERS[name].uses_scale for name in names}
+    functions = [f"def {name}(rng, fan_in, fan_out{', scale' if scaled[name] else ''}):\n"
+                 + "\n".join(f"    {line}" for line in INIT_CODE[name]) for name in dict.fromkeys(names)]
+    per_layer = [f"lambda rng, fan_in, fan_out: {name}(rng, fan_in, fan_out, {layer['init_scale']!r})"
+                 if scaled[name] else name for name, layer in zip(names, spec["layers"])]
     return ("\n\n\n".join(functions) + "\n\n\n"
-            f"INITIALISERS = [{', '.join(names)}]    # per layer: its \"init\" in the spec, else its "
+            f"INITIALISERS = [{', '.join(per_layer)}]    # per layer: its \"init\" in the spec, else its "
             "activation's default")
 
 
@@ -115,11 +122,17 @@ def _settings_lines(net, cfg, settings, fused) -> list[str]:
     val = (f"{s['val_fraction']:.0%} of each class held out with seed {s['seed']}, as MLP Studio splits it"
            if s["val_fraction"] else "none (every training sample trains)")
     inits = ", ".join(layer_inits(net.spec))
+    subset = (f"; {s['train_subset']:,} of the rows left train (a class-balanced subset, seed {s['seed']})"
+              if s["train_subset"] else "")
+    dropped = [f"{layer['dropout']:g} after hidden layer {i + 1}" for i, layer in enumerate(net.spec["layers"])
+               if layer.get("dropout", 0) > 0]
     return [f"    optimizer    {OPTIMIZER_TEXT[cfg.optimizer].format(momentum=cfg.momentum)}; lr {s['lr']}, "
             f"weight decay {s['weight_decay']}",
             f"    batch        {batch}",
             f"    schedule     {schedule}, over {s['epochs']} epochs (--epochs N: over N)",
-            f"    validation   {val}",
+            f"    validation   {val}{subset}",
+            *([f"    dropout      {', '.join(dropped)} (model.py's nn.Dropout: on while training, off for "
+               "accuracy)"] if dropped else []),
             f"    data order   a new shuffle each epoch from seed {s['seed']} and the epoch number",
             f"    loss         {s['loss']}" + (" on the logits (the output activation folded in)" if fused else ""),
             f"    weights      {s['dtype']}; --fresh draws them as MLP Studio does: {inits}, seed {net.spec['seed']}"]

@@ -78,6 +78,21 @@ def stratified_split(labels, fraction, seed):
     return np.flatnonzero(~held_out), np.flatnonzero(held_out)
 
 
+def balanced_subset(labels, n, seed):
+    """Positions of n of the rows, as many of each class as there is, drawn with `seed` exactly as MLP Studio
+    draws its training subset (engine/split.py): each class shuffled and ranked, rank 0 of every class first."""
+    if n >= len(labels):
+        return np.arange(len(labels))
+    rng = np.random.default_rng(seed)
+    classes = np.unique(labels)
+    rank = np.empty(len(labels), np.int64)
+    for c in classes:
+        rows = np.flatnonzero(labels == c)
+        rank[rng.permutation(rows)] = np.arange(len(rows))
+    priority = rng.permutation(len(classes))[np.searchsorted(classes, labels)]
+    return np.sort(np.lexsort((priority, rank))[:n])
+
+
 def read_data(path):
     """The training, validation and test sets as tensors, the validation set split off as MLP Studio splits it."""
     try:
@@ -89,6 +104,8 @@ def read_data(path):
         rows, val = stratified_split(y_train, SETTINGS["val_fraction"], SETTINGS["seed"])
         if len(rows) == 0 or len(val) == 0:
             fail(f"too few samples ({len(y_train)}) to hold {SETTINGS['val_fraction']:.0%} out for validation.")
+    if SETTINGS["train_subset"]:      # after the split, as in MLP Studio: the validation rows stay the same
+        rows = rows[balanced_subset(y_train[rows], SETTINGS["train_subset"], [SETTINGS["seed"], 3])]
     dtype = getattr(torch, SETTINGS["dtype"])
     xs = [torch.from_numpy(x).to(dtype) for x in (x_train[rows], x_train[val], x_test)]
     ys = [torch.from_numpy(y) for y in (y_train[rows], y_train[val], y_test)]

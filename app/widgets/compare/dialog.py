@@ -19,9 +19,13 @@ from engine.errors import SpecError
 
 NAMED = {"optimizer": (choices.optimizers, ["sgd", "bgd", "minibatch"]),
          "activation": (choices.hidden_activations, ["sigmoid", "tanh", "relu", "leaky_relu"]),
-         "loss": (choices.losses, ["cross_entropy", "l1"])}
+         "loss": (choices.losses, ["cross_entropy", "l1"]),
+         "init": (choices.initializers, ["zeros", "normal", "he_uniform"])}
 TYPED_HELP = {"lr": "Learning rates, separated by commas (e.g. 0.0003, 0.003, 0.03)",
-              "batch_size": "Batch sizes, separated by commas (e.g. 16, 64, 256)"}
+              "batch_size": "Batch sizes, separated by commas (e.g. 16, 64, 256)",
+              "weight_decay": "Weight decays, separated by commas (e.g. 0, 0.0001, 0.001)",
+              "dropout": "Dropout rates of every hidden layer, separated by commas (e.g. 0, 0.2, 0.5)"}
+TYPED_USUAL = {"batch_size": [16, 64, 256], "weight_decay": [0, 1e-4, 1e-3], "dropout": [0, 0.2, 0.5]}
 MAX_EPOCHS = 1000
 
 
@@ -101,7 +105,7 @@ class CompareDialog(QDialog):
         self.typed.setToolTip(TYPED_HELP[setting])
         if values is None:
             lr = float(self.state.settings.get("lr", 0.01))
-            values = [lr / 10, lr, lr * 10] if setting == "lr" else [16, 64, 256]
+            values = [lr / 10, lr, lr * 10] if setting == "lr" else TYPED_USUAL[setting]
         self.typed.setText(", ".join(f"{v:g}" for v in values))
 
     def values(self) -> list:

@@ -46,6 +46,9 @@ class CourseTools:
         self.compare_dialog.chosen.connect(self.run_comparison)
         self.coach.findLrRequested.connect(self.find_learning_rate)
         w.panel.compareRequested.connect(lambda: self.show_compare())
+        # a lesson's "side by side" step: its settings' epochs for every run
+        w.playground.compareAsked.connect(
+            lambda setting, values: self.show_compare(setting, values, int(w.state.settings.get("epochs", 10))))
         w.panel.lrFinderRequested.connect(self.find_learning_rate)
         self._actions()
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 KEY = ("<b>—</b> smoothed loss (faint: each batch) &nbsp; <b>●</b> solid: training &nbsp; "
-       "<b>■</b> dashed: validation")
+       "<b>■</b> dashed: validation &nbsp; <b>▲</b> dotted: L2 penalty")
 MAX_LINES = 3
 AUGMENT_NOTE = ("Training digits are distorted by augmentation, so training accuracy (solid) sits below "
                 "validation (dashed).")

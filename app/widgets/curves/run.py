@@ -14,7 +14,7 @@ from app.widgets.curves import ranges
 from app.widgets.curves.series import Series
 
 SMOOTH_WINDOW = 0.1       # the smoothed loss averages about this share of an epoch (exponential moving average)
-EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
+EPOCH_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds", "penalty"]
 AXES = {"epochs": "epoch", "steps": "optimizer step", "seconds": "seconds"}
 
 
@@ -26,16 +26,18 @@ def pen(color, alpha=255, width=1.6, dash=False):
 
 
 def item_styles(color) -> list[tuple[int, dict]]:
-    """The six items of a run in this colour: (0 the loss plot | 1 the accuracy plot, PlotDataItem keywords) for
-    the batch losses, their smoothed line, the epochs' training and validation loss, training and validation
-    accuracy."""
+    """The items of a run in this colour: (0 the loss plot | 1 the accuracy plot, PlotDataItem keywords) for the
+    batch losses, their smoothed line, the epochs' training and validation loss, training and validation accuracy,
+    and weight decay's penalty wd/2·Σw² beside the data loss (the losses above are the data's alone)."""
     dots = dict(symbolSize=6, symbolPen=None)
     # Long curves use 1 px pens: antialiased wider strokes cost ~10x more to paint (GUI thread time).
     return [(0, dict(pen=pen(color, 70, 1))), (0, dict(pen=pen(color, 230, 1))),
             (0, dict(pen=None, symbol="o", symbolBrush=(*color, 230), **dots)),
             (0, dict(pen=pen(color, 230, 2, dash=True), symbol="s", symbolBrush=(*color, 120), **dots)),
             (1, dict(pen=pen(color, 230, 2), symbol="o", symbolBrush=(*color, 230), **dots)),
-            (1, dict(pen=pen(color, 230, 2, dash=True), symbol="s", symbolBrush=(*color, 120), **dots))]
+            (1, dict(pen=pen(color, 230, 2, dash=True), symbol="s", symbolBrush=(*color, 120), **dots)),
+            (0, dict(pen=pg.mkPen(color=(*color, 230), width=2, style=Qt.DotLine), symbol="t",
+                     symbolBrush=(*color, 120), **dots))]
 
 
 def make_item(plots, color, k: int):
@@ -81,9 +83,10 @@ class Run:
         self.rows: list[dict] = []
         self._bins, self._binned = Series(256), 0
         self._span, self._span_key = ranges.RunSpan(), None
-        # the plot items, made beforehand when the caller has them ready (making six costs the GUI ~35 ms)
+        # the plot items, made beforehand when the caller has them ready (making them costs the GUI ~35 ms)
         self.items = items if items is not None else make_items((loss_plot, accuracy_plot), color)
-        self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc = self.items
+        (self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc,
+         self.penalty) = self.items
         self.marks: list[tuple[object, pg.InfiniteLine]] = []
         self.best_lines: list[pg.InfiniteLine] = []
 
@@ -173,6 +176,8 @@ class Run:
         if np.isfinite(self.epoch["val_loss"].view).any():
             _plot(self.val_loss, x, self.epoch["val_loss"].view, connect="finite")
             _plot(self.val_acc, x, 100 * self.epoch["val_accuracy"].view, connect="finite")
+        if np.nanmax(self.epoch["penalty"].view, initial=0.0) > 0:      # drawn only with weight decay
+            _plot(self.penalty, x, self.epoch["penalty"].view, connect="finite")
 
     def last_x(self, axis: str = "epochs") -> float:
         keep, self.axis = self.axis, axis

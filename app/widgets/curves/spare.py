@@ -1,5 +1,5 @@
-"""SpareItems: the next run's six plot items, made one per timer tick while little else happens, so that Start
-only hands them over (making six PlotDataItems at Start cost the GUI thread ~35 ms, a visible stall)."""
+"""SpareItems: the next run's plot items, made one per timer tick while little else happens, so that Start
+only hands them over (making its PlotDataItems at Start cost the GUI thread ~35 ms, a visible stall)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from app.widgets.guide.sections import BY_KEY as SECTIONS_BY_KEY
 from app.widgets.guide.sections import SECTIONS
 from app.widgets.playground.lessons import BY_KEY as LESSONS_BY_KEY
-from app.widgets.playground.lessons import LESSONS
+from app.widgets.playground.lessons import AFTER_THE_COURSE, LESSONS
 from engine.data.toy import LABELS, TOY_NAMES
 from engine.presets import PLAYGROUND
 
@@ -22,7 +22,7 @@ DIGITS = "app_digits"
 def preset_choices() -> list[tuple[str, str]]:
     """(key, what the teacher reads) for everything a lesson can load; '' loads nothing beyond the project."""
     return ([("", "Nothing: the project's own network and settings")] +
-            [(lesson.key, f"Playground lesson: {lesson.title}") for lesson in LESSONS] +
+            [(lesson.key, f"Playground lesson: {lesson.title}") for lesson in LESSONS + AFTER_THE_COURSE] +
             [(name, f"Playground data set: {LABELS[name]}") for name in TOY_NAMES if name in PLAYGROUND] +
             [(DIGITS, "Digits with the default network and settings")])
 

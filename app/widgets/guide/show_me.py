@@ -114,6 +114,14 @@ def output_range(window) -> None:
     _lesson(window, "output_range")
 
 
+def overfitting_lesson(window) -> None:
+    _lesson(window, "overfitting")
+
+
+def initialisation_lesson(window) -> None:
+    _lesson(window, "initialisation")
+
+
 def training_panel(window) -> None:
     show_train_tab(window)
     _reveal(window.panel)
@@ -184,6 +192,30 @@ def activations_page(window) -> None:
     inside.activations.setFocus()
 
 
+def _inside_page(window, page_of):
+    """A Look inside page about digits (page_of(inside_tab) -> the page), with a network to show; None while a run
+    is on."""
+    if _busy(window):
+        return None
+    _digits(window)
+    inside = inside_tab(window)
+    page = page_of(inside)
+    show_inside_page(window, page)
+    _ensure_network(window)
+    page.setFocus()
+    return page
+
+
+def hidden_layers_page(window) -> None:
+    """What the hidden layers learn: the layer maps of the digits network (layerMapView)."""
+    _inside_page(window, lambda inside: inside.layer_map)
+
+
+def confidence_page(window) -> None:
+    """Confidence is not certainty: the reliability diagram of the digits network (reliabilityDiagram)."""
+    _inside_page(window, lambda inside: inside.confidence)
+
+
 def step(window) -> None:
     """Build & train with one optimizer step taken and its first phase on the diagram."""
     if _busy(window):
@@ -226,7 +258,9 @@ def compare_losses(window) -> None:
 ACTIONS = {f.__name__: f for f in (build_tab, xor_perceptron, xor_hidden, output_range, training_panel,
                                    loss_choice, optimizer_choice, backprop_connection, forward_page,
                                    activations_page, step, digits_start, compare_optimizers,
-                                   compare_activations, compare_losses)}
+                                   compare_activations, compare_losses,
+                                   # After the course: one entry per lesson or page, the section grows by adding more
+                                   overfitting_lesson, initialisation_lesson, hidden_layers_page, confidence_page)}
 
 
 # Show me buttons that only lead somewhere (a tab, a page, a field, the Compare dialog): on whatever runs

@@ -191,7 +191,11 @@ class ErrorsView(RefreshWhenShown, QWidget):
         rv.setContentsMargins(4, 0, 0, 0)
         rv.addWidget(self.cell_title)
         rv.addWidget(_scrolling(self.cell_digits), 1)
-        rv.addWidget(QLabel("<b>Most confidently wrong</b> (true → predicted, probability of the wrong answer)"))
+        mistakes = QLabel("<b>Most confidently wrong</b> (true → predicted, probability of the wrong answer). The "
+                          "probabilities add up to 1 whatever the input, so a high one is a claim, not a certainty: "
+                          "the Confidence page checks how often such claims come true.")
+        mistakes.setWordWrap(True)
+        rv.addWidget(mistakes)
         rv.addWidget(_scrolling(self.mistakes), 1)
         rv.addWidget(self.digit_title)
         rv.addWidget(self.bars)

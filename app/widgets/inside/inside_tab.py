@@ -18,6 +18,8 @@ from .confusion import ErrorsView
 from .first_layer_weights import FirstLayerWeightsView
 from .forward_pass import ForwardPassPanel
 from .gradient_health import GradientHealthPlot
+from .layer_map import LayerMapView
+from .reliability import ReliabilityView
 from .weight_histograms import WeightHistogramsView
 
 
@@ -40,6 +42,8 @@ class InsideTab(QWidget):
         self.first_layer = FirstLayerWeightsView()
         self.errors = ErrorsView()
         self.histograms = WeightHistogramsView()
+        self.layer_map = LayerMapView()
+        self.confidence = ReliabilityView()
         self.forward.sampleChanged.connect(self.backprop.set_sample)
         self.diagram.connectionClicked.connect(self.backprop.show_connection)
 
@@ -62,7 +66,9 @@ class InsideTab(QWidget):
         self.pages.setDocumentMode(True)
         for widget, title in ((network_page, "Forward && backward"), (self.activations, "Activation functions"),
                               (self.gradients, "Gradient health"), (self.first_layer, "First layer"),
-                              (self.errors, "Errors"), (self.histograms, "Weight distributions")):
+                              (self.errors, "Errors"), (self.confidence, "Confidence"),
+                              (self.histograms, "Weight distributions"),
+                              (self.layer_map, "Hidden layers")):
             self.pages.addTab(widget, title)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -129,6 +135,8 @@ class InsideTab(QWidget):
         self.first_layer.set_network(net)
         self.histograms.set_network(net)
         self.errors.set_network(net, live=live)
+        self.layer_map.set_network(net, live=live)
+        self.confidence.set_network(net, live=live)
         if not live and self.dataset is not None and net is not None:
             self.gradients.probe(net, self.dataset.x_train, self.dataset.y_train)
         if self.dataset is None and net is not None:
@@ -145,6 +153,8 @@ class InsideTab(QWidget):
         self.backprop.set_images(len(shape or ()) == 2 if dataset is not None else True)
         self.forward.set_dataset(dataset)
         self.errors.set_dataset(dataset)
+        self.layer_map.set_dataset(dataset)
+        self.confidence.set_dataset(dataset)
         if dataset is not None and self.net is not None:
             self.gradients.probe(self.net, dataset.x_train, dataset.y_train)
 

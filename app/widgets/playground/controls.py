@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBo
                                QSlider, QSpinBox, QTabBar, QVBoxLayout, QWidget)
 
 from app import choices
-from app.widgets.playground.lessons import BY_KEY, LESSONS, Step
+from app.widgets.playground.lessons import AFTER_THE_COURSE, BY_KEY, LESSONS, Step
 from app.workspace import DIGITS, PLAYGROUND as PLAYGROUND_MODE
 from engine.data.toy import LABELS, TOY_NAMES
 from engine.presets import PLAYGROUND
@@ -28,6 +28,7 @@ RELOAD_MS = 200          # a slider settles this long before the data set is reg
 
 class PlaygroundControls(QWidget):
     modeChanged = Signal(bool)             # True: Playground, False: Digits
+    compareAsked = Signal(str, list)       # a lesson's step: open Compare… set up with (setting, values)
 
     def __init__(self, state, controls, parent=None):
         super().__init__(parent)
@@ -35,6 +36,7 @@ class PlaygroundControls(QWidget):
         self._pending = None               # what to apply when the data set asked for arrives
         self.confirm_replace = lambda: True    # asks before a preset replaces the playground's trained work
         self.lesson = None
+        self.follow = 0                    # how many of the lesson's follow-ups were taken
         self._reload = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self.regenerate)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -129,7 +131,8 @@ class PlaygroundControls(QWidget):
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 4, 0, 0)
         grid.addWidget(QLabel("<b>Lessons</b> (one click sets everything up; then press Start)"), 0, 0, 1, 2)
-        for i, lesson in enumerate(LESSONS):
+        lessons = LESSONS + AFTER_THE_COURSE
+        for i, lesson in enumerate(lessons):
             b = QPushButton(lesson.title)
             b.setObjectName(f"lesson_{lesson.key}")
             b.setToolTip(lesson.text)
@@ -139,12 +142,12 @@ class PlaygroundControls(QWidget):
         self.lesson_text.setObjectName("lessonText")
         self.lesson_text.setWordWrap(True)
         self.lesson_text.setVisible(False)
-        grid.addWidget(self.lesson_text, 1 + len(LESSONS), 0, 1, 2)
+        grid.addWidget(self.lesson_text, 1 + len(lessons), 0, 1, 2)
         self.then = QPushButton()
         self.then.setObjectName("lessonThen")
         self.then.setVisible(False)
         self.then.clicked.connect(self.lesson_then)
-        grid.addWidget(self.then, 2 + len(LESSONS), 0, 1, 2)
+        grid.addWidget(self.then, 2 + len(lessons), 0, 1, 2)
         return box
 
     # ---- mode -----------------------------------------------------------------------------------------
@@ -180,8 +183,10 @@ class PlaygroundControls(QWidget):
         return {"n": self.points.value(), "noise": self.noise.value() / 100, "seed": self.seed.value(),
                 "test_fraction": self.split.value() / 100}
 
-    def _set_sliders(self, points: int, noise: float) -> None:
-        for w, v in ((self.points, points), (self.noise, round(noise * 100))):
+    def _set_sliders(self, points: int, noise: float, seed: int | None = None) -> None:
+        pairs = [(self.points, points), (self.noise, round(noise * 100))] + ([(self.seed, seed)] if seed is not None
+                                                                            else [])
+        for w, v in pairs:
             w.blockSignals(True)
             w.setValue(v)
             w.blockSignals(False)
@@ -197,10 +202,10 @@ class PlaygroundControls(QWidget):
         self._choose_now(name, step, points, noise)
         return True
 
-    def _choose_now(self, name: str, step: Step | None = None, points=None, noise=None) -> None:
+    def _choose_now(self, name: str, step: Step | None = None, points=None, noise=None, seed=None) -> None:
         preset = PLAYGROUND[name]
         self.dataset.setCurrentIndex(self.dataset.findData(name))
-        self._set_sliders(points or preset.points, preset.noise if noise is None else noise)
+        self._set_sliders(points or preset.points, preset.noise if noise is None else noise, seed)
         if step is None:
             self.lesson = None
             self.lesson_text.setVisible(False)
@@ -247,7 +252,8 @@ class PlaygroundControls(QWidget):
             config = dataclasses.replace(config, **step.settings)
         outputs = 1 if ds.task == "regression" else ds.n_classes
         self.state.set_config(config)
-        self.state.set_spec(preset.spec(ds.n_features, outputs, self.state.settings["seed"]))
+        spec = preset.spec(ds.n_features, outputs, self.state.settings["seed"])
+        self.state.set_spec(step.shape(spec) if step is not None else spec)
 
     # ---- lessons --------------------------------------------------------------------------------------
     def start_lesson(self, key: str) -> bool:
@@ -261,23 +267,36 @@ class PlaygroundControls(QWidget):
         if self.state.mode != PLAYGROUND_MODE:
             self.state.switch_mode(PLAYGROUND_MODE)
             ws.visited = True
-        self.lesson = lesson
+        self.lesson, self.follow = lesson, 0
         self.lesson_text.setText(f"<b>{lesson.title}.</b> {lesson.text}")
         self.lesson_text.setVisible(True)
-        self.then.setText(lesson.then_label)
-        self.then.setVisible(lesson.then is not None)
-        self._choose_now(lesson.dataset, lesson.first, lesson.points, lesson.noise)
+        self._show_next()
+        self._choose_now(lesson.dataset, lesson.first, lesson.points, lesson.noise, lesson.seed)
         return True
 
+    def _show_next(self) -> None:
+        """The follow-up button names the lesson's next step (hidden after the last)."""
+        ups = self.lesson.follow_ups if self.lesson is not None else ()
+        self.then.setVisible(self.follow < len(ups))
+        if self.follow < len(ups):
+            self.then.setText(ups[self.follow].label)
+
     def lesson_then(self) -> None:
+        """The lesson's next step on the same points: its network and settings (after asking, if trained)."""
         lesson = self.lesson
-        if lesson is None or lesson.then is None or self.state.dataset is None:
+        ups = lesson.follow_ups if lesson is not None else ()
+        if self.follow >= len(ups) or self.state.dataset is None:
             return
         if not self.controls.attempt("lesson") or (self.state.trained and not self.confirm_replace()):
             return
-        self.apply(lesson.then)
-        self.lesson_text.setText(f"<b>{lesson.title}.</b> {lesson.text}<br><i>{lesson.then_text}</i> "
-                                 "Press Start.")
+        up = ups[self.follow]
+        self.apply(up.step)
+        self.follow += 1
+        self._show_next()
+        self.lesson_text.setText(f"<b>{lesson.title}.</b> {lesson.text}<br><i>{up.text}</i> "
+                                 + ("" if up.step.compare else "Press Start."))
+        if up.step.compare:
+            self.compareAsked.emit(up.step.compare[0], list(up.step.compare[1]))
 
     # ---- what the panel shows -------------------------------------------------------------------------
     def _show_preset(self) -> None:

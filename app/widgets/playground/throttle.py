@@ -1,5 +1,5 @@
-"""Redraw: a view's drawing, at most MAX_HZ times a second, only while the view is visible, the heavy part off the
-GUI thread.
+"""Redraw: a view's drawing, at most MAX_HZ (or its own hz) times a second, only while the view is visible, the
+heavy part off the GUI thread.
 
 Weights arrive up to 30 times a second; each one asks for a draw and the latest weights win. A view gives either
 `draw` (cheap, on the GUI thread) or `compute` + `show`: compute() runs on the GUI thread and returns a job (a
@@ -23,8 +23,9 @@ MAX_HZ = 20
 
 
 class Redraw:
-    def __init__(self, widget, draw=None, compute=None, show=None):
+    def __init__(self, widget, draw=None, compute=None, show=None, hz: float = MAX_HZ):
         self.widget, self.draw, self.compute, self.show = widget, draw, compute, show
+        self.hz = hz
         self.timer = QTimer(widget, singleShot=True, timeout=self._fire)
         self.last = 0.0
         self.pending = False
@@ -36,7 +37,7 @@ class Redraw:
         self.pending = True
         if self.timer.isActive():
             return
-        wait = max(0.0, self.last + 1.0 / MAX_HZ - time.perf_counter())
+        wait = max(0.0, self.last + 1.0 / self.hz - time.perf_counter())
         self.timer.start(int(wait * 1000))
 
     def _fire(self) -> None:
