@@ -17,7 +17,8 @@ controls.py        Controls: the table applied to every bound widget and menu ac
 status_line.py     the status bar's messages: they go when the next action begins
 autosave.py        unsaved work copied to the data folder (every few minutes, and at once on a bug); offered back
 choices.py         what the lists offer (activations, losses, optimizers, schedules), read from the engine registries
-dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread; a sentence on failure)
+dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread; a sentence on failure;
+                   the shown window's set is read ahead in memory for the first Start)
 runs.py            Runs: begins every job (runs, Step, gradient check, Compare, range test) and ends it in one place
 session.py         TrainingSession: the only place that trains; the engine's Trainer on a worker, throttled signals
 step_text.py       one training step's numbers in the course's words (z = Σ w·x + b, the loss filled in, δ, dL/dW)

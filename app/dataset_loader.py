@@ -1,9 +1,15 @@
 """DatasetLoader: the app's one way to load a data set, on a worker thread so the window keeps drawing.
 
+`read_ahead` reads a data set nobody asked for yet (the window's own, while it waits for its first Start) on a plain
+thread, in memory only; the next `load` of that very set takes it instead of reading the files again.
+
 The app model (AppState.load_dataset) owns it; every view that needs digits asks the model. An engine error
 (a missing folder, a damaged file) arrives as its sentence; anything else is a bug: logged, then a sentence.
 """
 from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -23,6 +29,21 @@ class DatasetLoader(QObject):
         self._request = 0                  # the current request's number
         self._name: str | None = None
         self._params: dict = {}
+        self._ahead: tuple | None = None   # ((name, params), Future of the Dataset) read ahead
+
+    def read_ahead(self, name: str, **params) -> None:
+        """Start reading `name` in the background; nothing is said when it is in: a later load(name) takes it."""
+        if self._ahead is not None and self._ahead[0] == (name, params):
+            return
+        future = Future()
+
+        def read():
+            try:
+                future.set_result(load_dataset(name, **params))
+            except BaseException as exc:         # the load that takes it reports it, as its own
+                future.set_exception(exc)
+        self._ahead = ((name, dict(params)), future)
+        threading.Thread(target=read, name="read-ahead", daemon=True).start()
 
     def loading(self) -> str | None:
         """The name being loaded, or None."""
@@ -33,7 +54,11 @@ class DatasetLoader(QObject):
         file); a request for the set already loading waits for it."""
         if self._name == name and self._params == params:
             return
-        worker = FunctionWorker(load_dataset, name, **params)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == (name, params):
+            worker = FunctionWorker(ahead[1].result)      # read ahead: done, or its end waited for on the worker
+        else:
+            worker = FunctionWorker(load_dataset, name, **params)
         # the request's number, not the worker: a lambda holding the worker on its own signal is a cycle through
         # C++ that Python's collector cannot see (superqt keeps the worker alive while it runs)
         self._request += 1

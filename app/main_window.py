@@ -10,7 +10,7 @@ app/menus.py's.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -34,6 +34,8 @@ from app.activity import LOADING
 from engine.errors import EngineError
 from engine.network import Network
 
+READ_AHEAD_MS = 300      # after the window first shows (its first paints come first)
+
 
 class MainWindow(QMainWindow):
     def __init__(self, parent=None):
@@ -54,6 +56,14 @@ class MainWindow(QMainWindow):
         install_course_tools(self)         # Compare…, the results table, the coach, Find learning rate…
         self.status.say("Ready: press Start to train the network on the bundled sample of digits.", 0)
         self.resize(1280, 800)
+        # once shown, the digits are read while the student looks at the window: the first Start trains at once
+        self._read_ahead = QTimer(self, singleShot=True, interval=READ_AHEAD_MS, timeout=self.state.read_dataset_ahead)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._read_ahead is not None:
+            self._read_ahead.start()
+            self._read_ahead = None
 
     @property
     def curves(self) -> Curves:

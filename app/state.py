@@ -182,6 +182,11 @@ class AppState(QObject):
         self._load = (self.ws, token)
         self._loader.load(name, **params)
 
+    def read_dataset_ahead(self) -> None:
+        """While nothing happens: read the current workspace's data set into memory, for its first Start."""
+        if self.dataset is None and self._loader.loading() is None and self.activity.idle:
+            self._loader.read_ahead(self.dataset_name, **self.ws.dataset_params)
+
     def loading_dataset(self) -> str | None:
         return self._loader.loading()
 

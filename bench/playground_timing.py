@@ -44,6 +44,8 @@ def wait_for(condition, timeout_s: float) -> bool:
 def make_window():
     from app.main_window import MainWindow
     w = MainWindow()
+    w.prompts.ask_unsaved = lambda what: "discard"        # a lesson replacing the trained XOR net asks first: a
+    w.prompts.ask_discard_trained = lambda why: True      # modal box nobody would answer here
     w.resize(1280, 800)
     w.show()
     wait(300)

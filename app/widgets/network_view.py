@@ -25,6 +25,7 @@ MAX_STRANDS = 3      # the thickest connection is 3 px
 LINES_PER_CALL = 48  # lines per drawing call: one call is a slice of a few ms
 SLICE_SECONDS = 0.006
 MIN_RENDER_GAP = 0.5
+WEIGHTS_GAP = 1.0        # s: new weights (twice a second while training) redraw at most this often: ~25 ms each
 POSITIVE = QColor(33, 118, 210)
 NEGATIVE = QColor(240, 120, 20)
 NEUTRAL = QColor(150, 156, 168)
@@ -73,6 +74,7 @@ class NetworkView(QWidget):
         self._hover = None
         self._cache = None
         self._job = None
+        self._job_size = None
         self._slice_timer = QTimer(self, singleShot=True, interval=0, timeout=self._render_slice)
         self._defer_timer = QTimer(self, singleShot=True, timeout=self.refresh)
         self._last_render = 0.0
@@ -88,7 +90,7 @@ class NetworkView(QWidget):
     def setNetwork(self, net) -> None:
         """Weights to colour the connections by (None: grey, untrained); used only while it matches the spec."""
         self.net = net
-        self.refresh()
+        self.refresh(WEIGHTS_GAP)
 
     def drawnNetwork(self):
         """The network whose weights are drawn: the given one if its architecture is the spec's, else None."""
@@ -134,20 +136,25 @@ class NetworkView(QWidget):
 
     # ---- painting -------------------------------------------------------------------------------------
     # Qt holds the GIL while it rasterises, and antialiased lines are slow: the picture is rendered into an image
-    # in slices of a few ms between events (the old picture stays up meanwhile), so training never makes the
-    # window stutter. A first paint or a resize renders at once.
-    def refresh(self) -> None:
-        """Content changed: re-render the picture in slices (hover alone only repaints the overlay)."""
+    # in slices of a few ms between events (the old picture stays up meanwhile, stretched after a resize), so
+    # neither training nor a layout change (a legend growing at Start) makes the window stutter. A first paint
+    # renders at once.
+    def refresh(self, gap: float = MIN_RENDER_GAP) -> None:
+        """Content changed: re-render the picture in slices (hover alone only repaints the overlay), at most one
+        picture every `gap` seconds."""
         if self._cache is None:
             self.update()
             return
-        wait = self._last_render + MIN_RENDER_GAP - time.perf_counter()
-        if wait > 0:                      # at most ~2 pictures a second: weights arrive 4x a second while training
+        wait = self._last_render + gap - time.perf_counter()
+        if wait > 0:
             if not self._defer_timer.isActive():
                 self._defer_timer.start(int(wait * 1000) + 1)
             return
         self._last_render = time.perf_counter()
-        self._job = self._render_steps(self.devicePixelRatioF())
+        self._render_later(self.devicePixelRatioF())
+
+    def _render_later(self, dpr: float) -> None:
+        self._job, self._job_size = self._render_steps(dpr), self.size() * dpr
         self._slice_timer.start()
 
     def _render_slice(self) -> None:
@@ -171,11 +178,13 @@ class NetworkView(QWidget):
 
     def paintEvent(self, event) -> None:
         dpr = self.devicePixelRatioF()
-        if self._cache is None or self._cache.size() != self.size() * dpr:
+        if self._cache is None:
             self._job = None
             self._cache = _run(self._render_steps(dpr))
+        elif self._cache.size() != self.size() * dpr and (self._job is None or self._job_size != self.size() * dpr):
+            self._render_later(dpr)                 # resized: the picture for the new size comes in slices
         p = QPainter(self)
-        p.drawImage(0, 0, self._cache)
+        p.drawImage(QRectF(self.rect()), self._cache)
         if self._hover is not None and self._hover[0] == "n":
             cols, r = self._layout()
             units, pos = cols[self._hover[1]] if self._hover[1] < len(cols) else ((), ())   # a column gone since

@@ -16,6 +16,7 @@ PROGRESS_MAX = 1000
 FINISHED = {"completed": "Done", "early_stopped": "Stopped early (best epoch restored)", "stopped": "Stopped",
             "diverged": "Diverged"}
 READY = "Ready"
+UPDATE_HZ = 4            # the bar and its words move at most this often while a run trains
 
 
 class RunProgress(QProgressBar):
@@ -32,10 +33,10 @@ class RunProgress(QProgressBar):
         self.idle_text = READY
         self._idle_generation = None       # the generation a finished run's text belongs to
         self.blocked = ""                  # what Start waits for (a field in red), shown while idle
-        # a progress bar repaints the whole window at once when its value moves: do it in its own event-loop pass,
-        # not inside the session's delivery that also feeds the curves and maps
+        # a progress bar repaints the whole window at once when its value moves (with the status bar's, ~2 ms each):
+        # at most UPDATE_HZ times a second, in its own event-loop pass, not inside the session's delivery
         self._pending = None
-        self._later = QTimer(self, singleShot=True, interval=10, timeout=self.flush)
+        self._later = QTimer(self, singleShot=True, interval=1000 // UPDATE_HZ, timeout=self.flush)
         state.generationChanged.connect(self._generation)
         self.show_idle()
 

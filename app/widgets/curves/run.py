@@ -25,10 +25,45 @@ def pen(color, alpha=255, width=1.6, dash=False):
     return p
 
 
+def item_styles(color) -> list[tuple[int, dict]]:
+    """The items of a run in this colour: (0 the loss plot | 1 the accuracy plot, PlotDataItem keywords) for the
+    batch losses, their smoothed line, the epochs' training and validation loss, training and validation accuracy,
+    and weight decay's penalty wd/2·Σw² beside the data loss (the losses above are the data's alone)."""
+    dots = dict(symbolSize=6, symbolPen=None)
+    # Long curves use 1 px pens: antialiased wider strokes cost ~10x more to paint (GUI thread time).
+    return [(0, dict(pen=pen(color, 70, 1))), (0, dict(pen=pen(color, 230, 1))),
+            (0, dict(pen=None, symbol="o", symbolBrush=(*color, 230), **dots)),
+            (0, dict(pen=pen(color, 230, 2, dash=True), symbol="s", symbolBrush=(*color, 120), **dots)),
+            (1, dict(pen=pen(color, 230, 2), symbol="o", symbolBrush=(*color, 230), **dots)),
+            (1, dict(pen=pen(color, 230, 2, dash=True), symbol="s", symbolBrush=(*color, 120), **dots)),
+            (0, dict(pen=pg.mkPen(color=(*color, 230), width=2, style=Qt.DotLine), symbol="t",
+                     symbolBrush=(*color, 120), **dots))]
+
+
+def make_item(plots, color, k: int):
+    """The k-th item of a run in `color`, on its plot (plots = (loss plot, accuracy plot)), empty."""
+    where, kw = item_styles(color)[k]
+    return plots[where].plot(**kw)
+
+
+def make_items(plots, color) -> list:
+    return [make_item(plots, color, k) for k in range(len(item_styles(color)))]
+
+
+def restyle(items, color) -> list:
+    """Items made beforehand for another colour, in this one (pens and brushes only: cheap on empty items)."""
+    for item, (_, kw) in zip(items, item_styles(color)):
+        item.setPen(kw["pen"])
+        if "symbolBrush" in kw:
+            item.setSymbolBrush(kw["symbolBrush"])
+    return items
+
+
 class Run:
     """One training run's buffers and plot items."""
 
-    def __init__(self, loss_plot, accuracy_plot, name: str, color, augment: bool = False, renamed=None):
+    def __init__(self, loss_plot, accuracy_plot, name: str, color, augment: bool = False, renamed=None,
+                 items=None):
         self.name, self.color, self.augment = name, color, augment
         self._renamed = renamed       # called when the label changes (the legend shows it)
         self.bx, self.bloss, self.smooth = Series(), Series(), Series()
@@ -48,23 +83,10 @@ class Run:
         self.rows: list[dict] = []
         self._bins, self._binned = Series(256), 0
         self._span, self._span_key = ranges.RunSpan(), None
-        lp, ap = loss_plot, accuracy_plot
-        # Long curves use 1 px pens: antialiased wider strokes cost ~10x more to paint (GUI thread time).
-        self.raw = lp.plot(pen=pen(color, 70, 1))
-        self.smoothed = lp.plot(pen=pen(color, 230, 1))
-        self.train_loss = lp.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=(*color, 230), symbolPen=None)
-        self.val_loss = lp.plot(pen=pen(color, 230, 2, dash=True), symbol="s", symbolSize=6,
-                                symbolBrush=(*color, 120), symbolPen=None)
-        self.train_acc = ap.plot(pen=pen(color, 230, 2), symbol="o", symbolSize=6, symbolBrush=(*color, 230),
-                                 symbolPen=None)
-        self.val_acc = ap.plot(pen=pen(color, 230, 2, dash=True), symbol="s", symbolSize=6,
-                               symbolBrush=(*color, 120), symbolPen=None)
-        # weight decay's penalty wd/2·Σw² beside the data loss (the losses above are the data's alone)
-        self.penalty = lp.plot(pen=pen(color, 230, 2, dash=False), symbol="t", symbolSize=6,
-                               symbolBrush=(*color, 120), symbolPen=None)
-        self.penalty.setPen(pg.mkPen(color=(*color, 230), width=2, style=Qt.DotLine))
-        self.items = [self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc,
-                      self.penalty]
+        # the plot items, made beforehand when the caller has them ready (making them costs the GUI ~35 ms)
+        self.items = items if items is not None else make_items((loss_plot, accuracy_plot), color)
+        (self.raw, self.smoothed, self.train_loss, self.val_loss, self.train_acc, self.val_acc,
+         self.penalty) = self.items
         self.marks: list[tuple[object, pg.InfiniteLine]] = []
         self.best_lines: list[pg.InfiniteLine] = []
 

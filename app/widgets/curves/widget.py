@@ -17,6 +17,7 @@ from app.run_label import run_names
 from app.widgets.curves import export, ranges
 from app.widgets.curves.legend import Entry, LegendBox, RunLegend
 from app.widgets.curves.run import AXES, EPOCH_FIELDS, Run
+from app.widgets.curves.spare import SpareItems
 
 RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (211, 47, 47), (0, 150, 136)]
 REDRAW_HZ = 10            # curves are redrawn at most this often
@@ -72,6 +73,8 @@ class Curves(QWidget):
         self._redraw_timer.setInterval(int(1000 / REDRAW_HZ))
         self._redraw_timer.timeout.connect(self.redraw)
         self._restyle()
+        self.spare = SpareItems(self, (self.loss_plot, self.accuracy_plot),
+                                lambda: RUN_COLORS[(len(self.retired) + len(self.runs)) % len(RUN_COLORS)])
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -162,9 +165,10 @@ class Curves(QWidget):
             self._remove_from_plots(old)
             self.retired.append((old.label, old.rows))   # still in the CSV export
         n = len(self.retired) + len(self.runs)
+        color = RUN_COLORS[n % len(RUN_COLORS)]
         # Numbered when the window gives it the model's run id (run.key), so the table's "#" and "Run N" agree.
-        run = Run(self.loss_plot, self.accuracy_plot, label, RUN_COLORS[n % len(RUN_COLORS)], augment,
-                  renamed=self._show_legend)
+        run = Run(self.loss_plot, self.accuracy_plot, label, color, augment, renamed=self._show_legend,
+                  items=self.spare.take(color))
         run.axis = self.x_axis.currentData()
         self.runs.append(run)
         self._manual.clear()
