@@ -33,7 +33,21 @@ def _network(spec: dict) -> dict[str, str]:
     return {"sizes": sizes if len(layers) > 1 else f"perceptron {sizes}",
             "hidden": _hidden(layers[:-1]) if len(layers) > 1 else "",
             "output": f"{choices.activation_label(layers[-1]['activation'])} output",
-            "loss": f"{choices.loss_label(loss)} loss"}
+            "loss": f"{choices.loss_label(loss)} loss",
+            "init": _init(layers), "dropout": _dropout(layers[:-1])}
+
+
+def _init(layers: list[dict]) -> str:
+    """The initial weights, where runs differ in them: 'Zeros init', 'Normal σ=30 init', 'default init'."""
+    names = [(choices.initializers().get(l["init"], l["init"]).split(" (")[0]     # 'Normal (fixed σ)': 'Normal'
+              + (f" σ={l.get('init_scale', 0.01):g}" if l["init"] == "normal" else "")) if "init" in l
+             else "default" for l in layers]
+    return " / ".join(dict.fromkeys(names)) + " init"
+
+
+def _dropout(hidden: list[dict]) -> str:
+    rates = [float(l.get("dropout", 0.0)) for l in hidden]
+    return "no dropout" if not any(rates) else "dropout " + "/".join(dict.fromkeys(f"{p:g}" for p in rates))
 
 
 def _loss_implied(spec: dict) -> bool:
@@ -62,7 +76,8 @@ def _training(s: dict) -> dict[str, str]:
                 "augment": lambda v: "augmented" if v else "not augmented",
                 "val_fraction": lambda v: f"{100 * v:g}% validation",
                 "patience": lambda v: f"early stop after {v}" if v else "no early stop",
-                "seed": lambda v: f"seed {v}"}
+                "seed": lambda v: f"seed {v}",
+                "train_subset": lambda v: f"{v} training samples" if v else "all training samples"}
     parts.update({key: show(s[key]) for key, show in optional.items() if key in s})
     return parts
 

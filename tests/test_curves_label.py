@@ -55,6 +55,15 @@ def test_compared_optimizers_are_named_by_their_full_labels():
                                                               ["mini-batch GD lr 0.003", "batch 16"]]
 
 
+def test_runs_that_start_differently_are_named_by_their_initialiser_and_dropout():
+    """The initialisation lesson's three runs, and dropout against none (they once shared one name)."""
+    starts = [{"init": "zeros"}, {"init": "normal", "init_scale": 30.0}, {}]
+    runs = [run(_start(spec((8, "sigmoid"), (8, "sigmoid"), sizes=(2, 2)), init, 0.0)) for init in starts]
+    assert run_names(runs) == ["Zeros init", "Normal σ=30 init", "default init"]
+    runs = [run(_start(spec((64, "relu"), sizes=(2, 2)), {}, p), train_subset=n) for p, n in ((0.0, 0), (0.5, 500))]
+    assert run_names(runs) == ["no dropout · all training samples", "dropout 0.5 · 500 training samples"]
+
+
 def test_a_setting_outside_the_label_names_runs_that_differ_in_it():
     net = spec((8, "relu"))
     runs = [run(net, epochs=2), run(net, epochs=20), run(net, epochs=2, label=run_label(net, SETTINGS)
@@ -64,10 +73,23 @@ def test_a_setting_outside_the_label_names_runs_that_differ_in_it():
     assert run_names(runs[:1]) == [run_label(net, runs[0]["settings"])]        # alone: its whole line
 
 
-NETS = st.builds(lambda hidden, out, loss: spec(*hidden, output=out, loss=loss),
+def _start(net, init, dropout):
+    """Every layer from the same initialiser (as the builder sets them), each hidden layer with the dropout."""
+    for layer in net["layers"]:
+        layer.update(init)
+    for layer in net["layers"][:-1]:
+        if dropout:
+            layer["dropout"] = dropout
+    return net
+
+
+NETS = st.builds(lambda hidden, out, loss, init, dropout: _start(spec(*hidden, output=out, loss=loss), init, dropout),
                  st.lists(st.tuples(st.sampled_from([8, 16]), st.sampled_from(list(choices.hidden_activations()))),
                           max_size=2),
-                 st.sampled_from(["softmax", "sigmoid", "linear"]), st.sampled_from(["cross_entropy", "mse"]))
+                 st.sampled_from(["softmax", "sigmoid", "linear"]), st.sampled_from(["cross_entropy", "mse"]),
+                 st.sampled_from([{}, {"init": "zeros"}, {"init": "normal", "init_scale": 30.0},
+                                  {"init": "normal", "init_scale": 1.0}, {"init": "xavier_uniform"}]),
+                 st.sampled_from([0.0, 0.5]))
 RUNS = st.builds(lambda net, kind, note, opt, lr, batch, mom, epochs, aug: run(
     net, kind, None if note is None else note, optimizer=opt, lr=lr, batch_size=batch, momentum=mom,
     epochs=epochs, augment=aug),

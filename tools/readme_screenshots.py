@@ -160,7 +160,11 @@ def draw_tab(w):
 
 def playground_lesson(w, key: str) -> None:
     w.tabs.setCurrentIndex(0)
-    after(w.state.datasetChanged, lambda: w.playground.start_lesson(key), f"the {key} lesson's points")
+    from app.widgets.playground.lessons import BY_KEY
+    w.playground.start_lesson(key)                     # a switch to the playground announces its old set first
+    until(lambda: getattr(w.state.dataset, "key", None) == BY_KEY[key].dataset and w.state.activity.idle
+          and w.playground._pending is None, f"the {key} lesson's points")
+    wait(600)
 
 
 # ---- the pictures -----------------------------------------------------------------------------------------
@@ -405,6 +409,28 @@ def playground_spiral(w) -> None:
     save_screen("playground-spiral.png", f"spiral 2-16-16-2: sigmoid {sigmoid}, then ReLU {accuracy(w)}, overlaid")
 
 
+def playground_overfitting(w) -> None:
+    playground_lesson(w, "overfitting")
+    press_start(w)
+    plain = accuracy(w)
+    w.playground.then.click()                          # Add L2 weight decay (0.01)
+    press_start(w)
+    save_screen("playground-overfitting.png", f"overfitting: {plain} without, then {accuracy(w)} with weight decay")
+
+
+def playground_initialisation(w) -> None:
+    playground_lesson(w, "initialisation")
+    press_start(w)
+    zeros = accuracy(w)
+    w.playground.then.click()                          # Too large: sigma = 30
+    press_start(w)
+    large = accuracy(w)
+    w.playground.then.click()                          # Xavier (the default)
+    press_start(w)
+    save_screen("playground-initialisation.png", f"initialisation: zeros {zeros}, σ = 30 {large}, Xavier "
+                f"{accuracy(w)}, overlaid")
+
+
 def give_maps_room(w) -> None:
     """Drag the splitter under the plane up until the neuron maps of every hidden layer show whole."""
     right, pg = w.curves.parentWidget(), w.playground
@@ -441,6 +467,7 @@ PICTURES = {
     "coach-lr-finder": coach_lr_finder,
     "playground-xor-perceptron": playground_xor_perceptron, "playground-xor-mlp": playground_xor_mlp,
     "playground-spiral": playground_spiral, "crash-course": crash_course,
+    "playground-overfitting": playground_overfitting, "playground-initialisation": playground_initialisation,
     "inside-hidden-layers": inside_hidden_layers, "inside-confidence": inside_confidence,
     "draw-unfamiliar": draw_unfamiliar,
 }
