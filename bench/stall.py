@@ -59,7 +59,11 @@ def run_queue_ms(f: _ProcFile | None = None) -> float:
 def machine_busy_ms(f: _ProcFile | None = None) -> float:
     """CPU time (ms, summed over the CPUs) every process has used since boot, steal included; 0 where unknown."""
     try:
-        line = f.text().split("\n", 1)[0] if f else PROC_STAT.open().readline()
+        if f is None:
+            with PROC_STAT.open() as fh:
+                line = fh.readline()
+        else:
+            line = f.text().split("\n", 1)[0]
         user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in line.split()[1:9])
     except (OSError, ValueError):
         return 0.0
