@@ -26,8 +26,8 @@ DIGIT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (1
                 (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
 PLOTS_AHEAD = 2
 INTRO = ("Each dot is one of {n:,} test digits, placed by the two directions along which a layer's outputs vary "
-         "most (PCA). Left: the raw pixels; then each hidden layer. Watch the colours pull apart into groups as the "
-         "network trains. <i>Separation</i>: how often a dot's nearest digit-centre in that map is its own digit. "
+         "most (PCA). Left: the raw pixels; then each hidden layer. Train a few epochs at a time (One epoch) and the "
+         "colours pull apart into groups; the maps follow each run when it is over. <i>Separation</i>: how often a dot's nearest digit-centre in that map is its own digit. "
          "Click a dot to see its digit.")
 
 
@@ -85,9 +85,11 @@ class LayerPlot(QWidget):
         self.plot.hideButtons()
         self.plot.setMinimumSize(150, 150)
         self.items = []
+        self.rows = [np.zeros(0, np.int64)] * len(DIGIT_COLORS)  # per class, the digit of each dot (a click's answer)
         for c in range(len(DIGIT_COLORS)):
             item = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*DIGIT_COLORS[c], 190))
-            item.sigClicked.connect(lambda _item, points, ev: on_click(int(points[0].data())) if len(points) else None)
+            item.sigClicked.connect(lambda _item, points, ev, c=c: on_click(int(self.rows[c][points[0].index()]))
+                                    if len(points) else None)
             self.plot.addItem(item)
             self.items.append(item)
         self.ring = pg.ScatterPlotItem(size=14, brush=None, pen=pg.mkPen(width=2.5))
@@ -106,8 +108,9 @@ class LayerPlot(QWidget):
         xy = layer_map.projection.coords
         self.title.setText(f"<b>{layer_map.name}</b>")
         for c, item in enumerate(self.items):
-            rows = np.flatnonzero(y == c)
-            item.setData(x=xy[rows, 0], y=xy[rows, 1], data=rows)
+            # no per-dot data: pyqtgraph then builds a record per dot on every update (10 ms a map, not 1)
+            self.rows[c] = rows = np.flatnonzero(y == c)
+            item.setData(x=xy[rows, 0], y=xy[rows, 1])
         self.separation.setText(f"separation {layer_map.separation:.0%}")
         self.separation.setToolTip(f"Nearest-centroid accuracy in this map: {layer_map.separation:.1%} of the dots "
                                    f"are nearer their own digit's centre than any other's. The map keeps "
@@ -137,6 +140,7 @@ class LayerMapView(QWidget):
         self._queue: list[int] = []               # layers whose new map is still to be put up
         self.n_plots = 0                          # the first n_plots of self.plots are shown
         self.redraw = Redraw(self, compute=self._job, show=self._show, hz=self.REFRESH_HZ)
+        self.waiting = False                      # a run's snapshot came: shown when the run is over
 
         self.intro = QLabel(INTRO.format(n=MAP_SAMPLES))
         self.intro.setWordWrap(True)
@@ -185,12 +189,33 @@ class LayerMapView(QWidget):
         if net is None or self.net is None or net.to_spec() != self.net.to_spec():
             self.maps = []                         # another architecture: no axes to follow
         self.net = net
-        self.redraw.request()
+        self.waiting = live                        # a run's snapshot: drawn when the run ends (see catch_up)
+        if not live:
+            self.redraw.request()
+
+    def catch_up(self) -> None:
+        """The run is over: map the network it left. While it trains, a new map (its worker beside the trainer,
+        then its plots) held the window 50-90 ms, over the GUI bound: the maps wait for the end instead."""
+        if self.waiting:
+            self.waiting = False
+            self.redraw.request()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._make_plots()
         if self.redraw.pending:
             self.redraw.now()
+
+    def _make_plots(self) -> None:
+        """Make the plots the network will need, hidden, one per event-loop pass, as soon as the page shows: made
+        when a run's first maps arrive, two took ~80 ms in one pass."""
+        needed = len(self.net.layers) if self.net is not None else 2       # the pixels and each hidden layer
+        if len(self.plots) < needed and self.isVisible():
+            plot = LayerPlot(self.pick)
+            plot.setVisible(False)
+            self.row.addWidget(plot, 1)
+            self.plots.append(plot)
+            QTimer.singleShot(0, self, self._make_plots)
 
     # ---- work ------------------------------------------------------------------------------------------
     def problem(self) -> str:
@@ -266,9 +291,8 @@ class LayerMapView(QWidget):
     def _set_plots(self, n: int) -> None:
         """Show n plots; plots are kept hidden rather than deleted (making one costs a long event-loop pass)."""
         while len(self.plots) < n:
-            plot = LayerPlot(self.pick)
-            self.row.addWidget(plot, 1)
-            self.plots.append(plot)
+            self.plots.append(LayerPlot(self.pick))
+            self.row.addWidget(self.plots[-1], 1)
         for k, plot in enumerate(self.plots):
             plot.setVisible(k < n)
             if k >= n:

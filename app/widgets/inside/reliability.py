@@ -40,6 +40,7 @@ class ReliabilityView(QWidget):
         self.net = self.dataset = None
         self.result = None                        # the engine's Reliability shown, or None
         self.redraw = Redraw(self, compute=self._job, show=self._show, hz=1)
+        self.waiting = False                      # a run's snapshot came: shown when the run is over
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         self.plot = named(pg.PlotWidget(), "reliabilityDiagram")
@@ -71,7 +72,16 @@ class ReliabilityView(QWidget):
 
     def set_network(self, net, live: bool = False) -> None:
         self.net = net
-        self.redraw.request()
+        self.waiting = live                        # a run's snapshot: measured when the run ends (see catch_up)
+        if not live:
+            self.redraw.request()
+
+    def catch_up(self) -> None:
+        """The run is over: measure the network it left (a mid-run snapshot's calibration says little, and
+        measuring it beside the trainer held the window over the GUI bound)."""
+        if self.waiting:
+            self.waiting = False
+            self.redraw.request()
 
     def set_dataset(self, dataset) -> None:
         self.dataset = dataset
