@@ -479,7 +479,7 @@ def main(names) -> None:
         sys.exit(f"unknown picture(s) {unknown}; choose from {sorted(PICTURES)}")
     OUT.mkdir(parents=True, exist_ok=True)
     w = MainWindow()
-    w.prompts.ask_unsaved = lambda: "discard"          # the student's answers to the questions that would block
+    w.prompts.ask_unsaved = lambda *_: "discard"       # the student's answers to the questions that would block
     w.prompts.ask_discard_trained = lambda why: True
     w.menus.theme.set_mode("light")
     w.resize(*SIZE)
