@@ -177,3 +177,14 @@ def test_a_plot_the_user_zoomed_is_left_alone_until_the_next_run(qtbot, curves):
     assert y_range(plot) == zoomed                                        # new data does not undo the zoom
     learning_run(curves, "second")
     assert y_range(plot)[1] - y_range(plot)[0] > zoomed[1] - zoomed[0]   # a new run: the axes follow again
+
+
+def test_the_penalty_key_shows_only_beside_a_run_with_weight_decay(qtbot, curves):
+    """The key once said 'dotted: L2 penalty' under runs that had none (weight decay 0): a key for no curve."""
+    learning_run(curves, "no decay")
+    assert "penalty" not in curves.legend.text()
+    run = curves.begin_run("decay", augment=False)
+    run.key = 2
+    curves.add_epoch(EpochStats(1, 1, 0.5, 0.9, 0.6, 0.88, 0.01, 0.1, 0.1, False, penalty=0.02))
+    curves.flush()
+    assert "dotted: L2 penalty" in curves.legend.text()

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 KEY = ("<b>—</b> smoothed loss (faint: each batch) &nbsp; <b>●</b> solid: training &nbsp; "
-       "<b>■</b> dashed: validation &nbsp; <b>▲</b> dotted: L2 penalty")
+       "<b>■</b> dashed: validation")
+PENALTY_KEY = " &nbsp; <b>▲</b> dotted: L2 penalty"       # only while a shown run has one (weight decay)
 MAX_LINES = 3
 AUGMENT_NOTE = ("Training digits are distorted by augmentation, so training accuracy (solid) sits below "
                 "validation (dashed).")
@@ -31,6 +32,7 @@ class Entry:
     augment: bool = False
     off_loss: bool = False          # part of its curve lies outside the loss plot's shown range
     off_accuracy: bool = False
+    penalty: bool = False           # trained with weight decay: its penalty curve is drawn
 
 
 class RunLegend(QLabel):
@@ -59,7 +61,7 @@ class RunLegend(QLabel):
 
     def _render(self) -> bool:
         entries = self.entries
-        key = KEY
+        key = KEY + (PENALTY_KEY if any(e.penalty for e in entries) else "")
         if any(e.augment for e in entries):
             key += "<br>" + AUGMENT_NOTE
         runs = " &nbsp; ".join(self._entry_html(e) for e in entries)

@@ -168,6 +168,10 @@ class Run:
         if draw:
             self.draw_epochs()
 
+    def has_penalty(self) -> bool:
+        """Trained with weight decay: some epoch has a penalty wd/2·Σw² above 0."""
+        return bool(np.nanmax(self.epoch["penalty"].view, initial=0.0) > 0)
+
     def draw_epochs(self) -> None:
         self.epochs_stale = False
         x = self._x(False)
@@ -176,7 +180,7 @@ class Run:
         if np.isfinite(self.epoch["val_loss"].view).any():
             _plot(self.val_loss, x, self.epoch["val_loss"].view, connect="finite")
             _plot(self.val_acc, x, 100 * self.epoch["val_accuracy"].view, connect="finite")
-        if np.nanmax(self.epoch["penalty"].view, initial=0.0) > 0:      # drawn only with weight decay
+        if self.has_penalty():                                           # drawn only with weight decay
             _plot(self.penalty, x, self.epoch["penalty"].view, connect="finite")
 
     def last_x(self, axis: str = "epochs") -> float:

@@ -264,7 +264,7 @@ class Curves(QWidget):
 
     def _show_legend(self) -> None:
         off = self.off_plots + [(False, False)] * (len(self.runs) - len(self.off_plots))
-        entries = [Entry(label, run.color, run.augment, *o)
+        entries = [Entry(label, run.color, run.augment, *o, penalty=run.has_penalty())
                    for label, run, o in zip(self.legend_labels(), self.runs, off)]
         if self.legend.show_entries(entries):
             self.legend_box.fit()             # a text layout (~0.4 ms): not on every redraw tick while training
