@@ -211,11 +211,13 @@ class LayerMapView(QWidget):
         when a run's first maps arrive, two took ~80 ms in one pass."""
         needed = len(self.net.layers) if self.net is not None else 2       # the pixels and each hidden layer
         if len(self.plots) < needed and self.isVisible():
-            plot = LayerPlot(self.pick)
-            plot.setVisible(False)
-            self.row.addWidget(plot, 1)
-            self.plots.append(plot)
+            self._new_plot().setVisible(False)
             QTimer.singleShot(0, self, self._make_plots)
+
+    def _new_plot(self) -> LayerPlot:
+        self.plots.append(LayerPlot(self.pick))
+        self.row.addWidget(self.plots[-1], 1)
+        return self.plots[-1]
 
     # ---- work ------------------------------------------------------------------------------------------
     def problem(self) -> str:
@@ -291,8 +293,7 @@ class LayerMapView(QWidget):
     def _set_plots(self, n: int) -> None:
         """Show n plots; plots are kept hidden rather than deleted (making one costs a long event-loop pass)."""
         while len(self.plots) < n:
-            self.plots.append(LayerPlot(self.pick))
-            self.row.addWidget(self.plots[-1], 1)
+            self._new_plot()
         for k, plot in enumerate(self.plots):
             plot.setVisible(k < n)
             if k >= n:
