@@ -2,7 +2,7 @@
 
 `install(window)` (called by MainWindow._build_menus) makes the window's document, exports, prompts, theme and
 last session, builds the menus around the window's own (File first, Help last), makes the title bar,
-status bar and curves follow the document, and guards the wheel (app.widgets.wheel_guard).
+status bar and curves follow the document.
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from app.theme import Theme
 from app.widgets.export_image import follow_window
 from app.widgets.guide.install import install as install_guide
 from app.widgets.guide.lesson import edit_lesson
-from app.widgets.wheel_guard import install as guard_wheel
 
 THEMES = (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"))
 
@@ -196,6 +195,5 @@ def install(window, settings: Settings | None = None) -> Menus:
     window.last_session = LastSession(window, window.document, theme, parent=window)
     install_status(window)
     follow_window(window)                # Copy as image / Save as PNG… on every plot and view
-    guard_wheel()                        # the wheel scrolls the panels; it changes only a field the user chose
     _follow_document(window, window.document, window.exports)
     return window.menus

@@ -43,7 +43,7 @@ def test_ci_installs_desktop_file_utils_and_runs_hypothesis_derandomized():
 def test_export_and_bundle_markers_are_registered_and_deselected_by_default():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert '"export: ' in pyproject and '"bundle: ' in pyproject
-    assert "addopts = \"-ra -m 'not export and not bundle and not known_stall'\"" in pyproject
+    assert "addopts = \"-ra -m 'not export and not bundle'\"" in pyproject
 
 
 def test_ci_runs_the_bundle_group_after_the_readme_command_with_what_it_needs():

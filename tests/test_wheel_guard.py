@@ -72,3 +72,17 @@ def test_a_layer_row_added_later_is_guarded_too(window, qtbot):
     wheel(row.activation)
     assert row.activation.currentIndex() == before
     assert row.units.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+
+def test_every_field_of_the_window_guards_itself(window, qtbot):
+    """Search, not a list: every combo box, spin box and slider of the window, in both modes, on every tab, page and
+    dock, and in the Compare dialog, is a guarded field (each field guards itself: an application-wide filter in
+    Python made every event of the window wait for the GIL beside a training thread)."""
+    from app.widgets.compare.dialog import CompareDialog
+    from app.widgets.wheel_guard import unguarded
+    assert unguarded(window) == []
+    assert unguarded(CompareDialog(window.state, window)) == []
+    window.state.switch_mode("playground")
+    qtbot.wait(50)
+    assert unguarded(window) == []
+    assert window.findChildren(QScrollArea)                 # the search did look at a filled window

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.guesses import DEFAULT_DOUBT, SUM_TO_ONE, confidence, percent, top_guesses
 from app.settings import Settings
+from app.widgets.wheel_guard import SpinBox
 
 RANKS = ("1st", "2nd", "3rd")
 
@@ -104,7 +105,7 @@ class GuessPanel(QWidget):
         layout.addLayout(self._threshold_row())
 
     def _threshold_row(self) -> QHBoxLayout:
-        self.threshold = QSpinBox()
+        self.threshold = SpinBox()
         self.threshold.setObjectName("doubtThreshold")
         self.threshold.setAccessibleName("doubtThreshold")
         self.threshold.setRange(0, 100)

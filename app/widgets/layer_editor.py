@@ -12,13 +12,14 @@ import copy
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from app import choices
 from app.widgets import tips
 from app.widgets.named import compact
 from app.widgets.field_messages import RefusalLabel, error_color
+from app.widgets.wheel_guard import ComboBox, DoubleSpinBox, SpinBox
 from engine.activations import ACTIVATIONS
 from engine.errors import SpecError
 from engine.initializers import DEFAULT_SCALE, INITIALIZERS
@@ -48,7 +49,7 @@ def spec_summary(spec: dict, batch_size: int = 64) -> tuple[str, str]:
 
 def _dropout_box(index: int) -> QDoubleSpinBox:
     """A hidden layer's dropout rate (0 to 0.95: at 1 nothing would pass)."""
-    box = QDoubleSpinBox()
+    box = DoubleSpinBox()
     box.setRange(0.0, 0.95)
     box.setDecimals(2)
     box.setSingleStep(0.05)
@@ -73,7 +74,7 @@ class _LayerRow(QWidget):
         row.setSpacing(4)
         self.label = QLabel(f"{index + 1}.")
         self.label.setMinimumWidth(18)
-        self.units = QSpinBox()
+        self.units = SpinBox()
         self.units.setRange(0, MAX_TYPED)
         self.units.setAccelerated(True)
         self.units.setMaximumWidth(84)
@@ -82,14 +83,14 @@ class _LayerRow(QWidget):
         self.units.setToolTip(tips.NEURONS)
         self.units.setAccessibleName(f"hiddenUnits{index + 1}")
         self.units.setObjectName(f"hiddenUnits{index + 1}")
-        self.activation = compact(QComboBox(), 8)
+        self.activation = compact(ComboBox(), 8)
         for key, label in choices.hidden_activations().items():
             self.activation.addItem(label, key)
             self.activation.setItemData(self.activation.count() - 1, tips.entry_tip(ACTIVATIONS[key]), Qt.ToolTipRole)
         self.activation.setToolTip(tips.ACTIVATION)
         self.activation.setAccessibleName(f"hiddenActivation{index + 1}")
         self.activation.setObjectName(f"hiddenActivation{index + 1}")
-        self.alpha = QDoubleSpinBox()
+        self.alpha = DoubleSpinBox()
         self.alpha.setRange(0.0, 1.0)
         self.alpha.setDecimals(3)
         self.alpha.setSingleStep(0.01)
@@ -176,7 +177,7 @@ class LayerEditor(QFrame):
         outer.addLayout(self._build_adding())
         out = QGridLayout()
         self.output_label = QLabel()
-        self.output_activation = compact(QComboBox(), 8)
+        self.output_activation = compact(ComboBox(), 8)
         self.output_activation.setAccessibleName("outputActivation")
         self.output_activation.setObjectName("outputActivation")
         for key, label in choices.output_activations().items():
@@ -320,7 +321,7 @@ class LayerEditor(QFrame):
         label = QLabel("Init")
         label.setToolTip(tips.INITIALIZER)
         row.addWidget(label)
-        self.init = compact(QComboBox(), 10)
+        self.init = compact(ComboBox(), 10)
         self.init.setObjectName("initializerCombo")
         self.init.setAccessibleName("initializerCombo")
         self.init.addItem("Default", "")
@@ -331,7 +332,7 @@ class LayerEditor(QFrame):
             self.init.addItem(label, key)
             self.init.setItemData(self.init.count() - 1, tips.entry_tip(INITIALIZERS[key]), Qt.ToolTipRole)
         self.init.setToolTip(tips.INITIALIZER)
-        self.init_scale = QDoubleSpinBox()
+        self.init_scale = DoubleSpinBox()
         self.init_scale.setObjectName("initScale")
         self.init_scale.setAccessibleName("initScale")
         self.init_scale.setRange(0.01, MAX_INIT_SCALE)

@@ -14,12 +14,13 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import step_text
 from app.activity import IDLE, RUNS, STEPPING
 from app.widgets.named import named
 from app.widgets.step_overlay import StepOverlay
+from app.widgets.wheel_guard import SpinBox
 from engine.events import BatchStats
 from engine.step import sample_loss, update_in_numbers
 
@@ -74,7 +75,7 @@ class StepControls(QWidget):
         self.play_button = named(QPushButton("Play"), "stepPlayButton", "Play the phases at the chosen speed, "
                                   "then take the next step, until switched off.")
         self.play_button.setCheckable(True)
-        self.speed = named(QSpinBox(), "stepSpeed", "Time per stage of the playback; 0 shows each step at once.")
+        self.speed = named(SpinBox(), "stepSpeed", "Time per stage of the playback; 0 shows each step at once.")
         self.speed.setRange(0, 5000)
         self.speed.setSingleStep(100)
         self.speed.setSuffix(" ms")
@@ -86,7 +87,7 @@ class StepControls(QWidget):
         bold = self.phase_label.font()
         bold.setBold(True)
         self.phase_label.setFont(bold)
-        self.sample = named(QSpinBox(), "stepSampleSpin", "Which sample of the batch the diagram shows.")
+        self.sample = named(SpinBox(), "stepSampleSpin", "Which sample of the batch the diagram shows.")
         self.sample.setRange(1, 1)
         self.sample.setPrefix("sample ")
         self.sample.setKeyboardTracking(False)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy,
-                               QSpinBox, QVBoxLayout)
+                               QVBoxLayout)
 from superqt.utils import FunctionWorker
 
 from app.excepthook import report_bug
 from app.fine_tune_check import MIN_DIGITS, change_text, held_out_split, measure
 from app.handwriting import PersonalDigits, fine_tune_config, fine_tune_dataset
 from app.session import Run
+from app.widgets.wheel_guard import SpinBox
 from engine.errors import DataError, EngineError
 from engine.preprocess import FIELD
 
@@ -98,7 +99,7 @@ class TeachPanel(QFrame):
         self.digits_label.setObjectName("handwritingCount")
         self.digits_label.setWordWrap(True)
         self.digits_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.epochs = QSpinBox()
+        self.epochs = SpinBox()
         self.epochs.setObjectName("fineTuneEpochs")
         self.epochs.setRange(1, 50)
         self.epochs.setValue(3)

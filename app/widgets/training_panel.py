@@ -24,6 +24,7 @@ from app.widgets.field_messages import NoticeArea, RefusalLabel, error_color
 from app.widgets.named import compact, named, pair
 from app.widgets.number_field import NumberField
 from app.widgets.run_progress import RunProgress
+from app.widgets.wheel_guard import ComboBox, DoubleSpinBox, SpinBox
 from engine.data import mnist_available
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
@@ -95,7 +96,7 @@ class TrainingPanel(QWidget):
     def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        self.dataset = compact(named(QComboBox(), "datasetCombo", tips.DATASET), 16)
+        self.dataset = compact(named(ComboBox(), "datasetCombo", tips.DATASET), 16)
         self.loss = self._combo(choices.losses(), tips.LOSS, "lossCombo", LOSSES)
         self.optimizer = self._combo(choices.optimizers(), tips.OPTIMIZER, "optimizerCombo", OPTIMIZERS)
         self.lr = named(NumberField(tips.LEARNING_RATE), "learningRateInput")
@@ -163,7 +164,7 @@ class TrainingPanel(QWidget):
         self.buttons.addWidget(button, 0, 4, 1, 2)
 
     def _combo(self, items: dict, tip: str, name: str, registry: dict | None = None) -> QComboBox:
-        c = compact(named(QComboBox(), name, tip))
+        c = compact(named(ComboBox(), name, tip))
         for key, label in items.items():
             c.addItem(label, key)
             if registry is not None and key in registry:
@@ -171,7 +172,7 @@ class TrainingPanel(QWidget):
         return c
 
     def _double(self, lo, hi, decimals, tip, name) -> QDoubleSpinBox:
-        s = named(QDoubleSpinBox(), name, tip)
+        s = named(DoubleSpinBox(), name, tip)
         s.setRange(lo, hi)
         s.setDecimals(decimals)
         s.setKeyboardTracking(False)
@@ -179,7 +180,7 @@ class TrainingPanel(QWidget):
         return s
 
     def _int(self, lo, hi, tip, name) -> QSpinBox:
-        s = named(QSpinBox(), name, tip)
+        s = named(SpinBox(), name, tip)
         s.setRange(lo, hi)
         s.setKeyboardTracking(False)
         s.setFixedWidth(FIELD_WIDTH)

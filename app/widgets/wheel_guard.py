@@ -1,30 +1,19 @@
 """The mouse wheel scrolls; it changes a field only when the user chose that field.
 
-One application-wide event filter (install(app), once): a wheel event over a combo box, spin box or slider that
-does not have the keyboard focus goes to the scroll area around the field (or nowhere), never to the field, so
-scrolling the left panel cannot turn tanh into ReLU on the way. A field the user clicked or tabbed into takes the
-wheel as usual. Every such field, also one made later (a new layer's row, a dialog), gets Qt.StrongFocus as it is
-polished: the wheel itself gives no field the focus.
+The window's combo boxes, spin boxes and sliders are the guarded kinds below: a wheel turn over one that does not
+have the keyboard focus goes to the scroll area around it (or on to its parents), never to the field, so scrolling
+the left panel cannot turn tanh into ReLU on the way. A field the user clicked or tabbed into takes the wheel as
+usual, and the wheel itself gives no field the focus (Qt.StrongFocus). Each field guards itself: an application-
+wide event filter in Python took the GIL for every event of the window, and waited for it beside a training thread
+(the GUI stalls the suite measured). tests/test_wheel_guard.py finds any unguarded field in the window.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QSlider,
-                               QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QDoubleSpinBox,
+                               QSlider, QSpinBox, QWidget)
 
 GUARDED = (QComboBox, QAbstractSpinBox, QSlider)
-WHEEL, POLISH = QEvent.Type.Wheel, QEvent.Type.Polish
-
-
-def field_under(widget: QWidget) -> QWidget | None:
-    """The guarded field `widget` is or is part of (a spin box's line edit), within its window; else None."""
-    while widget is not None:
-        if isinstance(widget, GUARDED):
-            return widget
-        if widget.isWindow():
-            return None
-        widget = widget.parentWidget()
-    return None
 
 
 def scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
@@ -34,42 +23,42 @@ def scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
     return parent
 
 
-def calm(widget: QWidget) -> None:
-    """Focus by click or Tab only (Qt's default for these fields also takes the focus on a wheel turn)."""
-    if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+class Guarded:
+    """Mixed into a Qt field class: the wheel reaches the field only once the user chose it."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)     # Qt's default for these also focuses on a wheel turn
 
-class WheelGuard(QObject):
-    def eventFilter(self, obj, event) -> bool:
-        kind = event.type()
-        if kind == POLISH:
-            if isinstance(obj, GUARDED):
-                calm(obj)
-            return False
-        if kind != WHEEL or not isinstance(obj, QWidget):
-            return False
-        field = field_under(obj)
-        if field is None or field.hasFocus():
-            return False
-        area = scroll_area_around(field)
+    def wheelEvent(self, event) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+            return
+        area = scroll_area_around(self)
         if area is not None:
-            QApplication.sendEvent(area.viewport(), event)     # the wheel scrolls what holds the field
+            QApplication.sendEvent(area.viewport(), event)      # the wheel scrolls what holds the field
             event.accept()
         else:
-            event.ignore()                                     # Qt passes a real wheel on to the parents
-        return True
+            event.ignore()                                      # Qt passes a real wheel on to the parents
 
 
-def install(app: QApplication | None = None) -> WheelGuard:
-    """Guard every field of the application (once; later calls return the same guard)."""
-    app = app or QApplication.instance()
-    guard = app.findChild(WheelGuard, "wheelGuard")
-    if guard is None:
-        guard = WheelGuard(app)
-        guard.setObjectName("wheelGuard")
-        app.installEventFilter(guard)
-        for widget in app.allWidgets():                        # the fields polished before the guard came
-            if isinstance(widget, GUARDED):
-                calm(widget)
-    return guard
+class ComboBox(Guarded, QComboBox):
+    pass
+
+
+class SpinBox(Guarded, QSpinBox):
+    pass
+
+
+class DoubleSpinBox(Guarded, QDoubleSpinBox):
+    pass
+
+
+class Slider(Guarded, QSlider):
+    pass
+
+
+def unguarded(root: QWidget) -> list[QWidget]:
+    """The fields under `root` a wheel turn could change without the user choosing them (Qt's own inner ones
+    excluded: a spin box inside a date editor is not a field of ours)."""
+    return [w for w in root.findChildren(QWidget) if isinstance(w, GUARDED) and not isinstance(w, Guarded)]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QVBoxLayout)
 
 from app import choices
 from app.widgets.field_messages import error_color
+from app.widgets.wheel_guard import ComboBox, SpinBox
 from engine.compare import SETTINGS, variants
 from engine.errors import SpecError
 
@@ -36,7 +37,7 @@ def _name(widget, name: str):
 
 
 class CompareDialog(QDialog):
-    chosen = Signal(str, list, int)          # setting, values, epochs
+    chosen = Signal(str, object, int)        # setting, values, epochs
 
     def __init__(self, state, parent=None):
         super().__init__(parent)
@@ -50,13 +51,13 @@ class CompareDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.setting = _name(QComboBox(), "compareSetting")
+        self.setting = _name(ComboBox(), "compareSetting")
         for key, label in SETTINGS.items():
             self.setting.addItem(label, key)
         self.named = _name(QListWidget(), "compareValues")
         self.named.setMinimumHeight(150)
         self.typed = _name(QLineEdit(), "compareValuesText")
-        self.epochs = _name(QSpinBox(), "compareEpochs")
+        self.epochs = _name(SpinBox(), "compareEpochs")
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setToolTip("Each run trains this many epochs (the other settings are the current ones).")
         form.addRow("Vary", self.setting)

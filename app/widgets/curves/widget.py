@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox,
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QFileDialog, QHBoxLayout, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
 
 from app.run_label import run_names
@@ -18,6 +18,7 @@ from app.widgets.curves import export, ranges
 from app.widgets.curves.legend import Entry, LegendBox, RunLegend
 from app.widgets.curves.run import AXES, EPOCH_FIELDS, Run
 from app.widgets.curves.spare import SpareItems
+from app.widgets.wheel_guard import ComboBox
 
 RUN_COLORS = [(33, 118, 210), (230, 100, 20), (46, 160, 67), (156, 39, 176), (211, 47, 47), (0, 150, 136)]
 REDRAW_HZ = 10            # curves are redrawn at most this often
@@ -88,7 +89,7 @@ class Curves(QWidget):
         self.csv_button = QPushButton("Export CSV…")
         self.png_button.setToolTip("Save both plots as one PNG image.")
         self.csv_button.setToolTip("Save every run's per-epoch history as a CSV table.")
-        self.x_axis = QComboBox()
+        self.x_axis = ComboBox()
         self.x_axis.setObjectName("curvesXAxis")
         self.x_axis.setAccessibleName("curvesXAxis")
         for key, text in (("epochs", "against epochs"), ("steps", "against optimizer steps"),
@@ -199,8 +200,8 @@ class Curves(QWidget):
         """One tick: the batch lines or the epoch points, taking turns when both wait (epochs at most every
         EPOCH_GAP_MS then, so a tiny data set's dozens of epochs a second do not double the GUI's work)."""
         run = self.current
-        if run is None:
-            return
+        if run is None or not self.isVisible():
+            return                                # hidden (another tab or mode): drawn when shown, see showEvent
         epochs_due = self._epochs_turn and self._since_epochs.elapsed() >= EPOCH_GAP_MS
         if run.epochs_stale and (epochs_due or not run.stale):
             run.draw_epochs()
@@ -214,6 +215,10 @@ class Curves(QWidget):
         self._apply_ranges()
         if run.stale or run.epochs_stale:
             self._redraw_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._schedule()                          # what a hidden run buffered, drawn on the next tick
 
     def flush(self) -> None:
         """Draw everything buffered now (a run ends or leaves the plots)."""

@@ -6,13 +6,14 @@ defaults), the crash-course section to open, and a note for the students.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit,
                                QVBoxLayout)
 
 from app.widgets.guide.sections import BY_KEY as SECTIONS_BY_KEY
 from app.widgets.guide.sections import SECTIONS
 from app.widgets.playground.lessons import BY_KEY as LESSONS_BY_KEY
 from app.widgets.playground.lessons import AFTER_THE_COURSE, LESSONS
+from app.widgets.wheel_guard import ComboBox
 from engine.data.toy import LABELS, TOY_NAMES
 from engine.presets import PLAYGROUND
 
@@ -69,12 +70,12 @@ class LessonDialog(QDialog):
         intro = QLabel("Saved with the project: when a student opens it, MLP Studio loads this, opens the crash "
                        "course at this section and shows your note.")
         intro.setWordWrap(True)
-        self.preset = QComboBox()
+        self.preset = ComboBox()
         self.preset.setObjectName("lessonPreset")
         for key, text in preset_choices():
             self.preset.addItem(text, key)
         self.preset.setCurrentIndex(max(0, self.preset.findData(lesson.get("preset") or "")))
-        self.section = QComboBox()
+        self.section = ComboBox()
         self.section.setObjectName("lessonSection")
         self.section.addItem("None", "")
         for n, section in enumerate(SECTIONS, 1):

@@ -9,12 +9,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.activations import ACTIVATIONS, LeakyReLU
 
 from .. import activation_info
 from ...theme import legible
+from app.widgets.wheel_guard import DoubleSpinBox
 
 SHOWN = ("sigmoid", "tanh", "relu", "leaky_relu")
 Z = np.linspace(-5, 5, 401, dtype=np.float64)
@@ -74,7 +75,7 @@ class ActivationView(QWidget):
         self.notes: dict[str, QLabel] = {}
         self.boxes: dict[str, UsedFrame] = {}
 
-        self.alpha_box = QDoubleSpinBox()
+        self.alpha_box = DoubleSpinBox()
         self.alpha_box.setObjectName("leakyAlpha")
         self.alpha_box.setRange(0.0, 0.99)
         self.alpha_box.setSingleStep(0.01)

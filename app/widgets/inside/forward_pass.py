@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.inspection import layer_activations
 
 from .. import activation_info
 from ..digit_image import DigitImage
+from app.widgets.wheel_guard import SpinBox
 
 HOVER_HINT = "Hover a neuron in the diagram to see its weighted sum z, bias b and output a = f(z)."
 DETAIL_LINES = 6          # room for the longest neuron details, so hovering never moves what is above
@@ -32,7 +33,7 @@ class ForwardPassPanel(QWidget):
         self.trace = None
         self._rng = np.random.default_rng()
 
-        self.index_box = QSpinBox()
+        self.index_box = SpinBox()
         self.index_box.setObjectName("testDigitIndex")
         self.index_box.setPrefix("test digit #")
         self.index_box.valueChanged.connect(self.show_test_digit)

@@ -262,6 +262,8 @@ class LayerMapView(QWidget):
             self._show_digit()
             return
         net, X, maps, ms = frame
+        if self.waiting:
+            return                                # a run began since it was asked for: its end redraws (catch_up)
         if X is not self.X:
             return                                # made from digits another data set has replaced (a redraw waits)
         if isinstance(maps, str):                 # refused by the engine: say why, keep the last maps
@@ -281,8 +283,8 @@ class LayerMapView(QWidget):
 
     def _next_plot(self) -> None:
         """Put up one layer's map per event-loop pass (each costs ~5 ms, a new plot ~40 ms): no long stall."""
-        if not self._queue:
-            return
+        if not self._queue or self.waiting:
+            return                                # (a run began: its end puts up fresh maps)
         l = self._queue.pop(0)
         if l < len(self.maps):
             self._set_plots(max(self.n_plots, l + 1))

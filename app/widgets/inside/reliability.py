@@ -122,6 +122,8 @@ class ReliabilityView(QWidget):
         return job
 
     def _show(self, result) -> None:
+        if self.waiting and result is not None:
+            return                                 # asked for before a run began: its end measures anew (catch_up)
         problem = self.problem() or (result if isinstance(result, str) else "")
         if problem or result is None:
             self.result = None

@@ -1,0 +1,56 @@
+"""While a run trains, a view the user cannot see does no work for it and is current once shown (hidden curves and
+a hidden network diagram redrew every snapshot beside the trainer: part of what held the window over the GUI
+bound); and the garbage collector's full passes wait for the job's end (app/collector.py)."""
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from app import collector
+from helpers_app import active_window
+
+WAIT = 60_000
+
+
+def test_hidden_curves_and_diagram_wait_for_the_tab_and_are_current_when_shown(qtbot, tmp_path, monkeypatch):
+    w = active_window(qtbot, tmp_path, monkeypatch)
+    w.state.set_setting("epochs", 1000)
+    build, inside = w.tabs.currentWidget(), w.findChild(QWidget, "insideTab")
+    diagram = w.findChild(QWidget, "networkDiagram")
+    qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.curves.current is not None and w.curves.current.bloss.n > 0, timeout=WAIT)
+    run = w.curves.current
+    qtbot.waitUntil(lambda: run.raw.getData()[0] is not None and len(run.raw.getData()[0]) > 0, timeout=WAIT)    # drawn while shown
+    w.tabs.setCurrentWidget(inside)
+    qtbot.wait(100)
+    drawn, renders = len(run.raw.getData()[0]), diagram._last_render
+    buffered = run.bloss.n
+    qtbot.waitUntil(lambda: run.bloss.n > buffered + 20, timeout=WAIT)          # the run went on, hidden
+    qtbot.wait(300)
+    assert len(run.raw.getData()[0]) == drawn                               # nothing drawn where no one looks
+    assert diagram._last_render == renders and diagram._stale
+    w.tabs.setCurrentWidget(build)
+    qtbot.waitUntil(lambda: len(run.raw.getData()[0]) > buffered + 20, timeout=WAIT)   # caught up once shown
+    qtbot.waitUntil(lambda: not diagram._stale and diagram._last_render > renders, timeout=WAIT)
+    with qtbot.waitSignal(w.session.over, timeout=WAIT):
+        w.session.stop()
+
+
+def test_full_collections_wait_while_a_job_runs_and_come_back_after(qtbot, tmp_path, monkeypatch):
+    normal = gc.get_threshold()
+    w = active_window(qtbot, tmp_path, monkeypatch)
+    w.state.set_setting("epochs", 1000)
+    qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.curves.current is not None and w.curves.current.bloss.n > 0, timeout=WAIT)
+    assert gc.get_threshold() == (*normal[:2], collector.DEFERRED)
+    with qtbot.waitSignal(w.session.over, timeout=WAIT):
+        w.session.stop()
+    qtbot.waitUntil(lambda: w.state.activity.idle, timeout=WAIT)
+    assert gc.get_threshold() == normal
+    qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)                  # a window closed mid-run restores it too
+    qtbot.waitUntil(lambda: w.state.activity.kind == "training", timeout=WAIT)
+    assert gc.get_threshold()[2] == collector.DEFERRED
+    w.close()
+    qtbot.waitUntil(lambda: gc.get_threshold() == normal, timeout=WAIT)
