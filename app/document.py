@@ -65,8 +65,9 @@ class Document(QObject):
     dirtyChanged = Signal(bool)
     titleChanged = Signal(str)          # "mine.mlpstudio" | "Untitled"
     message = Signal(str, int)          # what was done, for the status bar, and for how long (ms)
-    historyReplaced = Signal(str, list, str)  # (mode, its history (maybe empty), the label its curve shows)
-    lessonOpened = Signal(dict)         # the opened project carries a teacher's lesson (preset, section, note)
+    # (mode, its history (maybe empty), the label its curve shows); `object`: a list would be converted to Qt's
+    historyReplaced = Signal(str, object, str)
+    lessonOpened = Signal(object)       # the opened project carries a teacher's lesson (preset, section, note)
 
     def __init__(self, state, settings, prompts, parent=None):
         super().__init__(parent)

@@ -78,12 +78,19 @@ def clean_results(results) -> dict | None:
             "dataset": str(results["dataset"]) if results.get("dataset") else None}
 
 
+MAX_EPOCH = 2**31 - 1     # what a spin box, a progress bar and Qt's int hold
+MAX_EXACT = 2**53         # beyond it an int is no count a run could have made (and no C++ integer holds 2**63)
+
+
 def _clean_history(rows: list) -> list[dict]:
     """Epoch rows as dicts of numbers (a hand-edited file may hold anything): other rows and values are dropped."""
     def number(v):
-        return v is None or isinstance(v, bool) or (isinstance(v, (int, float)) and math.isfinite(v))
+        if isinstance(v, int) and not isinstance(v, bool):
+            return abs(v) <= MAX_EXACT
+        return v is None or isinstance(v, bool) or (isinstance(v, float) and math.isfinite(v))
     return [{str(k): v for k, v in row.items() if number(v)} for row in rows
-            if isinstance(row, dict) and isinstance(row.get("epoch"), int) and not isinstance(row["epoch"], bool)]
+            if isinstance(row, dict) and isinstance(row.get("epoch"), int) and not isinstance(row["epoch"], bool)
+            and 0 <= row["epoch"] <= MAX_EPOCH]
 
 
 def clean_runs(runs) -> list[dict]:

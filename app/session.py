@@ -77,8 +77,8 @@ class TrainingSession(QObject):
     optimizerKept = Signal(object, object)  # (the final weights as sent by weightsUpdated, the optimizer at the end)
     stepped = Signal(object)           # Stepped: one Step's record, network and memory
     recorded = Signal(object)          # a finished run's results row (engine.compare.run_record, labelled)
-    compared = Signal(list)            # a comparison is over: the rows of the runs it finished
-    lrPoints = Signal(list)            # the range test's LRPoints since the previous update
+    compared = Signal(object)          # a comparison is over: the rows of the runs it finished
+    lrPoints = Signal(object)          # the range test's LRPoints since the previous update
     lrFound = Signal(object)           # the range test's LRFinderResult
 
     def __init__(self, parent=None):

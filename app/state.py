@@ -33,14 +33,14 @@ from engine.config import TrainConfig
 
 
 class AppState(QObject):
-    specChanged = Signal(dict)
+    specChanged = Signal(object)
     configChanged = Signal(object)
     datasetChanged = Signal(object)
     datasetFailed = Signal(str)        # a sentence: the data set asked for could not be loaded
     networkChanged = Signal(object)
     resultsChanged = Signal(object)    # dict (test_accuracy, n_test, dataset) for the current network, or None
     drawnDigitChanged = Signal(object)  # the Draw pad's 28x28 image, or None
-    runsChanged = Signal(list)
+    runsChanged = Signal(object)
     noteChanged = Signal(str)          # a sentence when the app changed a setting for the user
     generationChanged = Signal(int)    # what shown facts were computed from changed: stale ones go
     workChanged = Signal(int)          # something settings cannot rebuild changed (weights, runs, step progress)

@@ -194,3 +194,28 @@ def test_app_starts_with_any_settings_file(content, qtbot, tmp_path_factory, mon
         w.close()
         w.deleteLater()
     assert not errors, "".join(f"{type(e).__name__}: {e}\n" for _, e, _ in errors)
+
+
+@pytest.mark.parametrize("history", [[{"epoch": 2**63}], [{"epoch": 1, "train_loss": 2**63}], [{"epoch": -1}]])
+def test_a_history_with_numbers_no_run_makes_opens_without_an_error(window, qtbot, tmp_path, history):
+    """Hypothesis found it: an epoch of 2**63 in the file reached a Qt signal and overflowed its conversion (an
+    exception in a slot). Such rows or values are dropped; the rest of the project opens."""
+    import json
+    import zipfile
+    good = tmp_path / "good.mlpstudio"
+    good.write_bytes(GOOD_PROJECT)
+    with zipfile.ZipFile(good) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    meta = json.loads(files["project.json"])
+    meta["history"] = history
+    files["project.json"] = json.dumps(meta).encode()
+    forged = tmp_path / "forged.mlpstudio"
+    with zipfile.ZipFile(forged, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    with qtbot.capture_exceptions() as errors:
+        window.document.open_path(forged, ask=False)
+        qtbot.wait(1)
+    assert not errors, "".join(f"{type(e).__name__}: {e}\n" for _, e, _ in errors)
+    assert all(abs(v) < 2**53 for row in window.state.network.history for v in row.values()
+               if isinstance(v, (int, float)) and v is not None)

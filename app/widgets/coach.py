@@ -46,7 +46,7 @@ class _HintRow(QWidget):
 
 class CoachHints(QFrame):
     findLrRequested = Signal()             # a hint's fix is "find a learning rate"
-    judged = Signal(list)                  # the hints shown after each judgement (engine.coach.Hint)
+    judged = Signal(object)                # the hints shown after each judgement (engine.coach.Hint)
 
     def __init__(self, state, session, controls, parent=None):
         super().__init__(parent)
