@@ -71,6 +71,27 @@ def neuron_forward(rec, net, column: int, unit: int) -> str:
             f"a = f(z) with {html.escape(act.formula)}, range {act.range_text}: a = <b>{num(a)}</b>")
 
 
+def dropout_mask(rec, column: int):
+    """The shown sample's dropout mask of hidden column `column` (0 off, 1/(1 − p) kept), or None without one."""
+    masks = getattr(rec, "masks", None)
+    if not masks or not 1 <= column <= len(masks) or masks[column - 1] is None:
+        return None
+    return np.asarray(masks[column - 1])[rec.sample]
+
+
+def dropout_note(rec, net, column: int, unit: int) -> str:
+    """What dropout did to this neuron in this step ('' where the layer has none)."""
+    mask = dropout_mask(rec, column)
+    if mask is None:
+        return ""
+    p = float(net.spec["layers"][column - 1].get("dropout", 0.0))
+    if mask[unit] == 0:
+        return (f"<br><b>Switched off by dropout</b> for this sample (rate {p:g}): the next layer gets 0 from it, "
+                f"and no error flows back through it in this step.")
+    return (f"<br>Kept by dropout for this sample (rate {p:g}): its output is multiplied by 1/(1 − p) = "
+            f"{num(float(mask[unit]))}, so the layer's expected output stays the same.")
+
+
 def loss_terms(rec, loss: str) -> str:
     """The chosen sample's loss with its formula filled in (p: the target, q: the network's output)."""
     p, q = rec.targets[rec.sample], rec.activations[-1][rec.sample]

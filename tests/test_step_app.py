@@ -291,3 +291,31 @@ def test_a_comparison_ends_the_step_shown_on_the_diagram(qtbot, tmp_path, monkey
     assert w.steps.overlay is None and w.diagram.overlay is None
     from app.widgets.step_controls import IDLE_TEXT
     assert w.steps.phase_label.text() == IDLE_TEXT and not w.steps.details.text()
+
+
+def test_step_marks_the_neurons_dropout_switched_off_and_says_what_it_did(qtbot, window, sample):
+    """A hidden layer with dropout 0.5: the diagram crosses exactly the neurons the step's mask switched off for
+    the shown sample, their tooltips say so (and a kept one's its 1/(1 − p) factor), the caption counts them."""
+    from app.widgets.network_view import NetworkView
+    w = window
+    w.state.set_spec({"input_size": 784, "layers": [{"units": 12, "activation": "relu", "dropout": 0.5},
+                                                    {"units": 10, "activation": "softmax"}],
+                      "loss": "cross_entropy", "seed": 3})
+    w.state.set_network(Network.from_spec(w.state.spec))
+    w.steps.speed.setValue(0)
+    rec = click_step(qtbot, w)
+    overlay, diagram = w.steps.overlay, w.findChild(NetworkView, "networkDiagram")
+    mask = np.asarray(rec.masks[0])[rec.sample]
+    assert set(np.unique(mask)) <= {0.0, 2.0} and (mask == 0).any() and (mask != 0).any()
+    units = np.arange(12)
+    assert overlay.dropped(1, units).tolist() == (mask == 0).tolist()
+    assert overlay.dropped(0, units[:5]) is None and overlay.dropped(2, units[:10]) is None
+    off, kept = int(np.flatnonzero(mask == 0)[0]), int(np.flatnonzero(mask != 0)[0])
+    assert "Switched off by dropout" in overlay.tooltip(("n", 1, off))
+    assert "Kept by dropout" in plain(overlay.tooltip(("n", 1, kept))) and "= 2" in plain(overlay.tooltip(("n", 1, kept)))
+    diagram.renderNow()
+    crossed = diagram.grab().toImage()
+    overlay.rec.masks = None                               # the same step without the marks: the picture differs
+    diagram.refresh(0.0)
+    diagram.renderNow()
+    assert diagram.grab().toImage() != crossed

@@ -69,6 +69,10 @@ class Picture:
         peak = float(np.abs(a).max()) or 1.0
         return a[units] / max(peak, 1.0 if c == 0 else 1e-9)
 
+    def dropped(self, c: int, units):
+        """Which shown neurons of column c a step's dropout switched off (None: nothing to mark)."""
+        return None if self.overlay is None else self.overlay.dropped(c, units)
+
     def title(self, c: int) -> str:
         if c == 0:
             return f"Input · {self.sizes[0]}"

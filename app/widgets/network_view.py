@@ -78,6 +78,7 @@ class NetworkView(QWidget):
         self._slice_timer = QTimer(self, singleShot=True, interval=0, timeout=self._render_slice)
         self._defer_timer = QTimer(self, singleShot=True, timeout=self.refresh)
         self._last_render = 0.0
+        self._stale = False
 
     # ---- inputs ---------------------------------------------------------------------------------------
     def setSpec(self, spec: dict) -> None:
@@ -145,6 +146,9 @@ class NetworkView(QWidget):
         if self._cache is None:
             self.update()
             return
+        if not self.isVisible():
+            self._stale = True             # hidden (another tab): rendered when shown, not beside a run
+            return
         wait = self._last_render + gap - time.perf_counter()
         if wait > 0:
             if not self._defer_timer.isActive():
@@ -152,6 +156,12 @@ class NetworkView(QWidget):
             return
         self._last_render = time.perf_counter()
         self._render_later(self.devicePixelRatioF())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh(0.0)
 
     def _render_later(self, dpr: float) -> None:
         self._job, self._job_size = self._render_steps(dpr), self.size() * dpr
@@ -281,6 +291,12 @@ class NetworkView(QWidget):
                 fill = QColor(*(int(s + (e - s) * m) for s, e in zip(silent.getRgb()[:3], base.getRgb()[:3])))
             p.setBrush(fill)
             p.drawEllipse(QPointF(x, y), r, r)
+        dropped = pic.dropped(c, units)
+        if dropped is not None and dropped.any():
+            p.setPen(QPen(text, 1.6))                 # a step's dropout: this neuron gave 0 for the shown sample
+            for x, y in pos[dropped]:
+                p.drawLine(QPointF(x - r, y - r), QPointF(x + r, y + r))
+                p.drawLine(QPointF(x - r, y + r), QPointF(x + r, y - r))
         p.setPen(text)
         if c == len(pic.sizes) - 1 and len(units) <= MAX_SHOWN:
             for k, (x, y) in enumerate(pos):

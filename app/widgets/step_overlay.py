@@ -77,6 +77,14 @@ class StepOverlay:
             return None
         return _scaled(step_text.sample_delta(rec, c - 1))[units]
 
+    def dropped(self, c: int, units):
+        """Which shown neurons of column c dropout switched off for the shown sample, while the column is lit;
+        None where the layer has no dropout."""
+        mask = step_text.dropout_mask(self.rec, c)
+        if mask is None or self.neuron_values(c, units) is None:
+            return None
+        return mask[units] == 0
+
     def connection_values(self, layer: int, ui, uo):
         kind, k = self.stages[self.stage]
         ix = np.ix_(ui, uo)
@@ -96,10 +104,11 @@ class StepOverlay:
         rec, phase = self.rec, self.phase
         if item[0] == "n":
             _, c, u = item
+            note = step_text.dropout_note(rec, self.before, c, u) if c < len(rec.zs) else ""
             if phase < 2 and c <= k:
-                return step_text.neuron_forward(rec, self.before, c, u)
+                return step_text.neuron_forward(rec, self.before, c, u) + note
             if phase == 2 and (kind == "update" or c >= k):
-                return step_text.neuron_delta(rec, c, u)
+                return step_text.neuron_delta(rec, c, u) + note
             return ""
         _, layer, i, j = item
         if phase == 2 and (kind == "update" or layer + 1 >= k):
@@ -119,6 +128,10 @@ class StepOverlay:
             self._paint_outputs(p, cols, r, self._fitting(font, cols), text, base)
             p.setFont(font)
         caption = f"{step_text.PHASE_TITLES[self.phase]} · {CAPTIONS[self.kind]}"
+        off = [(m == 0).sum() for m in (step_text.dropout_mask(self.rec, c) for c in range(1, len(self.rec.zs)))
+               if m is not None]
+        if off:
+            caption += f" · ✕ off by dropout for this sample: {' + '.join(str(int(n)) for n in off)}"
         if self.kind == "update":
             rec = self.rec
             caption += (f" · loss on this batch {step_text.num(rec.loss_before)} → "

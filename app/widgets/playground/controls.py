@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSlider, QSpinBox, QTabBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QSlider, QTabBar, QVBoxLayout, QWidget)
 
 from app import choices
 from app.widgets.playground.lessons import AFTER_THE_COURSE, BY_KEY, LESSONS, Step
+from app.widgets.wheel_guard import ComboBox, Slider, SpinBox
 from app.workspace import DIGITS, PLAYGROUND as PLAYGROUND_MODE
 from engine.data.toy import LABELS, TOY_NAMES
 from engine.presets import PLAYGROUND
@@ -28,7 +29,7 @@ RELOAD_MS = 200          # a slider settles this long before the data set is reg
 
 class PlaygroundControls(QWidget):
     modeChanged = Signal(bool)             # True: Playground, False: Digits
-    compareAsked = Signal(str, list)       # a lesson's step: open Compare… set up with (setting, values)
+    compareAsked = Signal(str, object)     # a lesson's step: open Compare… set up with (setting, values)
 
     def __init__(self, state, controls, parent=None):
         super().__init__(parent)
@@ -68,7 +69,7 @@ class PlaygroundControls(QWidget):
     # ---- widgets --------------------------------------------------------------------------------------
     def _build_data(self) -> QFormLayout:
         form = QFormLayout()
-        self.dataset = QComboBox()
+        self.dataset = ComboBox()
         self.dataset.setObjectName("playgroundDataset")
         self.dataset.setAccessibleName("playgroundDataset")
         for name in TOY_NAMES:
@@ -80,7 +81,7 @@ class PlaygroundControls(QWidget):
         self.noise = self._slider("playgroundNoise", 0, 100, 1, "Noise: the standard deviation of the jitter "
                                   "added to every point (x 0.01; the XOR clusters sit at ±1).")
         self.split = self._slider("playgroundSplit", 10, 50, 5, "Share of the points kept for testing (%).")
-        self.seed = QSpinBox()
+        self.seed = SpinBox()
         self.seed.setRange(0, 99999)
         self.seed.setObjectName("playgroundSeed")
         self.seed.setToolTip("The same seed gives the same points.")
@@ -104,7 +105,7 @@ class PlaygroundControls(QWidget):
         return form
 
     def _slider(self, name, lo, hi, step, tip) -> QSlider:
-        s = QSlider(Qt.Horizontal)
+        s = Slider(Qt.Horizontal)
         s.setObjectName(name)
         s.setAccessibleName(name)
         s.setRange(lo, hi)
@@ -290,7 +291,10 @@ class PlaygroundControls(QWidget):
         if not self.controls.attempt("lesson") or (self.state.trained and not self.confirm_replace()):
             return
         up = ups[self.follow]
-        self.apply(up.step)
+        if up.step.points:                         # new points of the same kind first; the step once they are in
+            self._choose_now(lesson.dataset, up.step, up.step.points, lesson.noise, lesson.seed)
+        else:
+            self.apply(up.step)
         self.follow += 1
         self._show_next()
         self.lesson_text.setText(f"<b>{lesson.title}.</b> {lesson.text}<br><i>{up.text}</i> "

@@ -15,7 +15,8 @@ class Step:
     """What a lesson's button (or a follow-up) sets: the hidden layers, the output and loss, and settings.
 
     layer: keys every hidden layer also gets (e.g. {"dropout": 0.5}); init: keys every layer gets (its
-    initialiser, e.g. {"init": "zeros"}); compare: (setting, values) to open Compare… set up with, or ()."""
+    initialiser, e.g. {"init": "zeros"}); compare: (setting, values) to open Compare… set up with, or ();
+    points: a new set of this many points (same kind, noise and seed) first, or 0 to keep the points."""
     hidden: tuple = ()
     output: str = "softmax"
     loss: str = "cross_entropy"
@@ -23,6 +24,7 @@ class Step:
     layer: dict = field(default_factory=dict)
     init: dict = field(default_factory=dict)
     compare: tuple = ()
+    points: int = 0
 
     def shape(self, spec: dict) -> dict:
         """The preset's spec with this step's per-layer keys."""
@@ -117,7 +119,12 @@ AFTER_THE_COURSE = [
            more=(FollowUp("Dropout instead (0.5)", Step(_BIG, settings=_OVERFIT, layer={"dropout": 0.5}),
                           "No weight decay, but dropout 0.5 in both hidden layers: each step trains a random half "
                           "of the neurons, so none can rely on a few others to fit one point; the gap shrinks "
-                          "too."),),
+                          "too."),
+                 FollowUp("More data instead (2,000 points)", Step(_BIG, settings=_OVERFIT, points=2000),
+                          "No regulariser, but 20 times the points, as noisy as before: 1,400 training points are "
+                          "too many for these weights to learn one by one, so the network fits the two moons "
+                          "and the gap between the losses shrinks. When more data can be had, it is the surest "
+                          "cure.")),
            seed=2),
     Lesson("initialisation", "Initialisation",
            "The same sigmoid network (2-8-8-2) on the same points and seed, started from all-zero weights: press "
