@@ -293,6 +293,19 @@ def test_a_comparison_ends_the_step_shown_on_the_diagram(qtbot, tmp_path, monkey
     assert w.steps.phase_label.text() == IDLE_TEXT and not w.steps.details.text()
 
 
+class _Recorder:
+    """A painter that keeps the texts drawn (and ignores the rest)."""
+
+    def __init__(self, texts):
+        self.texts = texts
+
+    def drawText(self, *args):
+        self.texts.append(str(args[-1]))
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
 def test_step_marks_the_neurons_dropout_switched_off_and_says_what_it_did(qtbot, window, sample):
     """A hidden layer with dropout 0.5: the diagram crosses exactly the neurons the step's mask switched off for
     the shown sample, their tooltips say so (and a kept one's its 1/(1 − p) factor), the caption counts them."""
@@ -313,6 +326,9 @@ def test_step_marks_the_neurons_dropout_switched_off_and_says_what_it_did(qtbot,
     off, kept = int(np.flatnonzero(mask == 0)[0]), int(np.flatnonzero(mask != 0)[0])
     assert "Switched off by dropout" in overlay.tooltip(("n", 1, off))
     assert "Kept by dropout" in plain(overlay.tooltip(("n", 1, kept))) and "= 2" in plain(overlay.tooltip(("n", 1, kept)))
+    shown = []
+    overlay.paint(_Recorder(shown), diagram, *diagram._layout())
+    assert any(f"✕ {int((mask == 0).sum())} of 12 off by dropout" in text for text in shown)
     diagram.renderNow()
     crossed = diagram.grab().toImage()
     overlay.rec.masks = None                               # the same step without the marks: the picture differs

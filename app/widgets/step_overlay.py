@@ -127,11 +127,12 @@ class StepOverlay:
         if self.phase >= 1:
             self._paint_outputs(p, cols, r, self._fitting(font, cols), text, base)
             p.setFont(font)
-        caption = f"{step_text.PHASE_TITLES[self.phase]} · {CAPTIONS[self.kind]}"
-        off = [(m == 0).sum() for m in (step_text.dropout_mask(self.rec, c) for c in range(1, len(self.rec.zs)))
-               if m is not None]
-        if off:
-            caption += f" · ✕ off by dropout for this sample: {' + '.join(str(int(n)) for n in off)}"
+        masks = [m for m in (step_text.dropout_mask(self.rec, c) for c in range(1, len(self.rec.zs)))
+                 if m is not None]
+        dropped = (f"✕ {' + '.join(str(int((m == 0).sum())) for m in masks)} of "
+                   f"{' + '.join(str(m.size) for m in masks)} off by dropout · ") if masks else ""
+        # the dropout count before the caption: a narrow window elides the end
+        caption = f"{step_text.PHASE_TITLES[self.phase]} · {dropped}{CAPTIONS[self.kind]}"
         if self.kind == "update":
             rec = self.rec
             caption += (f" · loss on this batch {step_text.num(rec.loss_before)} → "
