@@ -4,7 +4,7 @@ Each map places the digits by the two directions along which that layer's output
 engine.layer_map), one colour per digit; the pixels first, then each hidden layer, so the classes can be seen to
 untangle. Under each map, its measured separation (nearest-centroid accuracy in the map). A click on a dot shows
 that digit and rings it in every map. The maps are computed off the GUI thread (a forward pass and a PCA per
-layer, ~30-60 ms), at most as often as weight snapshots arrive and only while the page is shown.
+layer, ~30-60 ms), at most twice a second (every 2 s while a run trains) and only while the page is shown.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ DIGIT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (1
 PLOTS_AHEAD = 2
 INTRO = ("Each dot is one of {n:,} test digits, placed by the two directions along which a layer's outputs vary "
          "most (PCA). Left: the raw pixels; then each hidden layer. Train a few epochs at a time (One epoch) and the "
-         "colours pull apart into groups; the maps follow each run when it is over. <i>Separation</i>: how often a dot's nearest digit-centre in that map is its own digit. "
+         "colours pull apart into groups; the maps follow a run as it trains. <i>Separation</i>: how often a dot's nearest digit-centre in that map is its own digit. "
          "Click a dot to see its digit.")
 
 
@@ -104,6 +104,20 @@ class LayerPlot(QWidget):
         v.addWidget(self.separation)
 
     def show_map(self, layer_map, y, picked) -> None:
+        for _ in self.show_steps(layer_map, y, picked):
+            pass
+
+    def show_steps(self, layer_map, y, picked):
+        """show_map in small steps, one class's dots each (a generator; the caller spreads them over event-loop
+        passes): beside a training run the whole map in one pass held the window ~60 ms. The plot repaints once,
+        at the end, so no mix of old and new dots is ever seen."""
+        self.plot.setUpdatesEnabled(False)
+        try:
+            yield from self._show_steps(layer_map, y, picked)
+        finally:
+            self.plot.setUpdatesEnabled(True)
+
+    def _show_steps(self, layer_map, y, picked):
         self.shown = layer_map
         xy = layer_map.projection.coords
         self.title.setText(f"<b>{layer_map.name}</b>")
@@ -111,6 +125,7 @@ class LayerPlot(QWidget):
             # no per-dot data: pyqtgraph then builds a record per dot on every update (10 ms a map, not 1)
             self.rows[c] = rows = np.flatnonzero(y == c)
             item.setData(x=xy[rows, 0], y=xy[rows, 1])
+            yield
         self.separation.setText(f"separation {layer_map.separation:.0%}")
         self.separation.setToolTip(f"Nearest-centroid accuracy in this map: {layer_map.separation:.1%} of the dots "
                                    f"are nearer their own digit's centre than any other's. The map keeps "
@@ -126,6 +141,7 @@ class LayerPlot(QWidget):
 class LayerMapView(QWidget):
     """set_dataset(ds) picks the fixed digits (MAP_SAMPLES of the test set, seed 0); set_network(net) maps them."""
     REFRESH_HZ = 2              # weight snapshots of small networks come 20 times a second: maps follow at most 2
+    LIVE_HZ = 0.5               # while a run trains: each map costs a forward pass and a PCA beside the trainer
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -138,9 +154,9 @@ class LayerMapView(QWidget):
         self.cost_ms: list[float] = []            # each map computation's time, for the benchmark and the report
         self.plots: list[LayerPlot] = []
         self._queue: list[int] = []               # layers whose new map is still to be put up
+        self._steps = None                        # the map being put up, a step per event-loop pass
         self.n_plots = 0                          # the first n_plots of self.plots are shown
         self.redraw = Redraw(self, compute=self._job, show=self._show, hz=self.REFRESH_HZ)
-        self.waiting = False                      # a run's snapshot came: shown when the run is over
 
         self.intro = QLabel(INTRO.format(n=MAP_SAMPLES))
         self.intro.setWordWrap(True)
@@ -189,16 +205,13 @@ class LayerMapView(QWidget):
         if net is None or self.net is None or net.to_spec() != self.net.to_spec():
             self.maps = []                         # another architecture: no axes to follow
         self.net = net
-        self.waiting = live                        # a run's snapshot: drawn when the run ends (see catch_up)
-        if not live:
-            self.redraw.request()
+        self.redraw.hz = self.LIVE_HZ if live else self.REFRESH_HZ    # a run's snapshots: a map every 2 s
+        self.redraw.request()
 
     def catch_up(self) -> None:
-        """The run is over: map the network it left. While it trains, a new map (its worker beside the trainer,
-        then its plots) held the window 50-90 ms, over the GUI bound: the maps wait for the end instead."""
-        if self.waiting:
-            self.waiting = False
-            self.redraw.request()
+        """The run is over: map the network it left now, not at the next live tick."""
+        self.redraw.hz = self.REFRESH_HZ
+        self.redraw.request()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -256,14 +269,13 @@ class LayerMapView(QWidget):
         problem = self.problem()
         if problem or frame is None:
             self.maps, self.shown_net, self._queue = [], None, []
+            self._finish_steps()
             self._set_plots(0)
             self.message.setText(problem)
             self.message.setVisible(bool(problem))
             self._show_digit()
             return
         net, X, maps, ms = frame
-        if self.waiting:
-            return                                # a run began since it was asked for: its end redraws (catch_up)
         if X is not self.X:
             return                                # made from digits another data set has replaced (a redraw waits)
         if isinstance(maps, str):                 # refused by the engine: say why, keep the last maps
@@ -274,22 +286,32 @@ class LayerMapView(QWidget):
         self.message.setVisible(False)
         self.maps, self.shown_net = maps, net
         self._set_plots(min(self.n_plots, len(maps)))
+        self._finish_steps()                      # a map half put up is finished at once: the new frame follows
         self._queue = [l for l, m in enumerate(maps) if l >= self.n_plots or self.plots[l].shown is not m]
         self._next_plot()
 
+    def _finish_steps(self) -> None:
+        if self._steps is not None:
+            for _ in self._steps:
+                pass
+            self._steps = None
+
     def settled(self) -> bool:
         """Every map of the last frame is on screen."""
-        return not self._queue and self.n_plots == len(self.maps)
+        return not self._queue and self._steps is None and self.n_plots == len(self.maps)
 
     def _next_plot(self) -> None:
         """Put up one layer's map per event-loop pass (each costs ~5 ms, a new plot ~40 ms): no long stall."""
-        if not self._queue or self.waiting:
-            return                                # (a run began: its end puts up fresh maps)
-        l = self._queue.pop(0)
-        if l < len(self.maps):
-            self._set_plots(max(self.n_plots, l + 1))
-            self.plots[l].show_map(self.maps[l], self.y, self.picked)
-        if self._queue:
+        if self._steps is None:
+            if not self._queue:
+                return
+            l = self._queue.pop(0)
+            if l < len(self.maps):
+                self._set_plots(max(self.n_plots, l + 1))
+                self._steps = self.plots[l].show_steps(self.maps[l], self.y, self.picked)
+        if self._steps is not None and next(self._steps, StopIteration) is StopIteration:
+            self._steps = None
+        if self._queue or self._steps is not None:
             QTimer.singleShot(0, self, self._next_plot)
 
     def _set_plots(self, n: int) -> None:
