@@ -34,7 +34,7 @@ def child(overrides: dict) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from app.last_session import seconds_since_process_start
-    app = QApplication.instance() or QApplication([])
+    QApplication.instance() or QApplication([])
     from app.main_window import MainWindow
     from bench.stall import StallMeter
 
@@ -51,8 +51,7 @@ def child(overrides: dict) -> dict:
     meter.start()
     t0, cpu0, gui0 = time.perf_counter(), time.process_time(), time.thread_time()
     QTest.mouseClick(w.panel.start_button, Qt.LeftButton)
-    while not (w.state.results and w.state.activity.idle) and time.perf_counter() - t0 < 600:
-        QTest.qWait(5)
+    wait_until(lambda: bool(w.state.results and w.state.activity.idle) or time.perf_counter() - t0 > 600)
     seconds = time.perf_counter() - t0
     cpu, gui_cpu = time.process_time() - cpu0, time.thread_time() - gui0
     meter.stop()
@@ -66,11 +65,22 @@ def child(overrides: dict) -> dict:
     return row
 
 
+def wait_until(done, poll_ms: int = 20) -> None:
+    """Run the event loop until done() (polled every poll_ms). Not QTest.qWait in a loop: it sleeps between its
+    passes holding the GIL, and the training threads waited for it (the default run measured 90 s, not 10)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    timer = QTimer(interval=poll_ms)
+    timer.timeout.connect(lambda: done() and loop.quit())
+    timer.start()
+    if not done():
+        loop.exec()
+    timer.stop()
+
+
 def settle(seconds: float) -> None:
-    from PySide6.QtTest import QTest
     end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        QTest.qWait(10)
+    wait_until(lambda: time.perf_counter() >= end)
 
 
 def drawn_accuracy(net) -> float | None:
