@@ -346,6 +346,7 @@ def main(argv=None):
                           "train_loss": loss, "processes": world, "device": str(device), "fresh": args.fresh}),
               flush=True)
     if world > 1:
+        dist.barrier()               # rank 0 may still be saving: a rank leaving first aborted in gloo's teardown
         dist.destroy_process_group()
 
 
