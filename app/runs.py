@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.activity import CHECKING, COMPARING, FINDING_LR, FINE_TUNING, STEPPING, TRAINING
 from app.session import Run
@@ -88,6 +88,12 @@ class Runs(QObject):
 
     def _dataset_ready(self, dataset) -> None:
         if self._waiting is not None and dataset is not None:
+            # the job begins in the next event-loop pass: every view taking the new data set and the run's start
+            # in one pass held the window 50-65 ms
+            QTimer.singleShot(0, self, self._go_if_waiting)
+
+    def _go_if_waiting(self) -> None:
+        if self._waiting is not None and self.state.dataset is not None:
             self._go()
 
     def cancel(self) -> None:

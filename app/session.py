@@ -85,6 +85,8 @@ class TrainingSession(QObject):
         super().__init__(parent)
         self._jobs = 0                     # the current job's number (we keep no reference to its worker: see _launch)
         self._ended = True                 # `over` was said for the last job
+        self._ending = False               # a run's end is being delivered, a pass at a time (see _end_step)
+        self._over_waits = False           # its worker is gone meanwhile: `over` follows the end
         self._control = _Control()
         self._done = threading.Event()
         self._done.set()
@@ -140,6 +142,7 @@ class TrainingSession(QObject):
         """Start a job's worker. `over` comes once, with the job's last delivery (its end, its result, its error),
         or when its worker ends without one (a closing window): superqt's finished always comes."""
         self._ended = False
+        self._ending = self._over_waits = False
         worker.errored.connect(on_error or self._on_error)
         # the job's number, not its worker: a lambda holding the worker, connected to its own signal, is a cycle
         # through C++ that Python's collector cannot see (each closed window leaked its run's arrays)
@@ -150,7 +153,10 @@ class TrainingSession(QObject):
     def _worker_done(self, job: int) -> None:
         # an older job's worker winding down is no news; nor is any worker's after its closed window deleted us
         if job == self._jobs and shiboken6.isValid(self):
-            self._job_over()
+            if self._ending:
+                self._over_waits = True    # the run's end is still being delivered: `over` comes after it
+            else:
+                self._job_over()
 
     def _job_over(self) -> None:
         if not self._ended:
@@ -284,11 +290,26 @@ class TrainingSession(QObject):
             self.evaluated.emit(up.weights, up.test_accuracy)
         if up.test_mse is not None:
             self.evaluatedMse.emit(up.weights, up.test_mse)
-        if up.record is not None:
-            self.recorded.emit({**up.record, "label": self.run.label})
+        ends = []                              # the run's end, a pass each: in the pass of the last weights and
+        if up.record is not None:              # the test accuracy, the views' answers held the window 50-65 ms
+            ends.append(lambda: self.recorded.emit({**up.record, "label": self.run.label}))
         if up.finished is not None:
-            self.finished.emit(up.finished)
-            self._job_over()                   # is_running() is already False: a new job may begin
+            ends.append(lambda: (self.finished.emit(up.finished),
+                                 self._job_over()))     # is_running() is already False: a new job may begin
+        if ends:
+            self._ending = True
+            QTimer.singleShot(0, self, lambda: self._end_step(ends))
+
+    def _end_step(self, ends: list) -> None:
+        if not self._control.closing:
+            ends.pop(0)()
+            if ends:
+                QTimer.singleShot(0, self, lambda: self._end_step(ends))
+                return
+        self._ending = False
+        if self._over_waits:
+            self._over_waits = False
+            self._job_over()
 
     def _on_job_update(self, up: Update) -> None:
         """A comparison's or a range test's delivery: each compared run begins, reports and ends like a run."""
