@@ -35,6 +35,6 @@ def follow(activity) -> None:
 
 
 def freeze_startup() -> None:
-    """Once the window is up: collect what building it left, and keep the rest out of later collections."""
-    gc.collect()
+    """Once the window is up, keep what it is built from out of later collections: a full one then takes ~0 ms
+    instead of ~45 ms. No collection first: it freed nothing and held the just-shown window ~45 ms."""
     gc.freeze()
