@@ -24,6 +24,8 @@ def top_guesses(p, k: int = 3) -> list[tuple[int, float]]:
 
 SUM_TO_ONE = "Its probabilities add up to 1 whatever it is shown, so it always names a digit."
 UNFAMILIAR = "This looks unlike the digits it was trained on: "
+NOT_NUMBERS = ("The network's outputs for this drawing are not numbers: its weights grew too large (a step or a run "
+               "with too high a learning rate). Train it again, with a smaller learning rate.")
 
 
 class Confidence(NamedTuple):

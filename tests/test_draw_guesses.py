@@ -131,3 +131,18 @@ def test_doubt_compares_the_percentage_the_student_sees(p_top, threshold, expect
     assert confidence(p, threshold).sentence == expected
     assert confidence(p, threshold).doubtful == expected.startswith("Not sure")
     assert top_guesses(p)[0] == (4, p_top) and percent(0.004) == "<1%" and percent(0.5) == "50%"
+
+
+def test_a_network_whose_outputs_are_not_numbers_says_so_instead_of_failing(qtbot, tab):
+    """The random clicker (seed 8675309): a Step with an absurd learning rate left weights that overflow, and the
+    pad's sentence raised 'cannot convert float NaN to integer' in a slot. The pad says what happened instead."""
+    from app.guesses import NOT_NUMBERS
+    net = fixed_net(KNOWN)
+    net.layers[0].b = np.full(10, np.nan)
+    tab.state.set_network(net)
+    draw_one(qtbot, tab)
+    qtbot.waitUntil(lambda: shown(tab)[1] == NOT_NUMBERS, timeout=5000)
+    rows, _, top = shown(tab)
+    assert all(row == ("", "") for row in rows) and top == "?"        # no digit named, no percentages
+    tab.state.set_network(fixed_net(KNOWN))                  # a working network again: the guesses come back
+    qtbot.waitUntil(lambda: prediction_text(tab) == "4", timeout=5000)

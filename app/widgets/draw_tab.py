@@ -1,6 +1,7 @@
 """The "Draw" tab: draw a digit, see what the network sees and thinks, teach it your handwriting."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
@@ -224,7 +225,8 @@ class DrawTab(QWidget):
             self.probabilities = self.network.predict_proba(image.reshape(1, -1))[0]
             self.unfamiliar = self.familiarity.judge(self.network, image.reshape(1, -1))
         self.guess.show_probabilities(self.probabilities, bool(self.unfamiliar))
-        self.chart.set_probabilities(self.probabilities)
+        finite = self.probabilities is not None and np.all(np.isfinite(self.probabilities))
+        self.chart.set_probabilities(self.probabilities if finite else None)     # the panel says why not
 
     def _familiarity_ready(self) -> None:
         """A threshold for the current network arrived: judge the drawing on the pad now."""

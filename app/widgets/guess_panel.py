@@ -3,11 +3,12 @@
 three best guesses with their probabilities, and a caution when the drawing looks unlike any training digit."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.guesses import DEFAULT_DOUBT, SUM_TO_ONE, confidence, percent, top_guesses
+from app.guesses import DEFAULT_DOUBT, NOT_NUMBERS, SUM_TO_ONE, confidence, percent, top_guesses
 from app.settings import Settings
 from app.widgets.wheel_guard import SpinBox
 
@@ -131,6 +132,12 @@ class GuessPanel(QWidget):
         if p is None:
             self.prediction_label.setText("")
             self.confidence_label.setText("")
+            self.top.set_guesses([])
+            self.caution.setText("")
+            return
+        if not np.all(np.isfinite(p)):          # a network whose weights overflowed: no digit to name
+            self.prediction_label.setText("?")
+            self.confidence_label.setText(NOT_NUMBERS)
             self.top.set_guesses([])
             self.caution.setText("")
             return
