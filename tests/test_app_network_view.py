@@ -97,3 +97,25 @@ def test_set_activations_lights_neurons(view):
     assert "Activation now: -1.0000" in view.tooltipFor(("n", 2, int(view._layout()[0][2][0][0])))
     view.setActivations(None)
     assert view.acts is None
+
+
+def test_overflowed_weights_and_activations_are_drawn_flat_without_a_warning(qtbot):
+    """A step at an absurd learning rate can leave NaN or infinite weights (the random clicker, seed 8675309): the
+    diagram still draws, those connections and neurons neutral, and NumPy raises no 'invalid value' on the way."""
+    import warnings
+    net = Network.from_spec({"input_size": 4, "layers": [{"units": 3, "activation": "tanh"},
+                                                         {"units": 2, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 0})
+    net.layers[0].W[0, 0], net.layers[0].W[1, 1] = np.nan, np.inf
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.setSpec(net.to_spec())
+    view.setImageShape(None)
+    view.setNetwork(net)
+    view.setActivations([np.array([np.nan, 1, 2, 3.]), np.array([np.inf, np.nan, 0.5]), np.array([np.nan, 0.1])])
+    view.resize(500, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.renderNow()
+        image = view.grab().toImage()
+    assert not image.isNull() and image.width() == 500

@@ -234,6 +234,8 @@ class NetworkView(QWidget):
         b = np.tile(po, (len(ui), 1))
         W = None if pic.overlay is None else pic.overlay.connection_values(layer, ui, uo)
         W = pic.weights(layer, ui, uo) if W is None else W
+        if W is not None:                       # overflowed weights (a step at an absurd rate): drawn flat, not NaN
+            W = np.nan_to_num(np.asarray(W, np.float64), nan=0.0, posinf=0.0, neginf=0.0)
         scale = float(np.abs(W).max()) if W is not None and W.size else 0.0
         if W is None or scale == 0:
             col = QColor(NEUTRAL)
@@ -280,6 +282,8 @@ class NetworkView(QWidget):
     def _paint_column(self, p: QPainter, pic: Picture, c: int, units, pos, r: float) -> None:
         text = self.palette().text().color()
         vals = pic.column_values(c, units)
+        if vals is not None:
+            vals = np.nan_to_num(np.asarray(vals, np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
         silent, outline = self.neuronColors()
         p.setPen(QPen(outline, 1.2))
         for k, (x, y) in enumerate(pos):
