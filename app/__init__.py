@@ -16,7 +16,6 @@ actions.py         the actions table: each action, the activities that allow it 
 controls.py        Controls: the table applied to every bound widget and menu action; allowed / attempt
 status_line.py     the status bar's messages: they go when the next action begins
 autosave.py        unsaved work copied to the data folder (every few minutes, and at once on a bug); offered back
-collector.py       when Python's garbage collector may run: full collections wait for a job's end (GUI stalls)
 choices.py         what the lists offer (activations, losses, optimizers, schedules), read from the engine registries
 dataset_loader.py  DatasetLoader: the one way to load a data set (worker thread; a sentence on failure;
                    the shown window's set is read ahead in memory for the first Start)

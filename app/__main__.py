@@ -26,13 +26,12 @@ def application(argv: list[str]):
 
 def open_window():
     """The main window, shown, with the bug handler installed."""
-    from app import collector, excepthook
+    from app import excepthook
     from app.main_window import MainWindow   # the heavy imports (pyqtgraph, numpy) after Qt is up
 
     window = MainWindow()
     excepthook.install(window)               # a bug: a sentence for the student, the traceback to the log
     window.show()
-    collector.freeze_startup()
     return window
 
 

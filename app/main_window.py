@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from app import collector
 from app.controls import Controls
 from app.run_label import run_label
 from app.runs import Runs
@@ -45,7 +44,6 @@ class MainWindow(QMainWindow):
         self.state = AppState(self)
         self.session = TrainingSession(self)
         self.runs = Runs(self.state, self.session, self)
-        collector.follow(self.state.activity)
         self.controls = Controls(self.state, self)
         self.status = StatusLine(self)
         self._curves_data: dict = {}           # per mode: the data set its curves were drawn on
