@@ -21,7 +21,8 @@ def test_hidden_curves_and_diagram_wait_for_the_tab_and_are_current_when_shown(q
     qtbot.mouseClick(w.panel.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: w.curves.current is not None and w.curves.current.bloss.n > 0, timeout=WAIT)
     run = w.curves.current
-    qtbot.waitUntil(lambda: run.raw.getData()[0] is not None and len(run.raw.getData()[0]) > 0, timeout=WAIT)    # drawn while shown
+    drawn_points = lambda: 0 if run.raw.getData()[0] is None else len(run.raw.getData()[0])      # noqa: E731
+    qtbot.waitUntil(lambda: drawn_points() > 0, timeout=WAIT)                 # drawn while shown
     w.tabs.setCurrentWidget(inside)
     qtbot.wait(100)
     drawn, renders = len(run.raw.getData()[0]), diagram._last_render

@@ -85,7 +85,7 @@ class InsideTab(QWidget):
         session.started.connect(self._on_started)
         session.batchChunk.connect(self.gradients.add_batches)       # every batch: no probe lost to throttling
         self.pages.currentChanged.connect(lambda _: session.hold())  # a page's first paint gets the machine
-        for page in (self.layer_map, self.confidence):      # they follow a run when it is over
+        for page in (self.layer_map, self.confidence):      # the run's last network, at once
             session.over.connect(page.catch_up)
 
         self._on_spec(state.spec)

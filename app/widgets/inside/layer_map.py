@@ -27,7 +27,8 @@ DIGIT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (1
 PLOTS_AHEAD = 2
 INTRO = ("Each dot is one of {n:,} test digits, placed by the two directions along which a layer's outputs vary "
          "most (PCA). Left: the raw pixels; then each hidden layer. Train a few epochs at a time (One epoch) and the "
-         "colours pull apart into groups; the maps follow a run as it trains. <i>Separation</i>: how often a dot's nearest digit-centre in that map is its own digit. "
+         "colours pull apart into groups; the maps follow a run as it trains. <i>Separation</i>: how often a dot's "
+         "nearest digit-centre in that map is its own digit. "
          "Click a dot to see its digit.")
 
 
