@@ -41,6 +41,7 @@ from .initializers import INITIALIZERS, layer_initializer
 from .losses import LOSSES
 from .network import Network
 from .optimizers import OPTIMIZERS
+from .quiet import quiet_float
 from .spec import validate_spec
 from .training import Trainer
 
@@ -209,13 +210,22 @@ class Comparison:
             yield i, VariantDone(i, record, net)
 
 
-def scores(net, X, y, chunk: int = 4096) -> tuple[float, float]:
-    """(mean loss, accuracy) of the network on a data set, in chunks."""
+SCORE_WORK = 5e9     # rows x parameters per chunk (~0.1-0.3 s on one core): a caller may stop between chunks
+
+
+@quiet_float
+def scores(net, X, y, chunk: int | None = None, stop=None) -> tuple[float | None, float | None]:
+    """(mean loss, accuracy) of the network on a data set, one forward pass per chunk of rows; (None, None) if
+    stop() says so between two chunks (a closing window does not wait for a 20M-weight network's test set)."""
+    chunk = chunk or int(max(64, min(4096, SCORE_WORK // max(net.n_params, 1))))
     total, hits = 0.0, 0
     for s in range(0, len(X), chunk):
-        Xc, yc = X[s:s + chunk], np.asarray(y[s:s + chunk])
-        total += net.loss(Xc, yc) * len(Xc)
-        hits += int(np.count_nonzero(net.predict(Xc) == (yc if yc.ndim == 1 else yc.argmax(axis=1))))
+        if stop is not None and stop():
+            return None, None
+        Xc, yc = net.as_inputs(X[s:s + chunk]), np.asarray(y[s:s + chunk])
+        zs, acts = net.forward_trace(Xc)
+        total += net.loss_fn.value(zs[-1], acts[-1], net.targets(yc, len(Xc))) * len(Xc)
+        hits += int(np.count_nonzero(net.classes(acts[-1]) == (yc if yc.ndim == 1 else yc.argmax(axis=1))))
     return total / len(X), hits / len(X)
 
 

@@ -202,7 +202,11 @@ class Network:
 
     def predict(self, X) -> np.ndarray:
         """Class numbers: argmax of the outputs (a single sigmoid output: 1 if > 0.5)."""
-        out = self.forward(X)
+        return self.classes(self.forward(X))
+
+    @staticmethod
+    def classes(out: np.ndarray) -> np.ndarray:
+        """The class numbers the outputs `out` (n, outputs) name: predict() without the forward pass."""
         if out.shape[1] == 1:
             return (out[:, 0] > 0.5).astype(np.int64)
         return out.argmax(axis=1)

@@ -180,3 +180,19 @@ def test_loss_variants_set_the_output_the_loss_needs():
     assert l1.spec["layers"][-1]["activation"] == "sigmoid" and l1.spec["loss"] == "l1"
     ce, mse = variants(SPEC, CFG, "loss", ["cross_entropy", "mse"])
     assert (ce.label, mse.label) == ("Cross-entropy", "Mean squared error (MSE)")
+
+
+def test_scores_are_the_networks_loss_and_accuracy_in_any_chunks_and_stop_between_them():
+    """One forward pass per chunk gives the network's own mean loss and accuracy whatever the chunk size; and a
+    caller can stop between chunks (a window closing while a 20M-weight network is scored on its test set)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(203, 6)).astype(np.float32), rng.integers(0, 3, 203)
+    net = Network.from_spec({"input_size": 6, "layers": [{"units": 5, "activation": "tanh"},
+                                                         {"units": 3, "activation": "softmax"}],
+                             "loss": "cross_entropy", "seed": 1})
+    exact = (net.loss(X, y), float(np.mean(net.predict(X) == y)))
+    for chunk in (None, 1, 50, 203, 1000):
+        assert scores(net, X, y, chunk=chunk) == pytest.approx(exact, rel=1e-5)
+    asked = []
+    assert scores(net, X, y, chunk=50, stop=lambda: asked.append(1) or len(asked) > 2) == (None, None)
+    assert len(asked) == 3                                     # two chunks scored, then it stopped
