@@ -38,13 +38,28 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+POOLED = "Thread (pooled)"
+
+
 def os_threads() -> int:
-    return len(os.listdir("/proc/self/task"))
+    """The process's OS threads, less Qt's idle pool threads: settle_threads empties our pool, so a pooled thread
+    left is Qt's own (its image drawing pool), which comes and goes on Qt's clock (the count moved 4 <-> 5)."""
+    tasks = os.listdir("/proc/self/task")
+    return sum(1 for t in tasks if _name(t) != POOLED)
+
+
+def _name(task: str) -> str:
+    try:
+        with open(f"/proc/self/task/{task}/comm") as f:
+            return f.read().strip()
+    except OSError:              # the thread ended meanwhile
+        return POOLED
 
 
 def settle_threads(timeout=10.0):
-    """Let finished workers leave: the pool reports idle and Python threads are joined."""
-    QThreadPool.globalInstance().waitForDone(int(timeout * 1000))
+    """Let finished workers leave: our pool ends every thread (a job still running fails here) and Python threads
+    are joined."""
+    assert QThreadPool.globalInstance().waitForDone(int(timeout * 1000)), "a worker was still running"
     QApplication.processEvents()
     gc.collect()
 
