@@ -98,7 +98,7 @@ def build_parser() -> Parser:
                    "validation (default 0: train on all of it; the test set is always separate)")
     t.add_argument("--patience", type=int, help="early stopping after N epochs without improvement (0: never)")
     t.add_argument("--augment", action="store_true", help="random shifts, rotations, scaling, shear, elastic "
-                   "distortion and stroke width on every training batch")
+                   "distortion and stroke width on every training batch of images; Gaussian jitter of other inputs")
     t.add_argument("--seed", type=int, help="random seed (0)")
     t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     t.add_argument("--save", metavar="MODEL.npz", help="save the trained model here")
@@ -275,9 +275,10 @@ def cmd_train(args) -> int:
         _note(f"note: {ds.notice}")
     spec = make_spec(args, ds)
     cfg = make_config(args, ds)
-    if args.augment and len(ds.image_shape) != 2:
-        raise UsageError(f"--augment needs 2-D images; {ds.name} rows are not square images")
-    augmenter = Augmenter(image_shape=ds.image_shape, seed=cfg.seed) if args.augment else None
+    images = len(ds.image_shape) == 2
+    augmenter = Augmenter(image_shape=ds.image_shape, seed=cfg.seed) if args.augment and images else None
+    if args.augment and not images:             # points or table columns: the Trainer's jitter (data/jitter.py)
+        cfg = dataclasses.replace(cfg, augment=True)
     net = Network.from_spec(spec, dtype=args.dtype)
     _note(f"{ds!r}\n{net!r}\n{cfg.optimizer} lr={cfg.lr:g} batch={cfg.batch_size} epochs={cfg.epochs} "
           f"schedule={cfg.schedule}{' augment' if args.augment else ''}")

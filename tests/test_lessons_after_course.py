@@ -1,11 +1,11 @@
 """The lessons after the course, one click each in the real window, checked against the numbers they claim: the
-overfitting lesson's validation loss ends above its minimum and weight decay, dropout and more data each shrink the gap
+overfitting lesson's validation loss ends above its minimum and weight decay, dropout, augmentation (jitter) and more data each shrink the gap
 between training and validation loss; the zero-initialised sigmoid network's hidden units stay identical (within
 1e-7) while their weights change, and the three starts run side by side named by their initialiser."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 
 from app.widgets.playground.lessons import BY_KEY
 from helpers_app import make_window
@@ -71,12 +71,21 @@ def test_overfitting_then_weight_decay_then_dropout_shrink_the_gap(qtbot, window
     train(qtbot, w)
     assert gap(w) < 0.5 * plain
 
+    assert w.findChild(QPushButton, "lessonThen").text() == "Augmentation instead (jitter)"
+    click_then(qtbot, w)
+    assert [l.get("dropout") for l in w.state.spec["layers"]] == [None, None, None]
+    check = w.findChild(QCheckBox, "augmentCheck")
+    assert w.state.settings["augment"] is True and check.isChecked() and check.text() == "Augment (jitter the points)"
+    train(qtbot, w)
+    assert gap(w) < 0.5 * plain
+
     assert w.findChild(QPushButton, "lessonThen").text() == "More data instead (2,000 points)"
     click_then(qtbot, w)
     qtbot.waitUntil(lambda: w.state.dataset.params["n"] == 2000, timeout=LONG)    # new points, same kind and noise
     assert w.state.dataset.key == "moons" and w.state.dataset.params["noise"] == 0.35
     assert [l.get("dropout") for l in w.state.spec["layers"]] == [None, None, None]
     assert w.state.settings["weight_decay"] == 0 and w.findChild(QWidget, "playgroundPoints").value() == 2000
+    assert w.state.settings["augment"] is False and not check.isChecked()
     train(qtbot, w)
     assert gap(w) < 0.5 * plain
     assert not w.findChild(QPushButton, "lessonThen").isVisible()               # the lesson's last step

@@ -145,11 +145,15 @@ def test_regression_reports_mse_and_draws_the_fit(qtbot, window):
 
 def test_back_to_digits_restores_the_digit_network(qtbot, window):
     w = window
+    check = w.findChild(QWidget, "augmentCheck")
+    assert check.text() == "Augment (shift, rotate, scale, thicken)"
     switch_to_playground(qtbot, w)
+    assert check.text() == "Augment (jitter the points)" and "point" in check.toolTip()   # points are jittered
     with qtbot.waitSignal(w.state.datasetChanged, timeout=30000):
         w.playground.mode.setCurrentIndex(0)
     qtbot.waitUntil(lambda: w.state.spec["input_size"] == 784, timeout=5000)
     assert w.state.settings["augment"] is True and not w.findChild(QWidget, "decisionBoundary").isVisible()
+    assert check.text() == "Augment (shift, rotate, scale, thicken)" and "digits" in check.toolTip()
 
 
 def test_a_saved_project_remembers_the_generated_set(qtbot, window, tmp_path, monkeypatch):

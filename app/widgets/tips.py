@@ -49,4 +49,6 @@ PATIENCE = ("Early stopping: stop when the validation loss has not improved for 
             "the best epoch's weights (0 = off).")
 AUGMENT = ("Augmentation: trains on randomly shifted, rotated, scaled and thickened copies of the digits, so the "
            "network learns the shape rather than the exact pixels (and recognises your drawings better).")
+AUGMENT_POINTS = ("Augmentation: each step moves every training point by random noise (a quarter of the data's "
+                  "spread), so the network cannot learn where single points lie and learns the shape around them.")
 DATASET = "Data set: the bundled 5,000-digit MNIST sample, full MNIST (60,000 digits) once downloaded, or your own files."

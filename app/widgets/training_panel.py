@@ -25,6 +25,7 @@ from app.widgets.named import compact, named, pair
 from app.widgets.number_field import NumberField
 from app.widgets.run_progress import RunProgress
 from app.widgets.wheel_guard import ComboBox, DoubleSpinBox, SpinBox
+from app.workspace import DIGITS, PLAYGROUND
 from engine.data import mnist_available
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
@@ -35,6 +36,8 @@ OPEN_ITEM = "__open__"
 FIELD_WIDTH = 90
 MAX_TYPED = 2**31 - 1                          # a spin box's own ceiling: what is typed is kept, the engine judges
 BLOCKED_TEXT = "Fix the value in red to start"
+AUGMENT_LABELS = {DIGITS: ("Augment (shift, rotate, scale, thicken)", tips.AUGMENT),
+                  PLAYGROUND: ("Augment (jitter the points)", tips.AUGMENT_POINTS)}
 
 
 class TrainingPanel(QWidget):
@@ -114,7 +117,7 @@ class TrainingPanel(QWidget):
         self.train_subset.setSpecialValueText("all")
         self.train_subset.setSingleStep(100)
         self.seed = self._int(0, MAX_TYPED, tips.SEED, "seed")
-        self.augment = named(QCheckBox("Augment (shift, rotate, scale, thicken)"), "augmentCheck", tips.AUGMENT)
+        self.augment = named(QCheckBox(AUGMENT_LABELS[DIGITS][0]), "augmentCheck", tips.AUGMENT)
         for label, widget in (("Data set", self.dataset), ("Loss", self.loss), ("Optimizer", self.optimizer),
                               ("Learning rate", self._checked("lr", self.lr)),
                               ("Momentum", pair(self.momentum, "Weight decay", self.weight_decay)),
@@ -235,6 +238,9 @@ class TrainingPanel(QWidget):
         self.train_subset.setValue(s.get("train_subset", 0))
         self.seed.setValue(s["seed"])
         self.augment.setChecked(bool(s["augment"]))
+        label, tip = AUGMENT_LABELS[self.state.mode]          # images are warped, points jittered
+        self.augment.setText(label)
+        self.augment.setToolTip(tip)
         for w in widgets:
             w.blockSignals(False)
         self._update_enabled()

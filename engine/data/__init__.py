@@ -12,14 +12,16 @@ dataset.py   Dataset and load_dataset("sample" | "sample+drawn" | "mnist" | a ge
 toy.py       playground sets, generated and seeded: xor, circles, spiral, blobs, moons; sin, abs, step
 (stratified_split is re-exported from engine.split)
 augment.py   Augmenter: batched random affine warps, elastic distortion, stroke thickness
+jitter.py    Jitter: the augmentation of inputs that are not images (points, table columns): Gaussian input noise
 pendigits.py UCI pendigits pen trajectories -> stroke lists; the bundled drawn training digits ("sample+drawn")
 download.py  download_mnist: full MNIST from mirrors, checksum-verified, atomic, cancellable
 """
 from .augment import Augmenter
+from .jitter import Jitter
 from .dataset import Dataset, load_dataset
 from .download import MIRRORS, download_mnist
 from .paths import mnist_available, mnist_dir, sample_dir, user_data_dir
 from ..split import stratified_split   # the engine core's (one split for everyone)
 
-__all__ = ["Dataset", "load_dataset", "Augmenter", "download_mnist", "MIRRORS", "stratified_split",
+__all__ = ["Dataset", "load_dataset", "Augmenter", "Jitter", "download_mnist", "MIRRORS", "stratified_split",
            "mnist_available", "mnist_dir", "sample_dir", "user_data_dir"]

@@ -17,7 +17,7 @@ KEY = ("<b>—</b> smoothed loss (faint: each batch) &nbsp; <b>●</b> solid: tr
        "<b>■</b> dashed: validation")
 PENALTY_KEY = " &nbsp; <b>▲</b> dotted: L2 penalty"       # only while a shown run has one (weight decay)
 MAX_LINES = 3
-AUGMENT_NOTE = ("Training digits are distorted by augmentation, so training accuracy (solid) sits below "
+AUGMENT_NOTE = ("Training inputs are distorted by augmentation, so training accuracy (solid) sits below "
                 "validation (dashed).")
 
 

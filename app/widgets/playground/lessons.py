@@ -99,7 +99,7 @@ LESSONS = [
 
 _BIG = ((64, "relu"), (64, "relu"))         # far more than 50 points need
 _OVERFIT = {"epochs": 300, "lr": 0.01, "batch_size": 16, "val_fraction": 0.3, "patience": 0, "weight_decay": 0.0,
-            "seed": 0, "optimizer": "adam"}
+            "seed": 0, "optimizer": "adam", "augment": False}
 _SIGMOID = ((8, "sigmoid"), (8, "sigmoid"))
 _INIT = {"epochs": 200, "lr": 0.03, "batch_size": 16, "val_fraction": 0.0, "optimizer": "adam", "seed": 0}
 TOO_LARGE = {"init": "normal", "init_scale": 30.0}
@@ -120,6 +120,11 @@ AFTER_THE_COURSE = [
                           "No weight decay, but dropout 0.5 in both hidden layers: each step trains a random half "
                           "of the neurons, so none can rely on a few others to fit one point; the gap shrinks "
                           "too."),
+                 FollowUp("Augmentation instead (jitter)", Step(_BIG, settings={**_OVERFIT, "augment": True}),
+                          "No regulariser, but augmentation: each step moves every training point by random noise "
+                          "(a quarter of the data's spread), so the network never sees a point twice in the same "
+                          "place and cannot learn where single points lie: the gap shrinks. Digits mode does the "
+                          "same with shifted, rotated and thickened digits."),
                  FollowUp("More data instead (2,000 points)", Step(_BIG, settings=_OVERFIT, points=2000),
                           "No regulariser, but 20 times the points, as noisy as before: 1,400 training points are "
                           "too many for these weights to learn one by one, so the network fits the two moons "
