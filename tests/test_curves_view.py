@@ -108,6 +108,8 @@ def test_training_curve_label_says_augmented_digits_are_distorted(qtbot, curves)
     text = curves.legend.text()
     assert "distorted by augmentation" in text and "below validation" in text
     assert "Run 1: plain</span>" in text and "Run 2: distorted · augmented</span>" in text
+    learning_run(curves, "Run 3: augmented", augment=True)             # named by it (runs differing only there)
+    assert "Run 3: augmented</span>" in curves.legend.text()            # once, not "augmented · augmented"
 
 
 @pytest.fixture(params=["light", "dark"])

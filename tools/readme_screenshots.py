@@ -418,6 +418,18 @@ def playground_overfitting(w) -> None:
     save_screen("playground-overfitting.png", f"overfitting: {plain} without, then {accuracy(w)} with weight decay")
 
 
+def playground_augmentation(w) -> None:
+    playground_lesson(w, "overfitting")
+    press_start(w)
+    plain = accuracy(w)
+    for _ in range(3):                                 # weight decay, dropout, then Augmentation instead (jitter)
+        w.playground.then.click()
+        wait(300)
+    press_start(w)
+    save_screen("playground-augmentation.png", f"overfitting: {plain} without, then {accuracy(w)} with jittered "
+                "points")
+
+
 def playground_initialisation(w) -> None:
     playground_lesson(w, "initialisation")
     press_start(w)
@@ -468,6 +480,7 @@ PICTURES = {
     "playground-xor-perceptron": playground_xor_perceptron, "playground-xor-mlp": playground_xor_mlp,
     "playground-spiral": playground_spiral, "crash-course": crash_course,
     "playground-overfitting": playground_overfitting, "playground-initialisation": playground_initialisation,
+    "playground-augmentation": playground_augmentation,
     "inside-hidden-layers": inside_hidden_layers, "inside-confidence": inside_confidence,
     "draw-unfamiliar": draw_unfamiliar,
 }

@@ -77,7 +77,8 @@ class RunLegend(QLabel):
     def _entry_html(self, e: Entry) -> str:
         """One run: on one line (kept whole onto the next) unless it is wider than the legend, then wrapped."""
         r, g, b = e.color
-        notes = (" · augmented" if e.augment else "") + OFF_NOTES.get((e.off_loss, e.off_accuracy), "")
+        said = "augmented" in e.label                   # a run named by its augmentation says it once
+        notes = (" · augmented" if e.augment and not said else "") + OFF_NOTES.get((e.off_loss, e.off_accuracy), "")
         text = f"{e.label}{notes}"
         wide = self._width and self.fontMetrics().horizontalAdvance(f"■ {text}") > self._width
         return (f"<span style='white-space:{'normal' if wide else 'nowrap'}'><span style='color:rgb({r},{g},{b})'>"
