@@ -119,3 +119,26 @@ def test_overflowed_weights_and_activations_are_drawn_flat_without_a_warning(qtb
         view.renderNow()
         image = view.grab().toImage()
     assert not image.isNull() and image.width() == 500
+
+
+@pytest.mark.parametrize("width", [260, 345, 420, 640, 900])
+@pytest.mark.parametrize("hidden", [[16], [64, 64], [256, 128, 64], [32, 32, 32, 32]])
+def test_column_titles_never_reach_the_next_column(qtbot, width, hidden):
+    """A narrow diagram (the playground at 1024x768: 2-64-64-2 in ~345 px) wrote 'Hidden 1 · 64' over 'Hidden 2'."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    v = NetworkView()
+    v.setSpec({"input_size": 2, "layers": [{"units": n, "activation": "relu"} for n in hidden]
+               + [{"units": 2, "activation": "softmax"}], "loss": "cross_entropy", "seed": 0})
+    show_widget(qtbot, v, (width, 300))
+    pic, (cols, _) = v.picture(), v._layout()
+    xs = [pos[0][0] for _, pos in cols]
+    bold = QFont(v.font())
+    bold.setBold(True)
+    widths = [(QFontMetrics(bold).horizontalAdvance(v.column_title(pic, c)[0]),
+               v.fontMetrics().horizontalAdvance(v.column_title(pic, c)[1])) for c in range(len(xs))]
+    for c in range(len(xs) - 1):
+        room = xs[c + 1] - xs[c]
+        assert max(widths[c]) / 2 + max(widths[c + 1]) / 2 < room, (c, widths, room)
+    full = [pic.title(c) for c in range(len(xs))]
+    if width >= 640 and len(xs) <= 4:
+        assert [v.column_title(pic, c)[0] for c in range(len(xs))] == full     # room enough: the whole title

@@ -78,6 +78,12 @@ class Picture:
             return f"Input · {self.sizes[0]}"
         return f"Output · {self.sizes[c]}" if c == len(self.sizes) - 1 else f"Hidden {c} · {self.sizes[c]}"
 
+    def short_title(self, c: int) -> str:
+        """The title for a narrow column (many layers in a narrow diagram): H2 · 64."""
+        if c == 0:
+            return f"In · {self.sizes[0]}"
+        return f"Out · {self.sizes[c]}" if c == len(self.sizes) - 1 else f"H{c} · {self.sizes[c]}"
+
     def subtitle(self, c: int) -> str:
         if c == 0:
             return "pixels" if self.image_shape and len(self.image_shape) == 2 else "inputs"

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..theme import is_dark
@@ -20,6 +20,7 @@ from .named import named
 from .network_picture import Picture
 
 MAX_SHOWN = 14
+SIDE = 56            # px from the edge to the first and last columns
 BUCKETS = 6          # line widths/opacities per sign: few pens, few Qt calls
 MAX_STRANDS = 3      # the thickest connection is 3 px
 LINES_PER_CALL = 48  # lines per drawing call: one call is a slice of a few ms
@@ -122,7 +123,7 @@ class NetworkView(QWidget):
         the neuron radius."""
         pic = pic or self.picture()
         w, h = self.width(), self.height()
-        top, bottom, side = 46, 34, 56
+        top, bottom, side = 46, 34, SIDE
         cols = len(pic.sizes)
         xs = np.linspace(side, w - side, cols) if cols > 1 else np.array([w / 2])
         radius = float(np.clip((h - top - bottom) / (MAX_SHOWN * 2.6), 4, 13))
@@ -279,6 +280,21 @@ class NetworkView(QWidget):
         outline = QColor(*(int(b + (t - b) * 0.6) for b, t in zip(base.getRgb()[:3], text.getRgb()[:3])))
         return fill, outline
 
+    def _title_width(self, cols: int) -> float:
+        """The width a column's title may take: at most 140 px, less than the space between two columns."""
+        return 140.0 if cols < 2 else float(np.clip((self.width() - 2 * SIDE) / (cols - 1) - 6, 30, 140))
+
+    def column_title(self, pic: Picture, c: int) -> tuple[str, str]:
+        """Column c's title (bold; the short form where the whole one would reach the next column's) and subtitle,
+        each elided to the column's width."""
+        box = self._title_width(len(pic.sizes))
+        font = QFont(self.font())
+        font.setBold(True)
+        bold = QFontMetrics(font)
+        title = pic.title(c) if bold.horizontalAdvance(pic.title(c)) <= box else pic.short_title(c)
+        return (bold.elidedText(title, Qt.ElideRight, int(box)),
+                self.fontMetrics().elidedText(pic.subtitle(c), Qt.ElideRight, int(box)))
+
     def _paint_column(self, p: QPainter, pic: Picture, c: int, units, pos, r: float) -> None:
         text = self.palette().text().color()
         vals = pic.column_values(c, units)
@@ -309,9 +325,10 @@ class NetworkView(QWidget):
         font.setBold(True)
         p.setFont(font)
         x = pos[0][0] if len(pos) else 0
-        p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignCenter, pic.title(c))
+        box = self._title_width(len(pic.sizes))
+        p.drawText(QRectF(x - box / 2, 4, box, 18), Qt.AlignCenter, self.column_title(pic, c)[0])
         p.setFont(self.font())
-        p.drawText(QRectF(x - 70, 22, 140, 16), Qt.AlignCenter, pic.subtitle(c))
+        p.drawText(QRectF(x - box / 2, 22, box, 16), Qt.AlignCenter, self.column_title(pic, c)[1])
         hidden = pic.sizes[c] - len(units)
         if hidden > 0:
             p.drawText(QRectF(x - 70, self.height() - 28, 140, 18), Qt.AlignCenter, f"+ {hidden} more")
