@@ -7,6 +7,7 @@ import sys
 from app.desktop_entry import handle_cli
 
 SELF_TEST_FLAG = "--self-test"
+WORKERS_GRACE_MS = 3000     # a job still computing when the window closed (a threshold, a score) may end in this
 
 
 def application(argv: list[str]):
@@ -45,7 +46,20 @@ def main(argv: list[str] | None = None) -> int:
         return run()
     qt_app = application(argv)
     window = open_window()   # noqa: F841  (kept alive until the event loop ends)
-    return qt_app.exec()
+    code = qt_app.exec()
+    finish_workers()
+    return code
+
+
+def finish_workers(grace_ms: int = WORKERS_GRACE_MS) -> bool:
+    """Ask the pool's jobs to stop and let them end before Python takes their signals apart (a job ending after
+    that raised 'Signal source has been deleted' on its thread at exit); True if all ended in time."""
+    from superqt.utils import WorkerBase
+    try:
+        WorkerBase.await_workers(grace_ms)
+    except RuntimeError:                     # still running: Python's exit goes on without it
+        return False
+    return True
 
 
 if __name__ == "__main__":

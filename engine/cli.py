@@ -275,10 +275,9 @@ def cmd_train(args) -> int:
         _note(f"note: {ds.notice}")
     spec = make_spec(args, ds)
     cfg = make_config(args, ds)
-    images = len(ds.image_shape) == 2
+    images = len(ds.image_shape) == 2                 # points and table columns: the Trainer's jitter instead
     augmenter = Augmenter(image_shape=ds.image_shape, seed=cfg.seed) if args.augment and images else None
-    if args.augment and not images:             # points or table columns: the Trainer's jitter (data/jitter.py)
-        cfg = dataclasses.replace(cfg, augment=True)
+    cfg = cfg if augmenter else dataclasses.replace(cfg, augment=bool(args.augment))
     net = Network.from_spec(spec, dtype=args.dtype)
     _note(f"{ds!r}\n{net!r}\n{cfg.optimizer} lr={cfg.lr:g} batch={cfg.batch_size} epochs={cfg.epochs} "
           f"schedule={cfg.schedule}{' augment' if args.augment else ''}")

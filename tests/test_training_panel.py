@@ -157,8 +157,8 @@ def test_start_is_off_while_the_architecture_is_refused(window, qtbot):
 
 # ---- item 6: one progress, one name per action, nothing cut off --------------------------------------------
 def test_panel_and_status_bar_show_the_same_progress_at_the_same_moment(window, qtbot):
-    window.state.set_dataset("tiny", tiny(1500, 20))          # a run of a few seconds: several bar moves
-    for name, value in (("optimizer", "sgd"), ("epochs", 3), ("augment", False), ("val_fraction", 0.0)):
+    window.state.set_dataset("tiny", tiny(1500, 20))          # a run far longer than the bar moves it takes
+    for name, value in (("optimizer", "sgd"), ("epochs", 500), ("augment", False), ("val_fraction", 0.0)):
         window.state.set_setting(name, value)
     task = window.status_task
     seen, last_batch = [], []
@@ -167,11 +167,17 @@ def test_panel_and_status_bar_show_the_same_progress_at_the_same_moment(window, 
     window.panel.progressChanged.connect(lambda *_: seen.append((
         last_batch[-1] if last_batch else None, window.panel.progress.text(), task.bar.text(), task.bar.value(),
         window.panel.progress.value())))
+
+    def running():
+        return [s for s in seen if s[0] is not None and "batch" in s[1]]
+
+    qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(running()) >= 3, timeout=60000)     # as many moves as we look at, however fast
     with qtbot.waitSignal(window.session.finished, timeout=60000):
-        qtbot.mouseClick(window.panel.start_button, Qt.LeftButton)
-    running = [s for s in seen if s[0] is not None and "batch" in s[1]]
-    assert len(running) >= 3
-    for batch, panel_text, status_text, status_value, panel_value in running:
+        qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
+    moves = running()
+    assert len(moves) >= 3
+    for batch, panel_text, status_text, status_value, panel_value in moves:
         assert f"batch {batch}/" in panel_text          # the latest delivered batch, not an older one
         assert status_text == panel_text and status_value == panel_value
 
