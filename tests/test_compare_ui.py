@@ -193,7 +193,8 @@ def test_stop_ends_the_comparison(window, qtbot):
     with qtbot.waitSignal(window.session.compared, timeout=20000) as got:
         qtbot.mouseClick(window.panel.stop_button, Qt.LeftButton)
     # a run that ends on its own (early) may let the next one begin; after Stop none does
-    assert len(compare_started) < 3 and got.args[0][-1]["outcome"] == "stopped"
+    rows = [(r["label"], r["outcome"], r.get("epochs_run")) for r in got.args[0]]
+    assert len(compare_started) < 3 and got.args[0][-1]["outcome"] == "stopped", (compare_started, rows)
     assert window.state.activity.idle
 
 
