@@ -341,9 +341,10 @@ def _overfitting(run):
     if not _get(run.cfg, "patience", 0):
         return Hint("overfitting", "Overfitting", evidence + " Early stopping keeps the best epoch's weights.",
                     "Stop early (patience 3)", "early_stopping", {"patience": 3})
-    if not _get(run.cfg, "augment", False) and _square_images(run.spec):
-        return Hint("overfitting", "Overfitting", evidence + " Augmentation shows new variants of every digit.",
-                    "Turn on augmentation", "augment", {"augment": True})
+    if not _get(run.cfg, "augment", False):          # images are warped, points jittered (engine/data/jitter.py)
+        why = (" Augmentation shows new variants of every digit." if _square_images(run.spec) else
+               " Augmentation moves every training point a little at each step, so none can be learnt by heart.")
+        return Hint("overfitting", "Overfitting", evidence + why, "Turn on augmentation", "augment", {"augment": True})
     return Hint("overfitting", "Overfitting", evidence, f"Train for {best + 1} epochs", "fewer_epochs",
                 {"epochs": best + 1})
 

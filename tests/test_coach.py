@@ -232,6 +232,13 @@ def test_overfitting_offers_early_stopping_then_augmentation_then_fewer_epochs()
     assert (h.action, h.fix) == ("fewer_epochs", {"epochs": 3})
 
 
+def test_overfitting_on_points_offers_their_augmentation_too():
+    points = {"input_size": 2, "layers": [{"units": 64, "activation": "relu"}, {"units": 2, "activation": "softmax"}],
+              "loss": "cross_entropy"}
+    (h,) = hints(OVERFIT, [], TrainConfig(patience=5), 10, False, spec=points)
+    assert h.fix == {"augment": True} and "every training point" in h.evidence and "digit" not in h.evidence
+
+
 def test_overfitting_needs_a_rise_held_for_epochs_and_a_falling_training_loss():
     two_after = history([0.6, 0.3, 0.2, 0.1, 0.05], val=[0.5, 0.3, 0.25, 0.27, 0.29])
     train_flat = history([0.6, 0.3, 0.2, 0.2, 0.19, 0.19], val=[0.5, 0.3, 0.25, 0.27, 0.29, 0.31])
