@@ -67,8 +67,7 @@ class Trainer:
         elif va is not None:
             self.val = (np.take(self.X, va, axis=0), self.Y[va], self.labels[va])
         self.n_train = len(self.X) if self.train_idx is None else len(self.train_idx)
-        self.augmenter = augmenter if augmenter is not None else _default_augmenter(
-            cfg, net, self.X if self.train_idx is None else np.take(self.X, self.train_idx, axis=0))
+        self.augmenter = augmenter if augmenter is not None else _default_augmenter(cfg, net, self.X, self.train_idx)
         self._batch_size = {"sgd": 1, "bgd": self.n_train}.get(cfg.optimizer, cfg.batch_size)
         check_memory(net.spec, min(self._batch_size, self.n_train), str(dt))
         if self._batch_size > self.n_train:
@@ -359,9 +358,9 @@ def _count_hits(a, labels, ws=None) -> int:
 MIN_IMAGE_SIDE = 8     # a square input this wide or wider is an image to warp; anything else is jittered
 
 
-def _default_augmenter(cfg, net, X):
+def _default_augmenter(cfg, net, X, rows=None):
     """The augmentation that fits the inputs: warps for square images, Gaussian jitter scaled to the training rows
-    X for anything else (the playground's points, a table's columns)."""
+    (X[rows], all of X when rows is None) for anything else (the playground's points, a table's columns)."""
     if not cfg.augment:
         return None
     from .data.augment import Augmenter       # here, not at the top: training alone needs no data package
@@ -369,7 +368,7 @@ def _default_augmenter(cfg, net, X):
     side = math.isqrt(net.input_size)
     if side * side == net.input_size and side >= MIN_IMAGE_SIDE:
         return Augmenter(image_shape=(side, side), seed=cfg.seed)
-    return Jitter.fitted(X)
+    return Jitter.fitted(X if rows is None else np.take(X, rows, axis=0))     # only here: a copy of the rows
 
 
 def fit(net, cfg: TrainConfig, X, y, X_val=None, y_val=None, augmenter=None, callback=None) -> list:

@@ -326,9 +326,10 @@ class NetworkView(QWidget):
         p.setFont(font)
         x = pos[0][0] if len(pos) else 0
         box = self._title_width(len(pic.sizes))
-        p.drawText(QRectF(x - box / 2, 4, box, 18), Qt.AlignCenter, self.column_title(pic, c)[0])
+        title, subtitle = self.column_title(pic, c)
+        p.drawText(QRectF(x - box / 2, 4, box, 18), Qt.AlignCenter, title)
         p.setFont(self.font())
-        p.drawText(QRectF(x - box / 2, 22, box, 16), Qt.AlignCenter, self.column_title(pic, c)[1])
+        p.drawText(QRectF(x - box / 2, 22, box, 16), Qt.AlignCenter, subtitle)
         hidden = pic.sizes[c] - len(units)
         if hidden > 0:
             p.drawText(QRectF(x - 70, self.height() - 28, 140, 18), Qt.AlignCenter, f"+ {hidden} more")

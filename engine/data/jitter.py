@@ -22,7 +22,7 @@ class Jitter:
     @classmethod
     def fitted(cls, X, share: float = JITTER) -> "Jitter":
         """A jitter scaled to the training rows X (a constant feature is not moved)."""
-        return cls(np.std(np.asarray(X, np.float64), axis=0), share)
+        return cls(np.std(X, axis=0, dtype=np.float64), share)      # summed in float64, without a copy of X
 
     def __repr__(self) -> str:
         return f"Jitter(sigma={np.round(self.sigma.ravel(), 3).tolist()})"
